@@ -1,0 +1,94 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "deployctl",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "deployctl", targets: ["deployctl"]),
+        .library(name: "DeployCore", targets: ["DeployCore"]),
+        .library(name: "DeployGit", targets: ["DeployGit"]),
+        .library(name: "DeployBuild", targets: ["DeployBuild"]),
+        .library(name: "DeployFeedback", targets: ["DeployFeedback"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "Clibgit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
+        ),
+        .target(
+            name: "DeployGit",
+            dependencies: [
+                "Clibgit2",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "DeployBuild",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .target(
+            name: "DeployFeedback",
+            dependencies: [
+                "DeployGit",
+                "DeployBuild",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "DeployCore",
+            dependencies: [
+                "DeployGit",
+                "DeployBuild",
+                "DeployFeedback",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "deployctl",
+            dependencies: [
+                "DeployCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "DeployTestSupport",
+            dependencies: [],
+            path: "Tests/DeployTestSupport"
+        ),
+        .testTarget(name: "DeployGitTests", dependencies: ["DeployGit", "DeployTestSupport"]),
+        .testTarget(
+            name: "DeployBuildTests",
+            dependencies: ["DeployBuild", "DeployTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "DeployFeedbackTests", dependencies: ["DeployFeedback", "DeployTestSupport"]),
+        .testTarget(name: "DeployCoreTests", dependencies: ["DeployCore", "DeployTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["DeployTestSupport"]),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.swiftLanguageMode(.v6))
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    target.swiftSettings = settings
+}

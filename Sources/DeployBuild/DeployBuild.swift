@@ -1,0 +1,1 @@
+// DeployBuild module. See docs/architecture.md.

@@ -1,0 +1,1 @@
+// DeployCore module. See docs/architecture.md.

@@ -1,0 +1,1 @@
+// DeployFeedback module. See docs/architecture.md.

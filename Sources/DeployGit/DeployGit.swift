@@ -1,0 +1,1 @@
+// DeployGit module. See docs/architecture.md.

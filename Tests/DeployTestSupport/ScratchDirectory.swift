@@ -1,0 +1,38 @@
+import Foundation
+
+/// A temporary directory that a test owns; removed with ``remove()`` or when the process ends (the OS temp cleaner).
+///
+/// Paths are resolved (`/tmp` symlinks followed) so that comparisons with paths reported by git or SwiftPM hold.
+public struct ScratchDirectory: Sendable {
+    public let url: URL
+
+    /// Creates a fresh, empty directory under the system temporary directory.
+    public init(prefix: String = "deployctl-test") throws {
+        let base = URL(fileURLWithPath: NSTemporaryDirectory(), isDirectory: true).resolvingSymlinksInPath()
+        let url = base.appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(12))", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        self.url = url
+    }
+
+    public var path: String { url.path }
+
+    /// A URL inside the scratch directory.
+    public func appending(_ component: String) -> URL {
+        url.appendingPathComponent(component)
+    }
+
+    /// Removes the directory and everything in it.
+    public func remove() {
+        try? FileManager.default.removeItem(at: url)
+    }
+
+    /// Runs `body` with a fresh scratch directory and removes it afterwards.
+    public static func with<T>(
+        prefix: String = "deployctl-test",
+        _ body: (ScratchDirectory) async throws -> T
+    ) async throws -> T {
+        let scratch = try ScratchDirectory(prefix: prefix)
+        defer { scratch.remove() }
+        return try await body(scratch)
+    }
+}
