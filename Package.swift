@@ -68,6 +68,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .executableTarget(
+            name: "deployctl-bench",
+            dependencies: ["DeployGit", "DeployBuild", "DeployFeedback", "DeployCore"]
+        ),
         .target(
             name: "DeployTestSupport",
             dependencies: [],
