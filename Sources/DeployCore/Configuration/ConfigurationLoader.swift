@@ -93,11 +93,11 @@ public struct ConfigurationLoader: Sendable {
             warnings: [],
             deployRootDisplay: root.path
         )
-        for name in [ConfigurationVariable.gitUserName.name, ConfigurationVariable.gitUserEmail.name] {
-            if resolver.origins[name] == nil {
-                let fromGit = name == ConfigurationVariable.gitUserName.name ? gitIdentity.name : gitIdentity.email
-                resolver.origins[name] = fromGit == nil ? .defaultValue : .gitConfig
-            }
+        if identityName == nil, gitIdentity.name != nil {
+            resolver.origins[ConfigurationVariable.gitUserName.name] = .gitConfig
+        }
+        if identityEmail == nil, gitIdentity.email != nil {
+            resolver.origins[ConfigurationVariable.gitUserEmail.name] = .gitConfig
         }
         if flags.contains(where: { $0.variable == ConfigurationVariable.deployRoot.name }) {
             resolver.origins[ConfigurationVariable.deployRoot.name] = .flag("--root")
