@@ -63,12 +63,44 @@ extension GitRepository {
     }
 
     func aheadBehind(_ repo: OpaquePointer, _ local: ObjectID, _ upstream: ObjectID) throws(GitError) -> (ahead: Int, behind: Int) {
+        if git_repository_is_shallow(repo) == 1 {
+            // libgit2 1.5 does not read `.git/shallow`, so its graph walks fail at the missing parents of the
+            // boundary commits. Walk by hand instead, stopping at missing objects: exact when the merge base is in
+            // the local history, and "diverged" (the safe answer) when it is not.
+            let fromLocal = try reachableCommits(repo, from: local)
+            let fromUpstream = try reachableCommits(repo, from: upstream)
+            return (fromLocal.subtracting(fromUpstream).count, fromUpstream.subtracting(fromLocal).count)
+        }
         var ahead = 0
         var behind = 0
         var localOID = local.oid
         var upstreamOID = upstream.oid
         try check(git_graph_ahead_behind(&ahead, &behind, repo, &localOID, &upstreamOID), "ahead/behind")
         return (ahead, behind)
+    }
+
+    /// Commits reachable from `start` that exist locally (the walk stops at missing parents).
+    private func reachableCommits(_ repo: OpaquePointer, from start: ObjectID) throws(GitError) -> Set<ObjectID> {
+        var seen: Set<ObjectID> = [start]
+        var queue = [start]
+        while let id = queue.popLast() {
+            var oid = id.oid
+            var commit: OpaquePointer?
+            let result = git_commit_lookup(&commit, repo, &oid)
+            if result == GIT_ENOTFOUND.rawValue {
+                git_error_clear()
+                seen.remove(id)
+                continue
+            }
+            try check(result, "walk history")
+            defer { git_commit_free(commit) }
+            for index in 0..<git_commit_parentcount(commit) {
+                guard let parent = git_commit_parent_id(commit, index) else { continue }
+                let parentID = ObjectID(parent)
+                if seen.insert(parentID).inserted { queue.append(parentID) }
+            }
+        }
+        return seen
     }
 
     /// Resolves a revision (`main`, `origin/main`, `v1.2.0`, `HEAD~1`, an id) to a commit; annotated tags are peeled.
