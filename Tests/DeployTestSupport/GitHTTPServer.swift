@@ -36,7 +36,7 @@ public final class GitHTTPServer: @unchecked Sendable {
             line.append(byte)
         }
         guard let port = Int(String(decoding: line, as: UTF8.self)) else {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             throw Shell.Failure(
                 command: process.arguments ?? [],
                 result: ShellResult(status: -1, stdout: String(decoding: line, as: UTF8.self), stderr: "no port reported"))
@@ -54,7 +54,8 @@ public final class GitHTTPServer: @unchecked Sendable {
     /// Stops the server (idempotent).
     public func stop() {
         if process.isRunning {
-            process.terminate()
+            // SIGKILL: a test runner may have started the server with SIGTERM blocked.
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }

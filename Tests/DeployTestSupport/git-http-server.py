@@ -7,7 +7,7 @@ Prints the port on the first line of stdout, then serves until killed.
   hang:  accepts connections and never answers.
   down:  prints a port on which nothing listens, then exits.
 """
-import argparse, base64, os, socket, subprocess, sys, threading, time
+import argparse, base64, os, signal, socket, subprocess, sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 parser = argparse.ArgumentParser()
@@ -15,6 +15,8 @@ parser.add_argument("--root", required=True)
 parser.add_argument("--mode", default="serve", choices=["serve", "hang", "down"])
 args = parser.parse_args()
 token = os.environ.get("GIT_TEST_TOKEN", "")
+# Test runners may start us with signals blocked (the mask is inherited); make SIGTERM work.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
 
 
 def announce(port):
