@@ -53,8 +53,15 @@ public enum BuildLogAnalyzer {
         return parser.finish()
     }
 
-    /// Parses a whole text, split at `\n`.
+    /// Parses a whole text, split at `\n` (a `\r\n` pair is one line end, as in a file).
     public static func analyze(text: String) -> BuildReport {
-        analyze(lines: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        var parser = BuildOutputParser()
+        var splitter = LineSplitter()
+        var text = text
+        text.withUTF8 { bytes in
+            splitter.feed(UnsafeRawBufferPointer(bytes)) { parser.consume(bytes: $0) }
+        }
+        splitter.finish { parser.consume(bytes: $0) }
+        return parser.finish()
     }
 }
