@@ -105,43 +105,87 @@ public struct BuildOutputParser: Sendable {
         var line = line
         var cleaner = TerminalTextCleaner()
         return line.withUTF8 { raw in
-            cleaner.clean(UnsafeRawBufferPointer(raw)) { classify(LineBytes($0), inTestRun: false) }
+            cleaner.clean(UnsafeRawBufferPointer(raw)) { classify(LineBytes($0), inTestRun: false)?.line }
         }
     }
 
-    /// The registry, ordered cheapest-first: most lines are decided by their first byte.
-    static func classify(_ line: LineBytes, inTestRun: Bool) -> (any OutputLine)? {
+    /// The registry, ordered cheapest-first: most lines are decided by their first byte. Returns an enum rather than
+    /// an existential so that the hot path does no dynamic casts.
+    static func classify(_ line: LineBytes, inTestRun: Bool) -> ParsedLine? {
         guard line.count > 0 else { return nil }
         let first = line[0]
         switch first {
         case UInt8(ascii: "["):
-            return ProgressLine.parse(line) ?? DiagnosticFootnoteLine.parse(line)
+            if let progress = ProgressLine.parse(line) { return .progress(progress) }
+            return DiagnosticFootnoteLine.parse(line).map(ParsedLine.footnote)
         case UInt8(ascii: "="):
-            return StepHeaderLine.parse(line)
+            return StepHeaderLine.parse(line).map(ParsedLine.header)
         case UInt8(ascii: "*"):
-            return CrashBannerLine.parse(line)
+            return CrashBannerLine.parse(line).map(ParsedLine.crashBanner)
         case UInt8(ascii: "T"):
-            if let test = XCTestCaseLine.parse(line) { return test }
-            if let suite = XCTestSuiteLine.parse(line) { return suite }
+            if let test = XCTestCaseLine.parse(line) { return .xctestCase(test) }
+            if let suite = XCTestSuiteLine.parse(line) { return .xctestSuite(suite) }
         case 0x80...:
-            if let issue = SwiftTestingIssueLine.parse(line) { return issue }
-            if let test = SwiftTestingTestLine.parse(line) { return test }
-            if let run = SwiftTestingRunLine.parse(line) { return run }
-            return nil
+            if let issue = SwiftTestingIssueLine.parse(line) { return .swiftTestingIssue(issue) }
+            if let test = SwiftTestingTestLine.parse(line) { return .swiftTestingTest(test) }
+            return SwiftTestingRunLine.parse(line).map(ParsedLine.swiftTestingRun)
         case 0x20, 0x09, UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "|"):
-            if let excerpt = SourceExcerptLine.parse(line) { return excerpt }
-            if let executed = XCTestExecutedLine.parse(line) { return executed }
+            if let excerpt = SourceExcerptLine.parse(line) { return .excerpt(excerpt) }
+            if let executed = XCTestExecutedLine.parse(line) { return .xctestExecuted(executed) }
         default:
             break
         }
         guard let marker = SeverityMarker.find(in: line) else { return nil }
-        if let failure = XCTestFailureLine.parse(line, marker: marker) { return failure }
-        if let fatal = FatalErrorLine.parse(line, marker: marker) { return fatal }
-        if let signal = UnexpectedSignalLine.parse(line) { return signal }
+        if let failure = XCTestFailureLine.parse(line, marker: marker) { return .xctestFailure(failure) }
+        if let fatal = FatalErrorLine.parse(line, marker: marker) { return .fatalError(fatal) }
+        if let signal = UnexpectedSignalLine.parse(line) { return .unexpectedSignal(signal) }
         if inTestRun { return nil }
-        if let diagnostic = CompilerDiagnosticLine.parse(line, marker: marker) { return diagnostic }
-        if let located = LocatedErrorLine.parse(line, marker: marker) { return located }
-        return ToolErrorLine.parse(line, marker: marker)
+        if let diagnostic = CompilerDiagnosticLine.parse(line, marker: marker) { return .diagnostic(diagnostic) }
+        if let located = LocatedErrorLine.parse(line, marker: marker) { return .located(located) }
+        return ToolErrorLine.parse(line, marker: marker).map(ParsedLine.tool)
+    }
+
+    /// Every line shape, as one value.
+    enum ParsedLine {
+        case progress(ProgressLine)
+        case footnote(DiagnosticFootnoteLine)
+        case header(StepHeaderLine)
+        case crashBanner(CrashBannerLine)
+        case xctestCase(XCTestCaseLine)
+        case xctestSuite(XCTestSuiteLine)
+        case xctestExecuted(XCTestExecutedLine)
+        case xctestFailure(XCTestFailureLine)
+        case swiftTestingTest(SwiftTestingTestLine)
+        case swiftTestingIssue(SwiftTestingIssueLine)
+        case swiftTestingRun(SwiftTestingRunLine)
+        case excerpt(SourceExcerptLine)
+        case fatalError(FatalErrorLine)
+        case unexpectedSignal(UnexpectedSignalLine)
+        case diagnostic(CompilerDiagnosticLine)
+        case located(LocatedErrorLine)
+        case tool(ToolErrorLine)
+
+        var line: any OutputLine {
+            switch self {
+            case .progress(let line): line
+            case .footnote(let line): line
+            case .header(let line): line
+            case .crashBanner(let line): line
+            case .xctestCase(let line): line
+            case .xctestSuite(let line): line
+            case .xctestExecuted(let line): line
+            case .xctestFailure(let line): line
+            case .swiftTestingTest(let line): line
+            case .swiftTestingIssue(let line): line
+            case .swiftTestingRun(let line): line
+            case .excerpt(let line): line
+            case .fatalError(let line): line
+            case .unexpectedSignal(let line): line
+            case .diagnostic(let line): line
+            case .located(let line): line
+            case .tool(let line): line
+            }
+        }
     }
 
     // MARK: - Applying
@@ -165,11 +209,13 @@ public struct BuildOutputParser: Sendable {
         }
         report.recognizedLines += 1
         switch parsed {
-        case is ProgressLine:
+        case .progress:
+            // Build progress means no test run is printing.
             current = nil
-        case let excerpt as SourceExcerptLine:
+            inTestRun = false
+        case .excerpt(let excerpt):
             if excerpt.marker == .note, let message = excerpt.message { attachNote(.init(message: message)) }
-        case let diagnostic as CompilerDiagnosticLine:
+        case .diagnostic(let diagnostic):
             record(
                 file: diagnostic.file,
                 line: diagnostic.line,
@@ -178,52 +224,53 @@ public struct BuildOutputParser: Sendable {
                 message: diagnostic.message,
                 category: diagnostic.category
             )
-        case let located as LocatedErrorLine:
+        case .located(let located):
             record(file: located.file, line: located.line, column: nil, severity: located.severity, message: located.message, category: nil)
-        case let tool as ToolErrorLine:
+        case .tool(let tool):
             let message = tool.tool.map { "\($0): \(tool.message)" } ?? tool.message
             record(file: nil, line: nil, column: nil, severity: tool.severity, message: message, category: nil)
-        case let header as StepHeaderLine:
-            _ = header
+        case .header:
             inTestRun = false
             current = nil
-        case let test as XCTestCaseLine:
+        case .xctestCase(let test):
             applyXCTest(test)
-        case is XCTestSuiteLine:
-            inTestRun = true
+        case .xctestSuite(let suite):
+            // `All tests` finishing ends XCTest's output.
+            inTestRun = suite.started || suite.name != "All tests"
             current = nil
-        case let failure as XCTestFailureLine:
+        case .xctestFailure(let failure):
             inTestRun = true
             xctestIssues.append(failure)
-        case let executed as XCTestExecutedLine:
+        case .xctestExecuted(let executed):
             report.tests.runnerTotals.xctestExecuted = executed.executed
             report.tests.runnerTotals.xctestSkipped = executed.skipped
             report.tests.runnerTotals.xctestFailures = executed.failures
-        case let test as SwiftTestingTestLine:
+        case .swiftTestingTest(let test):
             inTestRun = true
             applySwiftTesting(test)
-        case let issue as SwiftTestingIssueLine:
+        case .swiftTestingIssue(let issue):
             swiftTestingIssues[issue.name, default: []].append(issue)
-        case let run as SwiftTestingRunLine:
-            inTestRun = true
+        case .swiftTestingRun(let run):
+            // The run summary ends Swift Testing's output.
+            inTestRun = run.tests == nil
             if let tests = run.tests {
                 report.tests.runnerTotals.swiftTestingTests = (report.tests.runnerTotals.swiftTestingTests ?? 0) + tests
                 report.tests.runnerTotals.swiftTestingIssues = (report.tests.runnerTotals.swiftTestingIssues ?? 0) + (run.issues ?? 0)
             }
-        case let fatal as FatalErrorLine:
+        case .fatalError(let fatal):
             crashSeen = true
             snapshotCrash()
             if crash?.message == nil { crash?.message = "Fatal error: \(fatal.message) (\(fatal.file):\(fatal.line))" }
-        case let banner as CrashBannerLine:
+        case .crashBanner(let banner):
             crashSeen = true
             inBacktrace = true
             snapshotCrash()
             if let signal = banner.signal, crash?.signal == nil { crash?.signal = signal }
             if let description = banner.description, crash?.message == nil { crash?.message = description }
-        case let signal as UnexpectedSignalLine:
+        case .unexpectedSignal(let signal):
             crashSeen = true
             setCrash(signal: signal.signal)
-        default:
+        case .footnote:
             break
         }
     }
@@ -236,9 +283,8 @@ public struct BuildOutputParser: Sendable {
         message: String,
         category: String?
     ) {
-        if severity == .note, let current {
+        if severity == .note, current != nil {
             attachNote(.init(file: file, line: line, column: column, message: message))
-            _ = current
             return
         }
         let key = DiagnosticKey(file: file, line: line, column: column, severity: severity, message: message)

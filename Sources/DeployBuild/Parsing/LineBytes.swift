@@ -39,15 +39,23 @@ public struct LineBytes {
     }
 
     /// The first index where `needle` occurs at or after `start`.
+    ///
+    /// Candidates are found with `memchr` on the needle's first non-space byte (spaces are too common to anchor on),
+    /// then compared whole.
+    @inline(__always)
     func range(of needle: StaticString, from start: Int = 0) -> Int? {
         let length = needle.utf8CodeUnitCount
-        guard length > 0 else { return start }
-        let first = needle.utf8Start.pointee
-        var position = start
-        while position + length <= bytes.count, let candidate = index(of: first, from: position) {
-            if candidate + length > bytes.count { return nil }
-            if memcmp(bytes.baseAddress! + candidate, needle.utf8Start, length) == 0 { return candidate }
-            position = candidate + 1
+        guard length > 0, start >= 0, start + length <= bytes.count, let base = bytes.baseAddress else { return nil }
+        let pattern = needle.utf8Start
+        var anchor = 0
+        while anchor < length - 1, pattern[anchor] == 0x20 { anchor += 1 }
+        let anchorByte = Int32(pattern[anchor])
+        var position = start + anchor
+        let last = bytes.count - length + anchor  // the last position the anchor can be at
+        while position <= last, let found = memchr(base + position, anchorByte, last - position + 1) {
+            let candidate = base.distance(to: UnsafeRawPointer(found)) - anchor
+            if memcmp(base + candidate, pattern, length) == 0 { return candidate }
+            position = candidate + anchor + 1
         }
         return nil
     }

@@ -26,20 +26,24 @@ struct TerminalTextCleaner {
             index -= 1
         }
         scratch.removeAll(keepingCapacity: true)
+        guard let base = line.baseAddress else { return scratch.withUnsafeBytes(body) }
         var position = start
         while position < end {
-            let byte = line[position]
-            if byte != 0x1B {
-                scratch.append(byte)
-                position += 1
-                continue
+            // Copy the run up to the next escape in one go.
+            guard let found = memchr(base + position, 0x1B, end - position) else {
+                scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[position..<end]))
+                break
             }
-            position += 1
+            let escape = base.distance(to: UnsafeRawPointer(found))
+            if escape > position {
+                scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[position..<escape]))
+            }
+            position = escape + 1
             guard position < end else { break }
             switch line[position] {
             case 0x5B:  // CSI: ESC [ parameters intermediates final(0x40...0x7E)
                 position += 1
-                while position < end, !(0x40...0x7E).contains(line[position]) { position += 1 }
+                while position < end, line[position] < 0x40 || line[position] > 0x7E { position += 1 }
                 position += 1
             case 0x5D:  // OSC: ESC ] … (BEL | ESC \)
                 position += 1

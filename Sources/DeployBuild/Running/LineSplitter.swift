@@ -23,17 +23,15 @@ struct LineSplitter {
         guard let base = bytes.baseAddress else { return }
         while start < count, let found = memchr(base + start, 0x0A, count - start) {
             let index = base.distance(to: UnsafeRawPointer(found))
-            do {
-                let piece = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
-                if pending.isEmpty {
-                    emit(piece)
-                } else {
-                    pending.append(contentsOf: piece)
-                    pending.withUnsafeBytes(emit)
-                    pending.removeAll(keepingCapacity: true)
-                }
-                start = index + 1
+            let piece = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+            if pending.isEmpty {
+                emit(piece)
+            } else {
+                pending.append(contentsOf: piece)
+                pending.withUnsafeBytes(emit)
+                pending.removeAll(keepingCapacity: true)
             }
+            start = index + 1
         }
         if start < count {
             pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<count]))

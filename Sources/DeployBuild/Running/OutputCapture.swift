@@ -60,10 +60,8 @@ final class OutputCapture<Sink: StepOutputSink>: Sendable {
         }
     }
 
-    /// Called once both drains ended.
-    func finish() {}
-
     func tail() -> [String] { state.withLock { Array($0.tail.suffix(tailLineCount)) } }
     func byteCount() -> Int { state.withLock { $0.bytes } }
+    /// The first failure to write to the sink, if any.
     func writeError() -> BuildError? { state.withLock { $0.writeError } }
 }

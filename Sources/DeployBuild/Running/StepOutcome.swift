@@ -48,6 +48,8 @@ public struct StepOutcome: Sendable, Codable, Hashable {
     public var lastLines: [String]
     /// Bytes of output written to the log.
     public var outputBytes: Int
+    /// Why some output could not be written to the log, if that happened (the step still ran to its end).
+    public var logError: String?
 
     /// Creates an outcome.
     public init(
@@ -56,7 +58,8 @@ public struct StepOutcome: Sendable, Codable, Hashable {
         result: Result,
         duration: Duration,
         lastLines: [String] = [],
-        outputBytes: Int = 0
+        outputBytes: Int = 0,
+        logError: String? = nil
     ) {
         self.step = step
         self.command = command
@@ -64,6 +67,7 @@ public struct StepOutcome: Sendable, Codable, Hashable {
         self.duration = duration
         self.lastLines = lastLines
         self.outputBytes = outputBytes
+        self.logError = logError
     }
 
     /// A skipped step that took no time.

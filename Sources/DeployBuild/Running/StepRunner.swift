@@ -55,7 +55,8 @@ public struct StepRunner: Sendable {
                 result: result,
                 duration: clock.now - start,
                 lastLines: capture.tail(),
-                outputBytes: capture.byteCount()
+                outputBytes: capture.byteCount(),
+                logError: capture.writeError()?.description
             )
         }
         guard let executablePath = step.command.first, !executablePath.isEmpty else {
@@ -112,7 +113,6 @@ public struct StepRunner: Sendable {
             }
         }
         await ProcessGroupTerminator.terminate(groupID.value, grace: step.gracePeriod)
-        capture.finish()
         switch race {
         case .finished(.exited(0)): return outcome(.passed)
         case .finished(.exited(let code)): return outcome(.failed(.exited(code)))
