@@ -12,7 +12,7 @@ struct Deployctl: AsyncParsableCommand {
             Exit status: 0 green, 1 a build or test failed, 2 usage or configuration error, 3 infrastructure failure.
             """,
         version: "0.1.0",
-        subcommands: [Status.self]
+        subcommands: [RunOnce.self, Loop.self, Status.self, ApplyFeedback.self, Analyze.self]
     )
 
     /// Runs the command; usage and configuration errors exit with status 2 (ArgumentParser's default is 64).
