@@ -133,3 +133,46 @@ import Testing
         #expect(status.stdout.contains("loop: running"))
     }
 }
+
+extension CycleEndToEndTests {
+    @Test func sigtermDuringABuildKillsTheWholeProcessGroupAndRecordsTheCycle() throws {
+        let root = try Root()
+        defer { root.scratch.remove() }
+        let marker = "sleep 31\(Int.random(in: 100...999))"
+        let remote = try root.addRepository("slow", files: ["README.md": "slow\n"])
+        let manifest = """
+            {"repositories": [{"name": "slow", "url": "\(remote.path)",
+              "build": ["sh", "-c", "(\(marker)) & \(marker); echo never"]}]}
+            """
+        try Data(manifest.utf8).write(to: root.url.appendingPathComponent("deployctl.json"))
+
+        let loop = Process()
+        loop.executableURL = Deployctl.executable
+        loop.arguments = ["loop", "--root", root.url.path, "--interval", "3600"]
+        loop.standardError = FileHandle.nullDevice
+        loop.standardOutput = FileHandle.nullDevice
+        try loop.run()
+        func markerProcesses() throws -> Int {
+            let result = try Shell.run(["pgrep", "-f", marker])
+            return result.stdout.split(separator: "\n").count
+        }
+        for _ in 0..<200 where try markerProcesses() < 3 { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(try markerProcesses() >= 3, "the shell, the build and its grandchild are running")
+
+        loop.terminate()  // SIGTERM
+        let deadline = Date().addingTimeInterval(30)
+        while loop.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!loop.isRunning, "the loop exits within a bounded time after SIGTERM")
+        if loop.isRunning { kill(loop.processIdentifier, SIGKILL) }
+        loop.waitUntilExit()
+        #expect(loop.terminationStatus == 0)
+        #expect(try markerProcesses() == 0, "no child or grandchild of the build survives")
+
+        let status = try root.run(["status", "--json", "--history", "1"])
+        #expect(status.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as! [String: Any]
+        let loopState = json["loop"] as! [String: Any]
+        #expect(loopState["running"] as? Bool == false)
+        #expect(loopState["lastCycleResult"] as? String == "cancelled")
+    }
+}
