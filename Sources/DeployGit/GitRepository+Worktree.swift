@@ -52,6 +52,25 @@ extension GitRepository {
         }
     }
 
+    /// Removes the linked worktree whose directory is `directory`; see ``removeWorktree(name:)``.
+    /// - Throws: `.notFound` when no linked worktree lives there.
+    public func removeWorktree(at directory: URL) throws(GitError) {
+        let wanted = directory.standardizedFileURL.resolvingSymlinksInPath().path
+        for name in try worktreeNames() {
+            let path = try withHandle { repo throws(GitError) -> String? in
+                var worktree: OpaquePointer?
+                try check(git_worktree_lookup(&worktree, repo, name), "remove worktree")
+                defer { git_worktree_free(worktree) }
+                return git_worktree_path(worktree).map { String(cString: $0) }
+            }
+            guard let path else { continue }
+            if URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path == wanted {
+                return try removeWorktree(name: name)
+            }
+        }
+        throw error(.notFound, "remove worktree", "no linked worktree at \(directory.path)")
+    }
+
     /// Names of the linked worktrees of this repository.
     public func worktreeNames() throws(GitError) -> [String] {
         try withHandle { repo throws(GitError) in

@@ -54,13 +54,6 @@ public final class GitRepository: @unchecked Sendable {
         return try body(handle)
     }
 
-    /// Like ``withHandle(_:)`` for bodies that throw any error (network operations on their own thread).
-    func withHandleUntyped<T>(_ body: (OpaquePointer) throws -> T) rethrows -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(handle)
-    }
-
     /// Checks a libgit2 result for an operation on this repository.
     @discardableResult
     func check(_ result: Int32, _ operation: @autoclosure () -> String) throws(GitError) -> Int32 {

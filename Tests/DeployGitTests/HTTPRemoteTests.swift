@@ -23,7 +23,34 @@ import Testing
         try await repo.push(branch: "main", credentials: credentials, timeout: .seconds(60))
         #expect(try Shell.check(["git", "rev-parse", "main"], in: box.url("app.git")) == commit.hex)
         #expect(try repo.remoteURL() == server.url("app.git"))
-        #expect(box.files(under: box.url("app"), containing: Self.token).isEmpty)
+        // Nowhere on disk (clone, its .git, the remote) holds the token.
+        #expect(box.files(under: box.scratch.url, containing: Self.token).isEmpty)
+    }
+
+    @Test func severalRepositoriesFetchConcurrentlyOverHTTP() async throws {
+        let box = try Sandbox()
+        defer { box.remove() }
+        let server = try GitHTTPServer(root: box.scratch.url, token: Self.token)
+        defer { server.stop() }
+        let credentials = GitCredentials(token: Self.token)
+        var repos: [GitRepository] = []
+        var expected: [String] = []
+        for index in 0..<4 {
+            let remote = try box.fixture.makeRemote("h\(index)")
+            let work = try box.fixture.clone(remote, as: "h\(index)")
+            try Shell.check(["git", "remote", "set-url", "origin", server.url("h\(index).git")], in: work)
+            repos.append(try GitRepository.open(at: work))
+            expected.append(try box.fixture.pushCommit(to: remote, files: ["n.txt": "\(index)\n"]))
+        }
+        let commits = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+            for (index, repo) in repos.enumerated() {
+                group.addTask { (index, try await repo.update(credentials: credentials, timeout: .seconds(60)).commit?.hex) }
+            }
+            var result: [Int: String] = [:]
+            for try await (index, commit) in group { result[index] = commit }
+            return result
+        }
+        #expect(commits == Dictionary(uniqueKeysWithValues: expected.enumerated().map { ($0.offset, $0.element) }))
     }
 
     @Test func wrongTokenIsAnAuthenticationFailureWithoutTheToken() async throws {

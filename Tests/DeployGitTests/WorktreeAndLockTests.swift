@@ -30,6 +30,12 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: box.url("wt-check").path))
         #expect(try repo.worktreeNames().isEmpty)
         #expect(!(try Shell.check(["git", "worktree", "list", "--porcelain"], in: work).contains("wt-check")))
+
+        _ = try repo.addWorktree(at: box.url("wt-again"), commit: pinned, name: "again")
+        try repo.removeWorktree(at: box.url("wt-again"))
+        #expect(try repo.worktreeNames().isEmpty)
+        let missing = #expect(throws: GitError.self) { try repo.removeWorktree(at: box.url("wt-again")) }
+        #expect(missing?.code == .notFound)
     }
 
     @Test func staleLocksAreRemovedAndFreshOnesKept() throws {
