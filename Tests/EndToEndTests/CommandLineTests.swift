@@ -66,3 +66,19 @@ import Testing
         }
     }
 }
+
+extension CommandLineTests {
+    @Test func theCommitIdentityFallsBackToGitConfigThenToDeployctl() throws {
+        try ScratchDirectory.withSync { scratch in
+            let home = scratch.appending("home")
+            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+            let bare = try Deployctl.run(["status", "--root", scratch.path, "--config"], environment: ["HOME": home.path])
+            #expect(bare.stdout.split(separator: "\n").contains { $0.hasPrefix("GIT_USER_NAME") && $0.contains("deployctl") && $0.contains("default") })
+            try Data("[user]\n\tname = Config Person\n\temail = person@example.com\n".utf8)
+                .write(to: home.appendingPathComponent(".gitconfig"))
+            let configured = try Deployctl.run(["status", "--root", scratch.path, "--config"], environment: ["HOME": home.path])
+            #expect(configured.stdout.split(separator: "\n").contains { $0.hasPrefix("GIT_USER_NAME") && $0.contains("Config Person") && $0.contains("git config") })
+            #expect(configured.stdout.split(separator: "\n").contains { $0.hasPrefix("GIT_USER_EMAIL") && $0.contains("person@example.com") })
+        }
+    }
+}
