@@ -39,6 +39,8 @@ public struct BuildOutputParser: Sendable {
     private var xctestIssues: [XCTestFailureLine] = []
     /// Recorded issues per Swift Testing test name.
     private var swiftTestingIssues: [String: [SwiftTestingIssueLine]] = [:]
+    /// Index of each failed test in `report.tests.failures`, so a test failing in several runs is listed once.
+    private var failureIndex: [String: Int] = [:]
     private var crash: BuildReport.CrashedTest?
     private var crashSeen = false
 
@@ -69,6 +71,7 @@ public struct BuildOutputParser: Sendable {
     /// Ends the log and returns what it held.
     public func finish() -> BuildReport {
         var report = report
+        var failureIndex = failureIndex
         if crashSeen {
             var crashed = crash ?? BuildReport.CrashedTest(suite: nil, name: nil, signal: nil, message: nil)
             if crashed.name == nil {
@@ -82,7 +85,7 @@ public struct BuildOutputParser: Sendable {
             report.tests.crashed = crashed
             if let name = crashed.name {
                 report.tests.failed += 1
-                report.tests.failures.append(
+                report.addFailure(
                     BuildReport.TestFailure(
                         suite: crashed.suite,
                         name: name,
@@ -91,7 +94,8 @@ public struct BuildOutputParser: Sendable {
                         message: "crashed" + (crashed.message.map { ": \($0)" } ?? "")
                             + (crashed.signal.map { " (signal \($0))" } ?? ""),
                         framework: runningXCTest != nil ? "xctest" : "swift-testing"
-                    )
+                    ),
+                    index: &failureIndex
                 )
             }
         }
@@ -213,6 +217,7 @@ public struct BuildOutputParser: Sendable {
             // Build progress means no test run is printing.
             current = nil
             inTestRun = false
+            endTestRun()
         case .excerpt(let excerpt):
             if excerpt.marker == .note, let message = excerpt.message { attachNote(.init(message: message)) }
         case .diagnostic(let diagnostic):
@@ -231,6 +236,7 @@ public struct BuildOutputParser: Sendable {
             record(file: nil, line: nil, column: nil, severity: tool.severity, message: message, category: nil)
         case .header:
             inTestRun = false
+            endTestRun()
             current = nil
         case .xctestCase(let test):
             applyXCTest(test)
@@ -334,7 +340,7 @@ public struct BuildOutputParser: Sendable {
         case .failed:
             report.tests.failed += 1
             let first = xctestIssues.first
-            report.tests.failures.append(
+            report.addFailure(
                 BuildReport.TestFailure(
                     suite: test.suite,
                     name: test.test,
@@ -343,7 +349,8 @@ public struct BuildOutputParser: Sendable {
                     message: first?.message ?? "failed",
                     issues: max(xctestIssues.count, 1),
                     framework: "xctest"
-                )
+                ),
+                index: &failureIndex
             )
             xctestIssues = []
             runningXCTest = nil
@@ -363,7 +370,7 @@ public struct BuildOutputParser: Sendable {
             report.tests.failed += 1
             let issues = swiftTestingIssues.removeValue(forKey: test.name) ?? []
             let first = issues.first
-            report.tests.failures.append(
+            report.addFailure(
                 BuildReport.TestFailure(
                     suite: nil,
                     name: test.name,
@@ -372,10 +379,20 @@ public struct BuildOutputParser: Sendable {
                     message: first?.message ?? "failed",
                     issues: max(issues.count, 1),
                     framework: "swift-testing"
-                )
+                ),
+                index: &failureIndex
             )
             finishSwiftTest(test.name)
         }
+    }
+
+    /// Forgets tests left running (a crash, a killed run), so state stays bounded in logs holding many runs.
+    private mutating func endTestRun() {
+        guard runningXCTest != nil || !runningSwiftTests.isEmpty || !swiftTestingIssues.isEmpty else { return }
+        if crashSeen, crash?.name == nil { snapshotCrash() }
+        runningXCTest = nil
+        runningSwiftTests.removeAll()
+        swiftTestingIssues.removeAll()
     }
 
     private mutating func finishSwiftTest(_ name: String) {
@@ -397,5 +414,18 @@ public struct BuildOutputParser: Sendable {
     private mutating func setCrash(signal: Int32) {
         if crash == nil { crash = BuildReport.CrashedTest(suite: nil, name: nil, signal: nil, message: nil) }
         if crash?.signal == nil { crash?.signal = signal }
+    }
+}
+
+extension BuildReport {
+    /// Appends `failure`, or counts another occurrence of the same test's failure.
+    mutating func addFailure(_ failure: TestFailure, index: inout [String: Int]) {
+        let key = "\(failure.framework)\u{0}\(failure.suite ?? "")\u{0}\(failure.name)"
+        if let existing = index[key] {
+            tests.failures[existing].occurrences += 1
+        } else {
+            index[key] = tests.failures.count
+            tests.failures.append(failure)
+        }
     }
 }
