@@ -141,4 +141,35 @@ import Testing
         let text = try String(contentsOf: Fixture.url("notes-tty.txt"), encoding: .utf8)
         #expect(BuildLogAnalyzer.analyze(text: text).diagnostics == (try Fixture.report("notes-tty.txt")).diagnostics)
     }
+
+    /// A cycle log holds several steps: diagnostics after a test run must count again, and a test failing in two
+    /// runs is one `failures` entry.
+    @Test func concatenatedRunsAndStepHeaders() throws {
+        let tests = try String(contentsOf: Fixture.url("tests-mixed-piped.txt"), encoding: .utf8)
+        let errors = try String(contentsOf: Fixture.url("compile-errors-tty.txt"), encoding: .utf8)
+        let withoutHeaders = BuildLogAnalyzer.analyze(text: tests + errors + tests)
+        #expect(withoutHeaders.errorCount == 4, "build progress after a test run ends the run")
+        #expect(withoutHeaders.tests.failed == 4)
+        #expect(withoutHeaders.tests.failures.count == 2)
+        #expect(withoutHeaders.tests.failures.allSatisfy { $0.occurrences == 2 })
+        let withHeaders = BuildLogAnalyzer.analyze(
+            text: "== repo a: step test == swift test\n" + tests + "== repo b: step build == swift build\n" + errors
+        )
+        #expect(withHeaders.errorCount == 4)
+        #expect(withHeaders.tests.passed == 3)
+    }
+
+    @Test func markdownSuggestsNextSteps() throws {
+        let errors = try Fixture.report("compile-errors-piped.txt").markdownSummary()
+        #expect(errors.contains("- errors: 4, warnings: 0"))
+        #expect(errors.contains("Type mismatch"))
+        #expect(errors.contains("Non-exhaustive switch"))
+        #expect(errors.contains("note: add missing case: '.b'"))
+        let tests = try Fixture.report("tests-mixed-tty.txt").markdownSummary()
+        #expect(tests.contains("- tests: 3 passed, 2 failed, 2 skipped"))
+        #expect(tests.contains("Failing tests"))
+        #expect(tests.contains("`ArithmeticTests.testAddFailsTwice`"))
+        let crash = try Fixture.report("crash-swifttesting-piped.txt").markdownSummary()
+        #expect(crash.contains("crashed: crashes() (signal 4)"))
+    }
 }
