@@ -134,6 +134,7 @@ import Testing
             #expect(reason.contains("no Docker engine answers") || reason.contains("no Docker client"))
             #expect(result.steps[2].outcome.result == .skipped(reason: reason))
             let text = try String(contentsOf: log.url, encoding: .utf8)
+            #expect(text.contains("== docker: \(reason); Docker steps are skipped this cycle =="))
             #expect(text.contains("running tests with ***"))
             #expect(!text.contains("tok-123"))
         }
@@ -183,5 +184,14 @@ import Testing
                 return
             }
         }
+    }
+
+    @Test func dockerAnswerIsAskedOnceAndAnnouncedOnce() async {
+        let engine = DockerEngine(probeCommand: ["/nonexistent/docker", "info"])
+        let first = await engine.unavailableReason()
+        #expect(first == "no Docker client (/nonexistent/docker not found)")
+        #expect(await engine.unavailableReason() == first)
+        #expect(engine.shouldAnnounceUnavailability())
+        #expect(!engine.shouldAnnounceUnavailability())
     }
 }

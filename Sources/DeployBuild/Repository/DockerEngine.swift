@@ -4,6 +4,7 @@ import Synchronization
 /// Whether a Docker engine answers, asked once (`docker info`) and remembered, so a cycle says it once.
 public final class DockerEngine: Sendable {
     private let answer = Mutex<String??>(nil)
+    private let announced = Mutex(false)
     private let command: [String]
 
     /// Creates a probe that runs `command` (default `docker info`); an exit status 0 means the engine answers.
@@ -31,6 +32,14 @@ public final class DockerEngine: Sendable {
         }
         answer.withLock { $0 = .some(reason) }
         return reason
+    }
+
+    /// `true` the first time it is called, then `false`: lets the cycle say "no Docker engine" once.
+    public func shouldAnnounceUnavailability() -> Bool {
+        announced.withLock { done in
+            defer { done = true }
+            return !done
+        }
     }
 
     private static func describe(_ result: StepOutcome.Result) -> String {

@@ -111,6 +111,9 @@ public struct RepositoryBuilder: Sendable {
             if wantsImage || composeFile != nil {
                 if let reason = await docker.unavailableReason(runner: runner) {
                     dockerSkipReason = reason
+                    if docker.shouldAnnounceUnavailability() {
+                        try? log.append(lines: ["== docker: \(reason); Docker steps are skipped this cycle =="])
+                    }
                     if wantsImage { records.append(.init(outcome: .skipped(.docker, reason: reason), report: BuildReport())) }
                     if composeFile != nil { records.append(.init(outcome: .skipped(.e2e, reason: reason), report: BuildReport())) }
                 } else {
