@@ -18,8 +18,15 @@ enum LogParseBenchmark {
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let megabytesPerSecond = Double(bytes) / 1_000_000 / seconds
-        print("parse-log bytes=\(bytes) seconds=\(String(format: "%.3f", seconds)) MB/s=\(String(format: "%.1f", megabytesPerSecond)) peakRSS=\(peakResident())")
-        print("parse-log lines=\(report.lines) recognized=\(report.recognizedLines) distinctErrors=\(report.errorCount) distinctWarnings=\(report.warningCount) errorOccurrences=\(report.diagnostics.filter { $0.severity == .error }.reduce(0) { $0 + $1.occurrences }) tests passed=\(report.tests.passed) failed=\(report.tests.failed)")
+        let rate = String(format: "%.1f", megabytesPerSecond)
+        let time = String(format: "%.3f", seconds)
+        print("parse-log bytes=\(bytes) seconds=\(time) MB/s=\(rate) peakRSS=\(peakResident())")
+        let errorOccurrences = report.diagnostics.filter { $0.severity == .error }.reduce(0) { $0 + $1.occurrences }
+        print(
+            "parse-log lines=\(report.lines) recognized=\(report.recognizedLines) distinctErrors=\(report.errorCount)"
+                + " distinctWarnings=\(report.warningCount) errorOccurrences=\(errorOccurrences)"
+                + " tests passed=\(report.tests.passed) failed=\(report.tests.failed)"
+        )
     }
 
     /// `VmHWM` from `/proc/self/status`, e.g. `9876 kB`; "n/a" where there is no `/proc`.

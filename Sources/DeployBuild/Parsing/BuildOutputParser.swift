@@ -230,7 +230,14 @@ public struct BuildOutputParser: Sendable {
                 category: diagnostic.category
             )
         case .located(let located):
-            record(file: located.file, line: located.line, column: nil, severity: located.severity, message: located.message, category: nil)
+            record(
+                file: located.file,
+                line: located.line,
+                column: nil,
+                severity: located.severity,
+                message: located.message,
+                category: nil
+            )
         case .tool(let tool):
             let message = tool.tool.map { "\($0): \(tool.message)" } ?? tool.message
             record(file: nil, line: nil, column: nil, severity: tool.severity, message: message, category: nil)
@@ -261,7 +268,8 @@ public struct BuildOutputParser: Sendable {
             inTestRun = run.tests == nil
             if let tests = run.tests {
                 report.tests.runnerTotals.swiftTestingTests = (report.tests.runnerTotals.swiftTestingTests ?? 0) + tests
-                report.tests.runnerTotals.swiftTestingIssues = (report.tests.runnerTotals.swiftTestingIssues ?? 0) + (run.issues ?? 0)
+                report.tests.runnerTotals.swiftTestingIssues =
+                    (report.tests.runnerTotals.swiftTestingIssues ?? 0) + (run.issues ?? 0)
             }
         case .fatalError(let fatal):
             crashSeen = true

@@ -28,7 +28,8 @@ public final class DockerEngine: Sendable {
         switch outcome.result {
         case .passed: reason = nil
         case .notStarted: reason = "no Docker client (\(command[0]) not found)"
-        default: reason = "no Docker engine answers (`\(command.joined(separator: " "))` \(Self.describe(outcome.result)))"
+        default:
+            reason = "no Docker engine answers (`\(command.joined(separator: " "))` \(Self.describe(outcome.result)))"
         }
         answer.withLock { $0 = .some(reason) }
         return reason

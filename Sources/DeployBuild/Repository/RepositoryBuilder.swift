@@ -49,7 +49,9 @@ public struct RepositoryBuilder: Sendable {
         let jobs = settings.jobs.map { ["--jobs", String($0)] } ?? []
         var records: [RepositoryBuildResult.StepRecord] = []
 
-        func run(_ stepName: BuildStep.Name, _ command: [String], attempt: Int = 1) async -> RepositoryBuildResult.StepRecord {
+        func run(_ stepName: BuildStep.Name, _ command: [String], attempt: Int = 1) async
+            -> RepositoryBuildResult.StepRecord
+        {
             let sink = ParsingSink(log)
             let step = BuildStep(
                 name: stepName,
@@ -74,7 +76,9 @@ public struct RepositoryBuilder: Sendable {
             let build = await run(.build, buildCommand)
             result = Self.overall(build.outcome.result)
         } else {
-            records.append(.init(outcome: .skipped(.build, reason: "no Package.swift and no build command"), report: BuildReport()))
+            records.append(
+                .init(outcome: .skipped(.build, reason: "no Package.swift and no build command"), report: BuildReport())
+            )
             result = .skipped
         }
 
@@ -94,7 +98,8 @@ public struct RepositoryBuilder: Sendable {
                         break
                     }
                     // Only a test failure is worth a retry; compile errors in tests, timeouts and cancellation are not.
-                    let compiledAndRan = record.report.errorCount == 0
+                    let compiledAndRan =
+                        record.report.errorCount == 0
                         && record.report.tests.passed + record.report.tests.failed > 0
                     if testResult != .failed || !compiledAndRan || !settings.retryFailedTests { break }
                 }
@@ -114,8 +119,12 @@ public struct RepositoryBuilder: Sendable {
                     if docker.shouldAnnounceUnavailability() {
                         try? log.append(lines: ["== docker: \(reason); Docker steps are skipped this cycle =="])
                     }
-                    if wantsImage { records.append(.init(outcome: .skipped(.docker, reason: reason), report: BuildReport())) }
-                    if composeFile != nil { records.append(.init(outcome: .skipped(.e2e, reason: reason), report: BuildReport())) }
+                    if wantsImage {
+                        records.append(.init(outcome: .skipped(.docker, reason: reason), report: BuildReport()))
+                    }
+                    if composeFile != nil {
+                        records.append(.init(outcome: .skipped(.e2e, reason: reason), report: BuildReport()))
+                    }
                 } else {
                     if wantsImage {
                         let tag = "deployctl/\(Self.imageName(name)):latest"
@@ -123,7 +132,10 @@ public struct RepositoryBuilder: Sendable {
                         result = Self.overall(image.outcome.result)
                     }
                     if result == .passed, let composeFile {
-                        let up = await run(.e2e, ["docker", "compose", "-f", composeFile, "up", "--build", "--abort-on-container-exit"])
+                        let up = await run(
+                            .e2e,
+                            ["docker", "compose", "-f", composeFile, "up", "--build", "--abort-on-container-exit"]
+                        )
                         _ = await run(.e2e, ["docker", "compose", "-f", composeFile, "down", "--remove-orphans"])
                         result = Self.overall(up.outcome.result)
                     }
@@ -180,12 +192,16 @@ public struct RepositoryBuilder: Sendable {
     /// Whether a Swift package has tests: a `Tests/` folder, or a `.testTarget(` in its manifest.
     static func hasSwiftTests(_ directory: URL) -> Bool {
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Tests").path, isDirectory: &isDirectory),
-           isDirectory.boolValue
+        if FileManager.default.fileExists(
+            atPath: directory.appendingPathComponent("Tests").path,
+            isDirectory: &isDirectory
+        ),
+            isDirectory.boolValue
         {
             return true
         }
-        let manifest = (try? String(contentsOf: directory.appendingPathComponent("Package.swift"), encoding: .utf8)) ?? ""
+        let manifest =
+            (try? String(contentsOf: directory.appendingPathComponent("Package.swift"), encoding: .utf8)) ?? ""
         return manifest.contains(".testTarget(")
     }
 

@@ -1,14 +1,14 @@
 import Foundation
 import Subprocess
-import SystemPackage
 import Synchronization
+import SystemPackage
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Runs one ``BuildStep``: streams its output line by line into a log, enforces its timeout, and leaves no process
@@ -137,7 +137,9 @@ public struct StepRunner: Sendable {
     ) async throws -> TerminationStatus {
         var options = PlatformOptions()
         options.createSession = true
-        options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: step.gracePeriod)]
+        options.teardownSequence = [
+            .gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: step.gracePeriod)
+        ]
         var updates: [Environment.Key: String?] = [:]
         for (key, value) in step.environment {
             if let key = Environment.Key(rawValue: key) { updates[key] = value }
