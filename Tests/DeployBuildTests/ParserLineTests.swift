@@ -72,6 +72,17 @@ import Testing
         #expect(footnote.group == "DeprecatedDeclaration")
     }
 
+    @Test func buildPhase() throws {
+        let building = try #require(BuildOutputParser.classify(line: "Building for debugging...") as? BuildPhaseLine)
+        #expect(!building.complete)
+        let done = try #require(BuildOutputParser.classify(line: "Build complete! (19.09s)") as? BuildPhaseLine)
+        #expect(done.complete)
+        let target = try #require(
+            BuildOutputParser.classify(line: "Build of target: 'DeployBuild' complete! (1.52s)") as? BuildPhaseLine
+        )
+        #expect(target.complete)
+    }
+
     @Test func linkerLocatedError() throws {
         let line = try #require(
             BuildOutputParser.classify(
@@ -264,8 +275,6 @@ import Testing
     }
 
     @Test func unrelatedLinesAreUnrecognised() {
-        #expect(BuildOutputParser.classify(line: "Building for debugging...") == nil)
-        #expect(BuildOutputParser.classify(line: "Build complete! (19.09s)") == nil)
         #expect(BuildOutputParser.classify(line: "Platform: x86_64 Linux (Debian GNU/Linux 12 (bookworm))") == nil)
     }
 }

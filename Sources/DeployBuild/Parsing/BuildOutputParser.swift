@@ -126,6 +126,8 @@ public struct BuildOutputParser: Sendable {
             return StepHeaderLine.parse(line).map(ParsedLine.header)
         case UInt8(ascii: "*"):
             return CrashBannerLine.parse(line).map(ParsedLine.crashBanner)
+        case UInt8(ascii: "B"):
+            if let phase = BuildPhaseLine.parse(line) { return .buildPhase(phase) }
         case UInt8(ascii: "T"):
             if let test = XCTestCaseLine.parse(line) { return .xctestCase(test) }
             if let suite = XCTestSuiteLine.parse(line) { return .xctestSuite(suite) }
@@ -152,6 +154,7 @@ public struct BuildOutputParser: Sendable {
     /// Every line shape, as one value.
     enum ParsedLine {
         case progress(ProgressLine)
+        case buildPhase(BuildPhaseLine)
         case footnote(DiagnosticFootnoteLine)
         case header(StepHeaderLine)
         case crashBanner(CrashBannerLine)
@@ -172,6 +175,7 @@ public struct BuildOutputParser: Sendable {
         var line: any OutputLine {
             switch self {
             case .progress(let line): line
+            case .buildPhase(let line): line
             case .footnote(let line): line
             case .header(let line): line
             case .crashBanner(let line): line
@@ -213,7 +217,7 @@ public struct BuildOutputParser: Sendable {
         }
         report.recognizedLines += 1
         switch parsed {
-        case .progress:
+        case .progress, .buildPhase:
             // Build progress means no test run is printing.
             current = nil
             inTestRun = false

@@ -1,3 +1,5 @@
+import Dispatch
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -18,18 +20,36 @@ enum ProcessGroupTerminator {
         return kill(-groupID, 0) == 0
     }
 
-    /// Sends `SIGTERM` to the group, waits up to `grace` for it to empty, then sends `SIGKILL`.
+    /// Sends `SIGTERM` to the group, waits up to `grace` for it to empty, then sends `SIGKILL` and waits (briefly) for
+    /// the group to disappear.
+    ///
+    /// Works the same when the calling task is cancelled: the waits do not end early on cancellation, since stopping
+    /// the processes is what cancellation asks for.
     static func terminate(_ groupID: pid_t, grace: Duration) async {
         guard isAlive(groupID) else { return }
         _ = kill(-groupID, SIGTERM)
+        if await waitUntilGone(groupID, for: grace) { return }
+        _ = kill(-groupID, SIGKILL)
+        _ = await waitUntilGone(groupID, for: .seconds(2))
+    }
+
+    /// Polls until the group is empty or `duration` has passed; `true` when it emptied.
+    private static func waitUntilGone(_ groupID: pid_t, for duration: Duration) async -> Bool {
         let clock = ContinuousClock()
-        let deadline = clock.now + grace
-        while clock.now < deadline, isAlive(groupID) {
-            try? await clock.sleep(for: .milliseconds(20))
-            if Task.isCancelled { break }
+        let deadline = clock.now + duration
+        while isAlive(groupID) {
+            if clock.now >= deadline { return false }
+            await pause(milliseconds: 10)
         }
-        if isAlive(groupID) {
-            _ = kill(-groupID, SIGKILL)
+        return true
+    }
+
+    /// Sleeps without reacting to cancellation (unlike `Task.sleep`).
+    private static func pause(milliseconds: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) {
+                continuation.resume()
+            }
         }
     }
 }

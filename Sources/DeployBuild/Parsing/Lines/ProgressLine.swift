@@ -45,3 +45,18 @@ public struct StepHeaderLine: OutputLine, Hashable {
         return StepHeaderLine(repository: line.string(8, stepMarker), step: line.string(stepMarker + 7, end))
     }
 }
+
+/// SwiftPM's build phase lines: `Building for debugging...`, `Building for production...`, `Build complete! (…)`,
+/// `Build of target: 'X' complete! (…)`. Seeing one means no test run is printing any more.
+///
+/// Captures: `complete`.
+public struct BuildPhaseLine: OutputLine, Hashable {
+    public var complete: Bool
+
+    public static func parse(_ line: LineBytes) -> BuildPhaseLine? {
+        if line.has("Building for ") { return BuildPhaseLine(complete: false) }
+        if line.has("Build complete!") { return BuildPhaseLine(complete: true) }
+        if line.has("Build of "), line.range(of: " complete!") != nil { return BuildPhaseLine(complete: true) }
+        return nil
+    }
+}
