@@ -112,6 +112,18 @@ import Testing
         }
     }
 
+    /// A background process left holding the output pipe does not keep the step running until its timeout.
+    @Test func backgroundProcessLeftBehindIsEndedAfterTheStep() async throws {
+        try await ScratchDirectory.with { scratch in
+            let sink = MemorySink()
+            let script = #"echo "group $$"; sleep 60 & echo done"#
+            let outcome = await StepRunner().run(step(script, in: scratch.url, timeout: .seconds(50)), log: sink)
+            #expect(outcome.result == .passed)
+            let group = try #require(sink.lines.first { $0.hasPrefix("group ") }.flatMap { Int32($0.dropFirst(6)) })
+            #expect(ProcessInspection.liveMembers(ofGroup: group).isEmpty)
+        }
+    }
+
     @Test func cancellationKillsTheGroup() async throws {
         try await ScratchDirectory.with { scratch in
             let sink = MemorySink()

@@ -33,6 +33,26 @@ enum ProcessGroupTerminator {
         _ = await waitUntilGone(groupID, for: .seconds(2))
     }
 
+    /// Waits for the step's own process (the group leader) to end; if processes it left behind still hold the
+    /// output pipes after `grace`, ends the group so that the step finishes instead of waiting for its timeout.
+    /// Returns early, doing nothing, when the calling task is cancelled (the output ended normally).
+    static func endOrphans(of leader: pid_t, grace: Duration) async {
+        // The leader's pid disappears once swift-subprocess has reaped it.
+        while kill(leader, 0) == 0 || errno != ESRCH {
+            do {
+                try await Task.sleep(for: .milliseconds(100))
+            } catch {
+                return
+            }
+        }
+        do {
+            try await Task.sleep(for: grace)
+        } catch {
+            return
+        }
+        await terminate(leader, grace: grace)
+    }
+
     /// Polls until the group is empty or `duration` has passed; `true` when it emptied.
     private static func waitUntilGone(_ groupID: pid_t, for duration: Duration) async -> Bool {
         let clock = ContinuousClock()

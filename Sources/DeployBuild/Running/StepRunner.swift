@@ -74,11 +74,26 @@ public struct StepRunner: Sendable {
             group.addTask {
                 do {
                     let result = try await Self.spawn(step, executable: executablePath) { execution in
-                        groupID.set(execution.processIdentifier.value)
-                        try await withThrowingTaskGroup(of: Void.self) { drains in
-                            drains.addTask { try await capture.drain(execution.standardOutput) }
-                            drains.addTask { try await capture.drain(execution.standardError) }
-                            try await drains.waitForAll()
+                        let pid = execution.processIdentifier.value
+                        groupID.set(pid)
+                        try await withThrowingTaskGroup(of: Bool.self) { drains in
+                            drains.addTask {
+                                try await capture.drain(execution.standardOutput)
+                                return true
+                            }
+                            drains.addTask {
+                                try await capture.drain(execution.standardError)
+                                return true
+                            }
+                            drains.addTask {
+                                await ProcessGroupTerminator.endOrphans(of: pid, grace: step.gracePeriod)
+                                return false
+                            }
+                            var drained = 0
+                            while drained < 2, let finished = try await drains.next() {
+                                if finished { drained += 1 }
+                            }
+                            drains.cancelAll()
                         }
                     }
                     return .finished(result)
