@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Builds and tests one repository: build, then tests (when the build passed and there are tests), then the optional
 /// Docker image and compose end-to-end run. Knows nothing of git: it gets a folder.
@@ -9,11 +10,18 @@ public struct RepositoryBuilder: Sendable {
     public var runner: StepRunner
     /// Asked once per builder (share one per cycle) whether Docker steps can run.
     public var docker: DockerEngine
+    /// Receives one event per step (`deploy.repo`, `deploy.step` metadata); output lines go to the log, not here.
+    public var logger: Logger
 
     /// Creates a builder.
-    public init(runner: StepRunner = StepRunner(), docker: DockerEngine = DockerEngine()) {
+    public init(
+        runner: StepRunner = StepRunner(),
+        docker: DockerEngine = DockerEngine(),
+        logger: Logger = Logger(label: "deployctl.build")
+    ) {
         self.runner = runner
         self.docker = docker
+        self.logger = logger
     }
 
     /// The compose files `docker compose` reads, in its order of preference.
@@ -60,7 +68,19 @@ public struct RepositoryBuilder: Sendable {
                 environment: settings.environment,
                 timeout: settings.timeout
             )
+            var logger = logger
+            logger[metadataKey: "deploy.repo"] = "\(name)"
+            logger[metadataKey: "deploy.step"] = "\(stepName)"
+            logger.debug("step started", metadata: ["deploy.step.attempt": "\(attempt)"])
             let outcome = await runner.run(step, log: sink, repository: name, redacting: secrets, live: live)
+            logger.info(
+                "step finished",
+                metadata: [
+                    "deploy.step.result": "\(outcome.result)",
+                    "deploy.step.attempt": "\(attempt)",
+                    "deploy.step.seconds": "\(outcome.duration.components.seconds)",
+                ]
+            )
             let record = RepositoryBuildResult.StepRecord(outcome: outcome, report: sink.report(), attempt: attempt)
             records.append(record)
             return record
