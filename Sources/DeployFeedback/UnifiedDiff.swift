@@ -74,7 +74,9 @@ public enum UnifiedDiff {
             current = nil
         }
 
-        for rawLine in patch.split(separator: "\n", omittingEmptySubsequences: false) {
+        var lines = patch.split(separator: "\n", omittingEmptySubsequences: false)
+        if patch.hasSuffix("\n") { lines.removeLast() }
+        for rawLine in lines {
             lineNumber += 1
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if oldRemaining > 0 || newRemaining > 0 {
@@ -94,6 +96,10 @@ public enum UnifiedDiff {
                         .malformedPatch, "hunk longer than its header says at line \(lineNumber)", field: "patch")
                 }
                 continue
+            }
+            if current?.sawHunk == true, line.first == "+" || line.first == " " || (line.first == "-" && !line.hasPrefix("--- ")) {
+                throw FeedbackError(
+                    .malformedPatch, "line \(lineNumber) lies outside any hunk: \(quoted(String(line)))", field: "patch")
             }
             if line.hasPrefix("diff --git ") {
                 flush()
