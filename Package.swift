@@ -63,9 +63,12 @@ let package = Package(
             name: "deployctl",
             dependencies: [
                 "DeployCore",
+                "DeployBuild",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -75,7 +78,8 @@ let package = Package(
         .target(
             name: "DeployTestSupport",
             dependencies: [],
-            path: "Tests/DeployTestSupport"
+            path: "Tests/DeployTestSupport",
+            exclude: ["git-http-server.py"]
         ),
         .testTarget(name: "DeployGitTests", dependencies: ["DeployGit", "DeployTestSupport"]),
         .testTarget(

@@ -3,7 +3,7 @@
 
 #define GIT_DEPRECATE_HARD
 #include <git2.h>
-#include <git2/sys/errors.h>
+#include <git2/sys/stream.h>
 
 /// `git_libgit2_opts` is variadic and so not callable from Swift; these wrappers expose the options deployctl sets.
 static inline int deployctl_git_set_owner_validation(int enabled) {

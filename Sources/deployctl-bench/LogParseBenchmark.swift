@@ -1,8 +1,33 @@
 import DeployBuild
+import Foundation
 
 /// Owned by the DeployBuild work: parse a large log, streaming.
+///
+/// `deployctl-bench parse-log FILE` parses FILE with ``BuildLogAnalyzer`` and prints the bytes read, the time, the
+/// throughput, the peak resident memory (`VmHWM` from `/proc/self/status`) and what the parser found.
 enum LogParseBenchmark {
     static func run(_ arguments: [String]) async throws {
-        fatalError("parse-log benchmark not written yet")
+        guard let path = arguments.first else {
+            FileHandle.standardError.write(Data("usage: deployctl-bench parse-log FILE\n".utf8))
+            exit(2)
+        }
+        let bytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        let clock = ContinuousClock()
+        let start = clock.now
+        let report = try BuildLogAnalyzer.analyze(fileAt: path)
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let megabytesPerSecond = Double(bytes) / 1_000_000 / seconds
+        print("parse-log bytes=\(bytes) seconds=\(String(format: "%.3f", seconds)) MB/s=\(String(format: "%.1f", megabytesPerSecond)) peakRSS=\(peakResident())")
+        print("parse-log lines=\(report.lines) recognized=\(report.recognizedLines) distinctErrors=\(report.errorCount) distinctWarnings=\(report.warningCount) errorOccurrences=\(report.diagnostics.filter { $0.severity == .error }.reduce(0) { $0 + $1.occurrences }) tests passed=\(report.tests.passed) failed=\(report.tests.failed)")
+    }
+
+    /// `VmHWM` from `/proc/self/status`, e.g. `9876 kB`; "n/a" where there is no `/proc`.
+    private static func peakResident() -> String {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return "n/a" }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return line.dropFirst(6).trimmingCharacters(in: .whitespaces)
+        }
+        return "n/a"
     }
 }

@@ -36,3 +36,12 @@ public struct ScratchDirectory: Sendable {
         return try await body(scratch)
     }
 }
+
+extension ScratchDirectory {
+    /// Runs `body` with a fresh scratch directory and removes it afterwards (synchronous tests).
+    public static func withSync<T>(prefix: String = "deployctl-test", _ body: (ScratchDirectory) throws -> T) throws -> T {
+        let scratch = try ScratchDirectory(prefix: prefix)
+        defer { scratch.remove() }
+        return try body(scratch)
+    }
+}

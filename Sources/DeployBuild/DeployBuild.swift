@@ -1,1 +1,0 @@
-// DeployBuild module. See docs/architecture.md.

@@ -1,0 +1,401 @@
+/// Turns swift build / swift test output into a ``BuildReport``, one line at a time.
+///
+/// Streaming: feed lines with ``consume(line:)`` (or raw bytes with ``consume(bytes:)``) as they come, then call
+/// ``finish()``. Memory grows with the number of distinct facts, never with the log's length.
+///
+/// What real Swift 6.3 output does, and how it is handled:
+/// - the compiler prints a diagnostic several times (emit-module and compile jobs): one entry, `occurrences` counted;
+/// - each diagnostic is followed by a source excerpt repeating it (skipped) and often holding its notes (attached);
+/// - a note with its own location (`FILE:L:C: note: …`) belongs to the diagnostic before it;
+/// - terminal captures: ANSI colours, `\r` redraws, CRLF and OSC-8 hyperlinks are removed first;
+/// - a crash: the backtrace is skipped, SwiftPM's `exited with unexpected signal code N` is found even when spliced
+///   into another line, and the test that was running (started, never finished) is named;
+/// - XCTest's `Executed N` includes skipped tests and its failures count assertions: tests are counted from
+///   per-test lines instead, and the runner's totals kept aside;
+/// - ordinary test output containing `error:` is not a diagnostic: while tests run, only test shapes count.
+public struct BuildOutputParser: Sendable {
+    private struct DiagnosticKey: Hashable {
+        var file: String?
+        var line: Int?
+        var column: Int?
+        var severity: BuildReport.Severity
+        var message: String
+    }
+
+    private var cleaner = TerminalTextCleaner()
+    private var report = BuildReport()
+    private var diagnosticIndex: [DiagnosticKey: Int] = [:]
+    /// The diagnostic the next notes belong to.
+    private var current: Int?
+    /// Inside a test run: diagnostics-like lines are test output.
+    private var inTestRun = false
+    /// Inside a backtrace: only SwiftPM's spliced crash line matters.
+    private var inBacktrace = false
+    /// The XCTest case started and not finished.
+    private var runningXCTest: (suite: String, test: String)?
+    /// Swift Testing tests started and not finished, in start order.
+    private var runningSwiftTests: [String] = []
+    /// Failed assertions of the running XCTest case, in order.
+    private var xctestIssues: [XCTestFailureLine] = []
+    /// Recorded issues per Swift Testing test name.
+    private var swiftTestingIssues: [String: [SwiftTestingIssueLine]] = [:]
+    private var crash: BuildReport.CrashedTest?
+    private var crashSeen = false
+
+    /// Creates an empty parser.
+    public init() {}
+
+    // MARK: - Feeding
+
+    /// Consumes one line (without its line break).
+    public mutating func consume(line: String) {
+        var line = line
+        line.withUTF8 { consume(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Consumes one line's raw bytes (without the `\n`; a trailing `\r` is fine).
+    public mutating func consume(bytes: UnsafeRawBufferPointer) {
+        report.lines += 1
+        if TerminalTextCleaner.needsCleaning(bytes) {
+            var cleaner = self.cleaner
+            self.cleaner = TerminalTextCleaner()
+            cleaner.clean(bytes) { handle(LineBytes($0)) }
+            self.cleaner = cleaner
+        } else {
+            handle(LineBytes(bytes))
+        }
+    }
+
+    /// Ends the log and returns what it held.
+    public func finish() -> BuildReport {
+        var report = report
+        if crashSeen {
+            var crashed = crash ?? BuildReport.CrashedTest(suite: nil, name: nil, signal: nil, message: nil)
+            if crashed.name == nil {
+                if let running = runningXCTest {
+                    crashed.suite = running.suite
+                    crashed.name = running.test
+                } else if let running = runningSwiftTests.last {
+                    crashed.name = running
+                }
+            }
+            report.tests.crashed = crashed
+            if let name = crashed.name {
+                report.tests.failed += 1
+                report.tests.failures.append(
+                    BuildReport.TestFailure(
+                        suite: crashed.suite,
+                        name: name,
+                        file: nil,
+                        line: nil,
+                        message: "crashed" + (crashed.message.map { ": \($0)" } ?? "")
+                            + (crashed.signal.map { " (signal \($0))" } ?? ""),
+                        framework: runningXCTest != nil ? "xctest" : "swift-testing"
+                    )
+                )
+            }
+        }
+        return report
+    }
+
+    // MARK: - Classification
+
+    /// The shape of `line`, or `nil` when it has none we know. Used by tests and tools; ``consume(line:)`` applies it.
+    public static func classify(line: String) -> (any OutputLine)? {
+        var line = line
+        var cleaner = TerminalTextCleaner()
+        return line.withUTF8 { raw in
+            cleaner.clean(UnsafeRawBufferPointer(raw)) { classify(LineBytes($0), inTestRun: false)?.line }
+        }
+    }
+
+    /// The registry, ordered cheapest-first: most lines are decided by their first byte. Returns an enum rather than
+    /// an existential so that the hot path does no dynamic casts.
+    static func classify(_ line: LineBytes, inTestRun: Bool) -> ParsedLine? {
+        guard line.count > 0 else { return nil }
+        let first = line[0]
+        switch first {
+        case UInt8(ascii: "["):
+            if let progress = ProgressLine.parse(line) { return .progress(progress) }
+            return DiagnosticFootnoteLine.parse(line).map(ParsedLine.footnote)
+        case UInt8(ascii: "="):
+            return StepHeaderLine.parse(line).map(ParsedLine.header)
+        case UInt8(ascii: "*"):
+            return CrashBannerLine.parse(line).map(ParsedLine.crashBanner)
+        case UInt8(ascii: "T"):
+            if let test = XCTestCaseLine.parse(line) { return .xctestCase(test) }
+            if let suite = XCTestSuiteLine.parse(line) { return .xctestSuite(suite) }
+        case 0x80...:
+            if let issue = SwiftTestingIssueLine.parse(line) { return .swiftTestingIssue(issue) }
+            if let test = SwiftTestingTestLine.parse(line) { return .swiftTestingTest(test) }
+            return SwiftTestingRunLine.parse(line).map(ParsedLine.swiftTestingRun)
+        case 0x20, 0x09, UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "|"):
+            if let excerpt = SourceExcerptLine.parse(line) { return .excerpt(excerpt) }
+            if let executed = XCTestExecutedLine.parse(line) { return .xctestExecuted(executed) }
+        default:
+            break
+        }
+        guard let marker = SeverityMarker.find(in: line) else { return nil }
+        if let failure = XCTestFailureLine.parse(line, marker: marker) { return .xctestFailure(failure) }
+        if let fatal = FatalErrorLine.parse(line, marker: marker) { return .fatalError(fatal) }
+        if let signal = UnexpectedSignalLine.parse(line) { return .unexpectedSignal(signal) }
+        if inTestRun { return nil }
+        if let diagnostic = CompilerDiagnosticLine.parse(line, marker: marker) { return .diagnostic(diagnostic) }
+        if let located = LocatedErrorLine.parse(line, marker: marker) { return .located(located) }
+        return ToolErrorLine.parse(line, marker: marker).map(ParsedLine.tool)
+    }
+
+    /// Every line shape, as one value.
+    enum ParsedLine {
+        case progress(ProgressLine)
+        case footnote(DiagnosticFootnoteLine)
+        case header(StepHeaderLine)
+        case crashBanner(CrashBannerLine)
+        case xctestCase(XCTestCaseLine)
+        case xctestSuite(XCTestSuiteLine)
+        case xctestExecuted(XCTestExecutedLine)
+        case xctestFailure(XCTestFailureLine)
+        case swiftTestingTest(SwiftTestingTestLine)
+        case swiftTestingIssue(SwiftTestingIssueLine)
+        case swiftTestingRun(SwiftTestingRunLine)
+        case excerpt(SourceExcerptLine)
+        case fatalError(FatalErrorLine)
+        case unexpectedSignal(UnexpectedSignalLine)
+        case diagnostic(CompilerDiagnosticLine)
+        case located(LocatedErrorLine)
+        case tool(ToolErrorLine)
+
+        var line: any OutputLine {
+            switch self {
+            case .progress(let line): line
+            case .footnote(let line): line
+            case .header(let line): line
+            case .crashBanner(let line): line
+            case .xctestCase(let line): line
+            case .xctestSuite(let line): line
+            case .xctestExecuted(let line): line
+            case .xctestFailure(let line): line
+            case .swiftTestingTest(let line): line
+            case .swiftTestingIssue(let line): line
+            case .swiftTestingRun(let line): line
+            case .excerpt(let line): line
+            case .fatalError(let line): line
+            case .unexpectedSignal(let line): line
+            case .diagnostic(let line): line
+            case .located(let line): line
+            case .tool(let line): line
+            }
+        }
+    }
+
+    // MARK: - Applying
+
+    private mutating func handle(_ line: LineBytes) {
+        if inBacktrace {
+            if line.has("Backtrace took") {
+                inBacktrace = false
+            } else if let signal = UnexpectedSignalLine.parse(line) {
+                crashSeen = true
+                if crash?.signal == nil { setCrash(signal: signal.signal) }
+            }
+            report.recognizedLines += 1
+            return
+        }
+        guard let parsed = Self.classify(line, inTestRun: inTestRun) else {
+            if line.count > 0, line[0] >= 0x80, SwiftTestingSymbol.bodyStart(line) != nil {
+                report.recognizedLines += 1  // suite lines, library version
+            }
+            return
+        }
+        report.recognizedLines += 1
+        switch parsed {
+        case .progress:
+            // Build progress means no test run is printing.
+            current = nil
+            inTestRun = false
+        case .excerpt(let excerpt):
+            if excerpt.marker == .note, let message = excerpt.message { attachNote(.init(message: message)) }
+        case .diagnostic(let diagnostic):
+            record(
+                file: diagnostic.file,
+                line: diagnostic.line,
+                column: diagnostic.column,
+                severity: diagnostic.severity,
+                message: diagnostic.message,
+                category: diagnostic.category
+            )
+        case .located(let located):
+            record(file: located.file, line: located.line, column: nil, severity: located.severity, message: located.message, category: nil)
+        case .tool(let tool):
+            let message = tool.tool.map { "\($0): \(tool.message)" } ?? tool.message
+            record(file: nil, line: nil, column: nil, severity: tool.severity, message: message, category: nil)
+        case .header:
+            inTestRun = false
+            current = nil
+        case .xctestCase(let test):
+            applyXCTest(test)
+        case .xctestSuite(let suite):
+            // `All tests` finishing ends XCTest's output.
+            inTestRun = suite.started || suite.name != "All tests"
+            current = nil
+        case .xctestFailure(let failure):
+            inTestRun = true
+            xctestIssues.append(failure)
+        case .xctestExecuted(let executed):
+            report.tests.runnerTotals.xctestExecuted = executed.executed
+            report.tests.runnerTotals.xctestSkipped = executed.skipped
+            report.tests.runnerTotals.xctestFailures = executed.failures
+        case .swiftTestingTest(let test):
+            inTestRun = true
+            applySwiftTesting(test)
+        case .swiftTestingIssue(let issue):
+            swiftTestingIssues[issue.name, default: []].append(issue)
+        case .swiftTestingRun(let run):
+            // The run summary ends Swift Testing's output.
+            inTestRun = run.tests == nil
+            if let tests = run.tests {
+                report.tests.runnerTotals.swiftTestingTests = (report.tests.runnerTotals.swiftTestingTests ?? 0) + tests
+                report.tests.runnerTotals.swiftTestingIssues = (report.tests.runnerTotals.swiftTestingIssues ?? 0) + (run.issues ?? 0)
+            }
+        case .fatalError(let fatal):
+            crashSeen = true
+            snapshotCrash()
+            if crash?.message == nil { crash?.message = "Fatal error: \(fatal.message) (\(fatal.file):\(fatal.line))" }
+        case .crashBanner(let banner):
+            crashSeen = true
+            inBacktrace = true
+            snapshotCrash()
+            if let signal = banner.signal, crash?.signal == nil { crash?.signal = signal }
+            if let description = banner.description, crash?.message == nil { crash?.message = description }
+        case .unexpectedSignal(let signal):
+            crashSeen = true
+            setCrash(signal: signal.signal)
+        case .footnote:
+            break
+        }
+    }
+
+    private mutating func record(
+        file: String?,
+        line: Int?,
+        column: Int?,
+        severity: BuildReport.Severity,
+        message: String,
+        category: String?
+    ) {
+        if severity == .note, current != nil {
+            attachNote(.init(file: file, line: line, column: column, message: message))
+            return
+        }
+        let key = DiagnosticKey(file: file, line: line, column: column, severity: severity, message: message)
+        if let index = diagnosticIndex[key] {
+            report.diagnostics[index].occurrences += 1
+            current = index
+            return
+        }
+        diagnosticIndex[key] = report.diagnostics.count
+        current = report.diagnostics.count
+        report.diagnostics.append(
+            BuildReport.Diagnostic(
+                file: file,
+                line: line,
+                column: column,
+                severity: severity,
+                message: message,
+                category: category
+            )
+        )
+    }
+
+    private mutating func attachNote(_ note: BuildReport.Note) {
+        guard let current else { return }
+        var notes = report.diagnostics[current].notes
+        if let existing = notes.firstIndex(where: { $0.message == note.message }) {
+            if notes[existing].file == nil, note.file != nil { notes[existing] = note }
+        } else {
+            notes.append(note)
+        }
+        report.diagnostics[current].notes = notes
+    }
+
+    private mutating func applyXCTest(_ test: XCTestCaseLine) {
+        inTestRun = true
+        current = nil
+        switch test.event {
+        case .started:
+            runningXCTest = (test.suite, test.test)
+            xctestIssues = []
+        case .passed:
+            report.tests.passed += 1
+            runningXCTest = nil
+        case .skipped:
+            report.tests.skipped += 1
+            runningXCTest = nil
+        case .failed:
+            report.tests.failed += 1
+            let first = xctestIssues.first
+            report.tests.failures.append(
+                BuildReport.TestFailure(
+                    suite: test.suite,
+                    name: test.test,
+                    file: first?.file,
+                    line: first?.line,
+                    message: first?.message ?? "failed",
+                    issues: max(xctestIssues.count, 1),
+                    framework: "xctest"
+                )
+            )
+            xctestIssues = []
+            runningXCTest = nil
+        }
+    }
+
+    private mutating func applySwiftTesting(_ test: SwiftTestingTestLine) {
+        switch test.event {
+        case .started:
+            runningSwiftTests.append(test.name)
+        case .passed:
+            report.tests.passed += 1
+            finishSwiftTest(test.name)
+        case .skipped:
+            report.tests.skipped += 1
+        case .failed:
+            report.tests.failed += 1
+            let issues = swiftTestingIssues.removeValue(forKey: test.name) ?? []
+            let first = issues.first
+            report.tests.failures.append(
+                BuildReport.TestFailure(
+                    suite: nil,
+                    name: test.name,
+                    file: first?.file,
+                    line: first?.line,
+                    message: first?.message ?? "failed",
+                    issues: max(issues.count, 1),
+                    framework: "swift-testing"
+                )
+            )
+            finishSwiftTest(test.name)
+        }
+    }
+
+    private mutating func finishSwiftTest(_ name: String) {
+        if let index = runningSwiftTests.lastIndex(of: name) { runningSwiftTests.remove(at: index) }
+    }
+
+    /// Records which test was running when the crash showed, the first time it shows.
+    private mutating func snapshotCrash() {
+        if crash == nil { crash = BuildReport.CrashedTest(suite: nil, name: nil, signal: nil, message: nil) }
+        guard crash?.name == nil else { return }
+        if let running = runningXCTest {
+            crash?.suite = running.suite
+            crash?.name = running.test
+        } else if let running = runningSwiftTests.last {
+            crash?.name = running
+        }
+    }
+
+    private mutating func setCrash(signal: Int32) {
+        if crash == nil { crash = BuildReport.CrashedTest(suite: nil, name: nil, signal: nil, message: nil) }
+        if crash?.signal == nil { crash?.signal = signal }
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import Subprocess
+import SystemPackage
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs one ``BuildStep``: streams its output line by line into a log, enforces its timeout, and leaves no process
+/// behind.
+///
+/// The child runs in its own session (its own process group). On timeout or cancellation of the calling task the
+/// whole group gets `SIGTERM`, then `SIGKILL` after the step's grace period; after every step any process still in
+/// the group is ended the same way. Output is never held whole in memory: each chunk read from the pipes is split
+/// into lines, redacted, and appended to the sink at once.
+public struct StepRunner: Sendable {
+    /// How many of the last output lines an outcome keeps.
+    public var tailLineCount: Int
+
+    /// Creates a runner.
+    public init(tailLineCount: Int = 30) {
+        self.tailLineCount = tailLineCount
+    }
+
+    /// Runs `step` to its end.
+    ///
+    /// - Parameters:
+    ///   - step: what to run.
+    ///   - log: where every output line goes (stdout and stderr interleaved by line, as they come).
+    ///   - repository: the repository name written in the step's log header.
+    ///   - secrets: strings replaced by `***` in every line written or forwarded, and in the recorded command.
+    ///   - live: called with each (redacted) line as it arrives, e.g. to show progress in a terminal.
+    /// - Returns: the outcome; a failing command, a timeout or a cancellation is an outcome, never a throw.
+    public func run(
+        _ step: BuildStep,
+        log: some StepOutputSink,
+        repository: String = "",
+        redacting secrets: [String] = [],
+        live: (@Sendable (String) -> Void)? = nil
+    ) async -> StepOutcome {
+        let redactor = SecretRedactor(secrets: secrets)
+        let command = redactor.redact(step.command)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let capture = OutputCapture(sink: log, redactor: redactor, live: live, tailLineCount: tailLineCount)
+        func outcome(_ result: StepOutcome.Result) -> StepOutcome {
+            StepOutcome(
+                step: step.name,
+                command: command,
+                result: result,
+                duration: clock.now - start,
+                lastLines: capture.tail(),
+                outputBytes: capture.byteCount(),
+                logError: capture.writeError()?.description
+            )
+        }
+        guard let executablePath = step.command.first, !executablePath.isEmpty else {
+            return outcome(.notStarted(message: "empty command"))
+        }
+        do {
+            try log.beginStep(repository: repository, step: step.name, command: command)
+        } catch {
+            return outcome(.notStarted(message: error.description))
+        }
+        if Task.isCancelled { return outcome(.cancelled) }
+
+        let groupID = ProcessGroupID()
+        let race: RaceResult = await withTaskGroup(of: RaceResult?.self) { group in
+            group.addTask {
+                do {
+                    let result = try await Self.spawn(step, executable: executablePath) { execution in
+                        groupID.set(execution.processIdentifier.value)
+                        try await withThrowingTaskGroup(of: Void.self) { drains in
+                            drains.addTask { try await capture.drain(execution.standardOutput) }
+                            drains.addTask { try await capture.drain(execution.standardError) }
+                            try await drains.waitForAll()
+                        }
+                    }
+                    return .finished(result)
+                } catch {
+                    if Task.isCancelled { return nil }
+                    return .spawnFailed(redactor.redact(Self.describe(error)))
+                }
+            }
+            group.addTask {
+                do {
+                    try await Task.sleep(for: step.timeout)
+                    return .timedOut
+                } catch {
+                    return nil
+                }
+            }
+            let first = await group.next() ?? nil
+            switch first {
+            case .finished(let status):
+                group.cancelAll()
+                return .finished(status)
+            case .spawnFailed(let message):
+                group.cancelAll()
+                return .spawnFailed(message)
+            case .timedOut, .cancelled, nil:
+                group.cancelAll()
+                // swift-subprocess starts its own teardown on cancellation; this one also reaches processes that
+                // outlive the direct child, so that the pipes close and the drains end.
+                await ProcessGroupTerminator.terminate(groupID.value, grace: step.gracePeriod)
+                await group.waitForAll()
+                return first ?? .cancelled
+            }
+        }
+        await ProcessGroupTerminator.terminate(groupID.value, grace: step.gracePeriod)
+        switch race {
+        case .finished(.exited(0)): return outcome(.passed)
+        case .finished(.exited(let code)): return outcome(.failed(.exited(code)))
+        case .finished(.signaled(let signal)): return outcome(.failed(.signaled(signal)))
+        case .timedOut: return outcome(.timedOut)
+        case .cancelled: return outcome(.cancelled)
+        case .spawnFailed(let message): return outcome(.notStarted(message: message))
+        }
+    }
+
+    private enum RaceResult: Sendable {
+        case finished(TerminationStatus)
+        case timedOut
+        case cancelled
+        case spawnFailed(String)
+    }
+
+    private static func spawn(
+        _ step: BuildStep,
+        executable: String,
+        body: (Execution<NoInput, SequenceOutput, SequenceOutput>) async throws -> Void
+    ) async throws -> TerminationStatus {
+        var options = PlatformOptions()
+        options.createSession = true
+        options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: step.gracePeriod)]
+        var updates: [Environment.Key: String?] = [:]
+        for (key, value) in step.environment {
+            if let key = Environment.Key(rawValue: key) { updates[key] = value }
+        }
+        let result = try await Subprocess.run(
+            executable.contains("/") ? .path(FilePath(executable)) : .name(executable),
+            arguments: Arguments(Array(step.command.dropFirst())),
+            environment: .inherit.updating(updates),
+            workingDirectory: FilePath(step.workingDirectory.path),
+            platformOptions: options,
+            input: .none,
+            output: .sequence,
+            error: .sequence,
+            body: body
+        )
+        return result.terminationStatus
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let error = error as? SubprocessError {
+            return "\(error)"
+        }
+        return String(describing: error)
+    }
+}
+
+/// The process group id of a running step, set once the process has started.
+private final class ProcessGroupID: Sendable {
+    private let storage = Mutex<pid_t>(0)
+    func set(_ id: pid_t) { storage.withLock { $0 = id } }
+    var value: pid_t { storage.withLock { $0 } }
+}

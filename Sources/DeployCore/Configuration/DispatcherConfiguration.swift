@@ -1,0 +1,94 @@
+import Foundation
+
+/// The effective configuration of a dispatcher: every variable of ``ConfigurationVariable/all`` resolved and typed.
+///
+/// Built by ``ConfigurationLoader``. Secrets are ``Secret`` values, so printing a configuration never shows them.
+public struct DispatcherConfiguration: Sendable {
+    /// Seconds between loop cycles (`DISPATCHER_INTERVAL`).
+    public var interval: Int
+    /// Publish through a pull request (`DISPATCHER_USE_PRS`); `false` pushes directly to the branch.
+    public var usePullRequests: Bool
+    /// Token for HTTPS git and the forge API (`GITHUB_TOKEN`).
+    public var githubToken: Secret?
+    /// Commit identity name (`GIT_USER_NAME`).
+    public var gitUserName: String
+    /// Commit identity email (`GIT_USER_EMAIL`).
+    public var gitUserEmail: String
+    /// Key for an OpenAI-compatible API (`OPENAI_API_KEY`).
+    public var openAIAPIKey: Secret?
+    /// Base URL of the OpenAI-compatible API (`OPENAI_API_BASE`).
+    public var openAIAPIBase: URL
+    /// Build Docker images (`DISPATCHER_BUILD_DOCKER`).
+    public var buildDocker: Bool
+    /// Run `docker compose` integration tests (`DISPATCHER_RUN_E2E`).
+    public var runE2E: Bool
+    /// `--jobs` for SwiftPM (`SWIFTPM_NUM_JOBS`).
+    public var swiftpmJobs: Int
+    /// An explicit swift executable (`DEPLOY_SWIFT`).
+    public var swiftOverride: String?
+    /// Repositories fetched at once (`DISPATCHER_FETCH_CONCURRENCY`).
+    public var fetchConcurrency: Int
+    /// Seconds one build or test step may run (`DISPATCHER_STEP_TIMEOUT`).
+    public var stepTimeout: Int
+    /// Build and test feedback patches before committing them (`DISPATCHER_VERIFY_FEEDBACK`).
+    public var verifyFeedback: Bool
+    /// Largest feedback file accepted (`DISPATCHER_FEEDBACK_MAX_BYTES`).
+    public var feedbackMaxBytes: Int
+    /// Cycle logs kept (`DISPATCHER_LOG_KEEP`).
+    public var logRetentionCount: Int
+    /// Days a cycle log is kept (`DISPATCHER_LOG_MAX_AGE_DAYS`).
+    public var logRetentionDays: Int
+
+    /// Where each variable's value came from, by variable name.
+    public var origins: [String: ConfigurationOrigin]
+    /// Non-fatal findings: likely typos of `DISPATCHER_*` names.
+    public var warnings: [String]
+
+    /// Secrets from this configuration, to be redacted from captured output.
+    public var secrets: [String] {
+        [githubToken, openAIAPIKey].compactMap { $0?.revealed }.filter { !$0.isEmpty }
+    }
+
+    /// Optional features that are off because a variable is missing, as sentences for the start-up report.
+    public var disabledFeatures: [String] {
+        var result: [String] = []
+        if githubToken == nil {
+            result.append(
+                "GITHUB_TOKEN not set: HTTPS fetch/push use no credentials and pull requests cannot be opened")
+        }
+        if openAIAPIKey == nil {
+            result.append("OPENAI_API_KEY not set: commit messages come from the feedback description")
+        }
+        if !buildDocker { result.append("DISPATCHER_BUILD_DOCKER=0: Docker images are not built") }
+        if !runE2E { result.append("DISPATCHER_RUN_E2E=0: docker compose integration tests are not run") }
+        return result
+    }
+
+    /// The effective value of `variable` as shown to people: secrets as `set`/`not set`.
+    public func displayValue(of variable: ConfigurationVariable) -> String {
+        switch variable.name {
+        case ConfigurationVariable.deployRoot.name: return deployRootDisplay
+        case ConfigurationVariable.interval.name: return String(interval)
+        case ConfigurationVariable.usePullRequests.name: return usePullRequests ? "1" : "0"
+        case ConfigurationVariable.githubToken.name: return githubToken == nil ? "not set" : "set"
+        case ConfigurationVariable.gitUserName.name: return gitUserName
+        case ConfigurationVariable.gitUserEmail.name: return gitUserEmail
+        case ConfigurationVariable.openAIAPIKey.name: return openAIAPIKey == nil ? "not set" : "set"
+        case ConfigurationVariable.openAIAPIBase.name: return openAIAPIBase.absoluteString
+        case ConfigurationVariable.buildDocker.name: return buildDocker ? "1" : "0"
+        case ConfigurationVariable.runE2E.name: return runE2E ? "1" : "0"
+        case ConfigurationVariable.swiftpmJobs.name: return String(swiftpmJobs)
+        case ConfigurationVariable.swiftOverride.name: return swiftOverride ?? "(detect)"
+        case ConfigurationVariable.fetchConcurrency.name: return String(fetchConcurrency)
+        case ConfigurationVariable.stepTimeout.name: return String(stepTimeout)
+        case ConfigurationVariable.verifyFeedback.name: return verifyFeedback ? "1" : "0"
+        case ConfigurationVariable.feedbackMaxBytes.name: return String(feedbackMaxBytes)
+        case ConfigurationVariable.logRetentionCount.name: return String(logRetentionCount)
+        case ConfigurationVariable.logRetentionDays.name: return String(logRetentionDays)
+        default: return ""
+        }
+    }
+
+    /// The deploy root as resolved by the loader.
+    public var deployRootDisplay: String
+}

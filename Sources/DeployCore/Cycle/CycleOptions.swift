@@ -1,0 +1,24 @@
+/// What one cycle should do.
+public struct CycleOptions: Sendable, Hashable {
+    /// Only these repositories (all when empty).
+    public var repositories: [RepositoryName]
+    /// Rebuild even when tree, toolchain and settings are unchanged.
+    public var force: Bool
+    /// What started the cycle, recorded in the store: `run-once`, `interval`, `feedback`, `signal`.
+    public var trigger: String
+    /// Skip repositories that are backing off after failures (the loop does; a one-off run does not).
+    public var respectBackoff: Bool
+    /// Process pending feedback after the builds.
+    public var processFeedback: Bool
+
+    public init(
+        repositories: [RepositoryName] = [], force: Bool = false, trigger: String = "run-once",
+        respectBackoff: Bool = false, processFeedback: Bool = true
+    ) {
+        self.repositories = repositories
+        self.force = force
+        self.trigger = trigger
+        self.respectBackoff = respectBackoff
+        self.processFeedback = processFeedback
+    }
+}

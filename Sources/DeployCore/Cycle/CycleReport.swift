@@ -1,0 +1,33 @@
+import DeployBuild
+
+/// What `runCycle` returns: the stored record, the full build results and the exit status the CLI maps it to.
+public struct CycleReport: Sendable, Codable {
+    /// The record written to the state store.
+    public var record: CycleRecord
+    /// The id of the record in the store.
+    public var cycleID: Int64
+    /// The full result of each build that ran this cycle, by repository (diagnostics, failing tests, steps).
+    public var builds: [String: RepositoryBuildResult]
+    /// The last build of each repository that was unchanged, for reporting.
+    public var exitStatus: Int32
+
+    /// 0 all green (or unchanged and last green); 1 a build or test failed; 3 infrastructure failure with no build
+    /// failure.
+    static func exitStatus(for repositories: [RepositoryCycleRecord], lastBuilds: [String: RepositoryCycleRecord])
+        -> Int32
+    {
+        var infrastructure = false
+        var failed = false
+        for repository in repositories {
+            switch repository.outcome {
+            case .built:
+                if repository.buildResult != "passed" { failed = true }
+            case .unchanged:
+                if let last = lastBuilds[repository.repository]?.buildResult, last != "passed" { failed = true }
+            case .updateFailed, .backingOff:
+                infrastructure = true
+            }
+        }
+        return failed ? 1 : infrastructure ? 3 : 0
+    }
+}

@@ -1,0 +1,285 @@
+import DeployBuild
+import DeployGit
+import Foundation
+import Logging
+
+/// Runs dispatcher cycles on one deploy root: update every repository (fast-forward only), build and test what
+/// changed, apply pending feedback, record everything in the state store.
+///
+/// Creating a dispatcher takes the root's lock, so only one dispatcher works on a root at a time; the lock is released
+/// when the dispatcher is released (or the process ends, however it ends).
+///
+/// ```swift
+/// let dispatcher = try Dispatcher(root: root, configuration: configuration, logger: logger)
+/// let report = try await dispatcher.runCycle(CycleOptions())
+/// print(report.record.result)
+/// ```
+public final class Dispatcher: Sendable {
+    public let root: DeployRoot
+    public let configuration: DispatcherConfiguration
+    public let store: any StateStore
+    let logger: Logger
+    private let lock: DispatcherLock
+    /// How long one fetch, push or clone may take.
+    public let networkTimeout: Duration
+    let backoff: BackoffPolicy
+
+    /// Takes the root's lock and opens (or creates) its state store.
+    /// - Parameters:
+    ///   - command: how this dispatcher describes itself to a second one that finds the lock held.
+    /// - Throws: ``DispatcherLock/HeldError`` when another dispatcher works on the root; store errors.
+    public init(
+        root: DeployRoot, configuration: DispatcherConfiguration, command: String = "deployctl",
+        logger: Logger = Logger(label: "deployctl"), networkTimeout: Duration = .seconds(300),
+        backoff: BackoffPolicy = BackoffPolicy()
+    ) throws {
+        self.root = root
+        self.configuration = configuration
+        self.logger = logger
+        self.networkTimeout = networkTimeout
+        self.backoff = backoff
+        lock = try DispatcherLock(root: root, command: command)
+        try root.createWritableFolders()
+        store = try SQLiteStateStore(url: root.stateDatabase)
+    }
+
+    /// The repositories this root manages: folders under `repos/` and manifest entries, sorted by name.
+    public func managedRepositories(manifest: Manifest) -> [RepositoryName] {
+        let names = Set(root.repositoryFolders().names).union(manifest.repositories.map(\.name))
+        return names.sorted()
+    }
+
+    /// The build settings of one repository: configuration plus its manifest overrides.
+    func buildSettings(for name: RepositoryName, manifest: Manifest) -> RepositoryBuildSettings {
+        let entry = manifest.repository(named: name)
+        return RepositoryBuildSettings(
+            jobs: configuration.swiftpmJobs, buildCommand: entry?.buildCommand, testCommand: entry?.testCommand,
+            timeout: .seconds(configuration.stepTimeout), dockerBuild: configuration.buildDocker,
+            runE2E: configuration.runE2E)
+    }
+
+    /// A stable text of the settings, stored with each build; a change rebuilds.
+    static func fingerprint(_ settings: RepositoryBuildSettings) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? String(decoding: encoder.encode(settings), as: UTF8.self)) ?? ""
+    }
+
+    /// Runs one cycle and records it.
+    ///
+    /// A failing build, an unreachable remote or a rejected feedback file is a normal result recorded in the report,
+    /// never a throw. Cancelling the calling task stops running steps (their process groups are killed) and the cycle
+    /// is recorded as cancelled.
+    /// - Throws: ``ConfigurationError`` for a bad manifest or an unknown repository in `options`; ``BuildError``
+    ///   when no Swift toolchain can be found; store errors.
+    public func runCycle(_ options: CycleOptions, observer: (@Sendable (CycleEvent) -> Void)? = nil) async throws
+        -> CycleReport
+    {
+        let startedAt = Date()
+        let manifest = try Manifest.load(at: root.manifestFile)
+        let all = managedRepositories(manifest: manifest)
+        for name in options.repositories where !all.contains(name) {
+            throw ConfigurationError(
+                .invalidRepositoryName, location: "--repo", found: "'\(name)', which this root does not manage",
+                accepted: all.isEmpty ? "no repository (repos/ is empty)" : all.map(\.rawValue).joined(separator: ", "))
+        }
+        let selected = options.repositories.isEmpty ? all : all.filter { options.repositories.contains($0) }
+        let previous = try store.repositoryStates()
+        let now = Date()
+
+        // Backoff: repositories that keep failing wait (loop only).
+        var attempted: [RepositoryName] = []
+        var records: [String: RepositoryCycleRecord] = [:]
+        for name in selected {
+            if options.respectBackoff, let next = previous[name.rawValue]?.nextAttemptAt, next > now {
+                let reason = "backing off after \(previous[name.rawValue]?.consecutiveFailures ?? 0) failures until \(ISO8601DateFormatter().string(from: next))"
+                observer?(.skipped(repository: name.rawValue, reason: reason))
+                records[name.rawValue] = RepositoryCycleRecord(
+                    repository: name.rawValue, branch: previous[name.rawValue]?.latest?.branch,
+                    head: previous[name.rawValue]?.latest?.head, outcome: .backingOff, startedAt: now,
+                    finishedAt: now, summary: reason)
+            } else {
+                attempted.append(name)
+            }
+        }
+
+        // Update phase: fetch and fast-forward concurrently, bounded.
+        let updates = await updateAll(attempted, manifest: manifest, observer: observer)
+
+        // Build phase: sequential (builds use every core), in name order.
+        let toolchain = try await ToolchainLocator(probe: .current(environment: ProcessInfo.processInfo.environment))
+            .locate(override: configuration.swiftOverride)
+        let cycleLog = CycleLog(directory: BuildLogDirectory(url: root.logs), startedAt: startedAt)
+        var builds: [String: RepositoryBuildResult] = [:]
+        let builder = RepositoryBuilder()
+        building: for name in attempted {
+            let key = name.rawValue
+            switch updates[name] {
+            case .failure(let failure):
+                records[key] = RepositoryCycleRecord(
+                    repository: key, branch: failure.branch, head: failure.head?.hex, outcome: .updateFailed,
+                    startedAt: now, finishedAt: Date(), summary: failure.summary)
+            case .success(let updated):
+                let settings = buildSettings(for: name, manifest: manifest)
+                let fingerprint = Self.fingerprint(settings)
+                let last = previous[key]?.lastBuild
+                if !options.force, let last, last.tree == updated.tree?.hex, last.toolchain == toolchain.version,
+                    last.settings == fingerprint
+                {
+                    let summary = "unchanged since \(ISO8601DateFormatter().string(from: last.finishedAt)) (last result: \(last.buildResult ?? "unknown"))"
+                    observer?(.skipped(repository: key, reason: summary))
+                    records[key] = RepositoryCycleRecord(
+                        repository: key, branch: updated.branch, head: updated.head?.hex, tree: updated.tree?.hex,
+                        toolchain: toolchain.version, settings: fingerprint, outcome: .unchanged, startedAt: Date(),
+                        finishedAt: Date(), summary: summary, log: last.log)
+                    continue
+                }
+                if Task.isCancelled { break building }
+                let buildStart = Date()
+                observer?(.buildStarted(repository: key))
+                let log = try cycleLog.file()
+                var live: (@Sendable (String) -> Void)? = nil
+                if let observer {
+                    live = { @Sendable line in observer(.output(repository: key, line: line)) }
+                }
+                let result = await builder.build(
+                    repository: updated.folder, name: key, settings: settings, toolchain: toolchain, log: log,
+                    secrets: configuration.secrets, live: live)
+                observer?(.buildFinished(repository: key, result: result))
+                builds[key] = result
+                records[key] = Self.record(
+                    result, updated: updated, settings: fingerprint, startedAt: buildStart, log: log.url.path)
+            case nil:
+                continue
+            }
+        }
+
+        // Feedback phase.
+        let feedback: [FeedbackEventRecord] = []
+
+        // Record.
+        let ordered = selected.compactMap { records[$0.rawValue] }
+        let lastBuilds = previous.compactMapValues(\.lastBuild)
+        let exitStatus = CycleReport.exitStatus(for: ordered, lastBuilds: lastBuilds)
+        let result =
+            Task.isCancelled ? "cancelled" : exitStatus == 1 ? "failed" : exitStatus == 3 ? "infrastructure" : "passed"
+        let record = CycleRecord(
+            startedAt: startedAt, finishedAt: Date(), trigger: options.trigger, result: result,
+            repositories: ordered, feedback: feedback, log: cycleLog.existing?.url.path)
+        let states = ordered.map { nextState(for: $0, previous: previous[$0.repository]) }
+        let cycleID = try store.record(record, states: states)
+        cycleLog.close()
+        let removed = BuildLogDirectory(url: root.logs).prune(
+            LogRetentionPolicy(
+                maximumCount: configuration.logRetentionCount,
+                maximumAge: Double(configuration.logRetentionDays) * 86400))
+        if !removed.isEmpty { logger.debug("log retention removed \(removed.count) files") }
+        return CycleReport(record: record, cycleID: cycleID, builds: builds, exitStatus: exitStatus)
+    }
+
+    private func updateAll(
+        _ names: [RepositoryName], manifest: Manifest, observer: (@Sendable (CycleEvent) -> Void)?
+    ) async -> [RepositoryName: Result<UpdatedRepository, UpdateFailure>] {
+        let updater = RepositoryUpdater(
+            root: root, manifest: manifest, credentials: GitCredentials(token: configuration.githubToken?.revealed),
+            networkTimeout: networkTimeout, logger: logger)
+        let limit = max(1, configuration.fetchConcurrency)
+        return await withTaskGroup(of: (RepositoryName, Result<UpdatedRepository, UpdateFailure>).self) { group in
+            var results: [RepositoryName: Result<UpdatedRepository, UpdateFailure>] = [:]
+            var pending = names[...]
+            func report(_ name: RepositoryName, _ result: Result<UpdatedRepository, UpdateFailure>) {
+                switch result {
+                case .success(let updated): observer?(.updated(repository: name.rawValue, summary: updated.summary, succeeded: true))
+                case .failure(let failure): observer?(.updated(repository: name.rawValue, summary: failure.summary, succeeded: false))
+                }
+                results[name] = result
+            }
+            for _ in 0..<limit {
+                guard let name = pending.popFirst() else { break }
+                group.addTask { (name, await updater.update(name)) }
+            }
+            while let (name, result) = await group.next() {
+                report(name, result)
+                if let next = pending.popFirst() {
+                    group.addTask { (next, await updater.update(next)) }
+                }
+            }
+            return results
+        }
+    }
+
+    static func record(
+        _ result: RepositoryBuildResult, updated: UpdatedRepository, settings: String, startedAt: Date, log: String
+    ) -> RepositoryCycleRecord {
+        let report = result.report
+        let failing = report.tests.failures.map { failure in
+            [failure.suite, failure.name].compactMap { $0 }.joined(separator: ".")
+        }
+        let resultText = result.flaky && result.result == .passed ? "flaky" : result.result.rawValue
+        let errors = report.errorCount
+        let warnings = report.warningCount
+        var summary = "\(resultText): \(errors) errors, \(warnings) warnings, \(report.tests.passed) tests passed, \(report.tests.failed) failed"
+        if let crashed = report.tests.crashed {
+            summary += "; crashed in \([crashed.suite, crashed.name].compactMap { $0 }.joined(separator: "."))"
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return RepositoryCycleRecord(
+            repository: updated.name.rawValue, branch: updated.branch, head: updated.head?.hex,
+            tree: updated.tree?.hex, toolchain: result.toolchainVersion, settings: settings, outcome: .built,
+            buildResult: resultText, startedAt: startedAt, finishedAt: Date(), errors: errors, warnings: warnings,
+            testsPassed: report.tests.passed, testsFailed: report.tests.failed, testsSkipped: report.tests.skipped,
+            failingTests: failing, summary: summary, log: log,
+            reportJSON: (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) })
+    }
+
+    /// Failures in a row and the backoff that follows; a success resets both.
+    func nextState(for record: RepositoryCycleRecord, previous: RepositoryState?) -> RepositoryState {
+        // Only infrastructure failures back off: a red build of a new commit is a result, and the next commit must
+        // build at once (newest wins).
+        let failed: Bool
+        switch record.outcome {
+        case .built, .unchanged: failed = false
+        case .updateFailed: failed = true
+        case .backingOff:
+            return RepositoryState(
+                repository: record.repository, consecutiveFailures: previous?.consecutiveFailures ?? 0,
+                nextAttemptAt: previous?.nextAttemptAt)
+        }
+        let failures = failed ? (previous?.consecutiveFailures ?? 0) + 1 : 0
+        let delay = backoff.delay(afterFailures: failures, jitter: Double.random(in: 0...1))
+        return RepositoryState(
+            repository: record.repository, consecutiveFailures: failures,
+            nextAttemptAt: failures > 0 ? Date().addingTimeInterval(delay) : nil)
+    }
+}
+
+/// The cycle's log file, created on first use so that a cycle that builds nothing writes no log.
+final class CycleLog: @unchecked Sendable {
+    private let directory: BuildLogDirectory
+    private let startedAt: Date
+    private let lock = NSLock()
+    private var opened: BuildLogFile?
+
+    init(directory: BuildLogDirectory, startedAt: Date) {
+        self.directory = directory
+        self.startedAt = startedAt
+    }
+
+    /// The log, created now if needed.
+    func file() throws -> BuildLogFile {
+        try lock.withLock {
+            if let opened { return opened }
+            let file = try directory.makeCycleLog(at: startedAt)
+            opened = file
+            return file
+        }
+    }
+
+    /// The log if one was created.
+    var existing: BuildLogFile? { lock.withLock { opened } }
+
+    func close() {
+        lock.withLock { opened?.close() }
+    }
+}

@@ -1,1 +1,0 @@
-// DeployCore module. See docs/architecture.md.

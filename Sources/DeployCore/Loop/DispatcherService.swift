@@ -1,0 +1,97 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `deployctl loop` as a swift-service-lifecycle `Service`: cycles until graceful shutdown.
+///
+/// Between cycles it sleeps `DISPATCHER_INTERVAL` seconds, or less when woken: a new file in `feedback/` or a call to
+/// ``wake()`` (the CLI wires SIGHUP to it) starts the next cycle at once. On graceful shutdown (SIGTERM, SIGINT) no new
+/// cycle starts; a running cycle is cancelled — its steps' process groups are killed — and recorded, then ``run()``
+/// returns.
+public final class DispatcherService: Service, Sendable {
+    private let dispatcher: Dispatcher
+    private let interval: Duration
+    private let logger: Logger
+    private let observer: (@Sendable (CycleEvent) -> Void)?
+    private let onCycle: (@Sendable (CycleReport) -> Void)?
+    private let wakeups: AsyncStream<Void>
+    private let wakeContinuation: AsyncStream<Void>.Continuation
+
+    /// - Parameters:
+    ///   - observer: live progress of each cycle.
+    ///   - onCycle: called with each finished cycle's report.
+    public init(
+        dispatcher: Dispatcher, logger: Logger, observer: (@Sendable (CycleEvent) -> Void)? = nil,
+        onCycle: (@Sendable (CycleReport) -> Void)? = nil
+    ) {
+        self.dispatcher = dispatcher
+        self.interval = .seconds(dispatcher.configuration.interval)
+        self.logger = logger
+        self.observer = observer
+        self.onCycle = onCycle
+        (wakeups, wakeContinuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Starts the next cycle now (or right after the running one).
+    public func wake() {
+        wakeContinuation.yield()
+    }
+
+    public func run() async throws {
+        let watcher = FeedbackFolderWatcher(folder: dispatcher.root.feedback)
+        defer { watcher.stop() }
+        logger.info(
+            "loop started", metadata: ["deploy.interval": "\(interval)", "deploy.feedback.watch": "\(watcher.mechanism.rawValue)"])
+        let forward = Task { [wakeContinuation] in
+            for await _ in watcher.events { wakeContinuation.yield() }
+        }
+        defer { forward.cancel() }
+        let started = Date()
+        var trigger = "start"
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            try? dispatcher.store.updateHealth(
+                DispatcherHealth(pid: getpid(), startedAt: started, heartbeatAt: Date(), nextCycleAt: nil, phase: "running"))
+            let options = CycleOptions(trigger: trigger, respectBackoff: true)
+            do {
+                let report = try await cancelWhenGracefulShutdown {
+                    try await self.dispatcher.runCycle(options, observer: self.observer)
+                }
+                onCycle?(report)
+            } catch {
+                logger.error("cycle failed: \(error)")
+            }
+            guard !Task.isShuttingDownGracefully else { break }
+            let next = Date().addingTimeInterval(Double(interval.components.seconds))
+            try? dispatcher.store.updateHealth(
+                DispatcherHealth(pid: getpid(), startedAt: started, heartbeatAt: Date(), nextCycleAt: next, phase: "sleeping"))
+            trigger = await sleepUntilNextCycle()
+        }
+        try? dispatcher.store.updateHealth(
+            DispatcherHealth(pid: getpid(), startedAt: started, heartbeatAt: Date(), nextCycleAt: nil, phase: "stopped"))
+        logger.info("loop stopped")
+    }
+
+    /// Waits for the interval, a wake-up or shutdown; returns what ended the wait.
+    private func sleepUntilNextCycle() async -> String {
+        let interval = self.interval
+        let wakeups = self.wakeups
+        return await withTaskGroup(of: String.self) { group in
+            group.addTask {
+                try? await Task.sleep(for: interval)
+                return "interval"
+            }
+            group.addTask {
+                var iterator = wakeups.makeAsyncIterator()
+                _ = await iterator.next()
+                return "wake"
+            }
+            group.addTask {
+                try? await gracefulShutdown()
+                return "shutdown"
+            }
+            let first = await group.next() ?? "interval"
+            group.cancelAll()
+            return first
+        }
+    }
+}

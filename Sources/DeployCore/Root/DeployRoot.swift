@@ -1,0 +1,62 @@
+import Foundation
+
+/// The folder layout of a deploy root.
+///
+/// ```
+/// ROOT/
+///   repos/NAME/             managed repositories (own checkouts, or folders of ROOT's own git repository)
+///   feedback/*.json         incoming feedback; feedback/applied/, feedback/rejected/
+///   commands/               restart-NAME.sh, restart-services.sh
+///   deploy/logs/            build-YYYYMMDD-HHMMSS.log per cycle, build.log → latest
+///   deploy/state.sqlite     the state store
+///   deploy/dispatcher.lock  held by the running dispatcher
+///   dispatcher.env          configuration
+///   deployctl.json          optional manifest of repositories to clone
+/// ```
+public struct DeployRoot: Sendable, Hashable {
+    /// The root folder.
+    public let url: URL
+
+    public init(url: URL) {
+        self.url = url.standardizedFileURL
+    }
+
+    public var repositories: URL { url.appendingPathComponent("repos", isDirectory: true) }
+    public var feedback: URL { url.appendingPathComponent("feedback", isDirectory: true) }
+    public var commands: URL { url.appendingPathComponent("commands", isDirectory: true) }
+    public var deploy: URL { url.appendingPathComponent("deploy", isDirectory: true) }
+    public var logs: URL { deploy.appendingPathComponent("logs", isDirectory: true) }
+    public var stateDatabase: URL { deploy.appendingPathComponent("state.sqlite") }
+    public var lockFile: URL { deploy.appendingPathComponent("dispatcher.lock") }
+    public var environmentFile: URL { url.appendingPathComponent("dispatcher.env") }
+    public var manifestFile: URL { url.appendingPathComponent("deployctl.json") }
+
+    /// The folder of a managed repository.
+    public func repository(_ name: RepositoryName) -> URL {
+        repositories.appendingPathComponent(name.rawValue, isDirectory: true)
+    }
+
+    /// Creates the folders deployctl writes to (`deploy/logs`, `feedback/applied`, `feedback/rejected`).
+    public func createWritableFolders() throws {
+        for folder in [logs, feedback.appendingPathComponent("applied"), feedback.appendingPathComponent("rejected")] {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
+    }
+
+    /// The names of the folders under `repos/`, sorted; hidden folders and invalid names are reported, not used.
+    public func repositoryFolders() -> (names: [RepositoryName], ignored: [String]) {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: repositories.path)) ?? []
+        var names: [RepositoryName] = []
+        var ignored: [String] = []
+        for entry in entries.sorted() {
+            var isDirectory: ObjCBool = false
+            let path = repositories.appendingPathComponent(entry).path
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                continue
+            }
+            if entry.hasPrefix(".") { continue }
+            if let name = try? RepositoryName(entry) { names.append(name) } else { ignored.append(entry) }
+        }
+        return (names, ignored)
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The one-dispatcher-per-root lock: an exclusive `flock` on `deploy/dispatcher.lock`.
+///
+/// The kernel drops the lock when the holder exits, however it exits, so a crashed dispatcher never leaves it stuck.
+/// The file holds a line naming the holder (pid, command, start time) so a second dispatcher can say who has it.
+public final class DispatcherLock: Sendable {
+    /// A failure to take the lock because another process holds it.
+    public struct HeldError: Error, Sendable, CustomStringConvertible {
+        /// The holder as it described itself, e.g. `pid 4242 (deployctl loop) since 2026-11-25T13:00:00Z`.
+        public let holder: String
+        public let lockFile: String
+
+        public var description: String {
+            "another dispatcher holds the lock on this root: \(holder) (\(lockFile)); "
+                + "stop it first, or use another --root"
+        }
+    }
+
+    private let descriptor: Int32
+    public let url: URL
+
+    /// Takes the lock or throws ``HeldError`` at once (never waits).
+    /// - Parameter command: how the holder describes itself, e.g. `deployctl loop`.
+    public init(root: DeployRoot, command: String) throws {
+        try FileManager.default.createDirectory(at: root.deploy, withIntermediateDirectories: true)
+        url = root.lockFile
+        let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let holder = (try? String(contentsOf: url, encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            close(fd)
+            throw HeldError(holder: holder.flatMap { $0.isEmpty ? nil : $0 } ?? "an unknown process", lockFile: url.path)
+        }
+        descriptor = fd
+        let line = "pid \(getpid()) (\(command)) since \(ISO8601DateFormatter().string(from: Date()))\n"
+        _ = ftruncate(fd, 0)
+        _ = line.withCString { pwrite(fd, $0, strlen($0), 0) }
+    }
+
+    /// Whether some process holds the lock on `root` now, and its description.
+    public static func holder(of root: DeployRoot) -> String? {
+        let fd = open(root.lockFile.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        if flock(fd, LOCK_SH | LOCK_NB) == 0 {
+            flock(fd, LOCK_UN)
+            return nil
+        }
+        let text = (try? String(contentsOf: root.lockFile, encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.flatMap { $0.isEmpty ? nil : $0 } ?? "an unknown process"
+    }
+
+    deinit {
+        _ = ftruncate(descriptor, 0)
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+
+/// The optional manifest `deployctl.json` of a deploy root: repositories to clone when missing, and per-repository
+/// settings.
+///
+/// ```json
+/// {
+///   "repositories": [
+///     { "name": "api", "url": "https://github.com/acme/api.git", "branch": "main",
+///       "build": ["make"], "test": ["make", "check"], "shallow": true }
+///   ]
+/// }
+/// ```
+/// `name` and `url` are required; `branch` defaults to the remote's default branch; `build`/`test` replace the Swift
+/// commands (so non-Swift repositories work too); `shallow` clones with depth 1. Unknown keys are an error, so a typo
+/// does not silently do nothing. Documented in `docs/manifest.md`.
+public struct Manifest: Sendable, Hashable {
+    /// One repository entry.
+    public struct Repository: Sendable, Hashable {
+        public var name: RepositoryName
+        public var url: String
+        public var branch: String?
+        public var buildCommand: [String]?
+        public var testCommand: [String]?
+        public var shallow: Bool
+    }
+
+    public var repositories: [Repository]
+
+    public init(repositories: [Repository] = []) {
+        self.repositories = repositories
+    }
+
+    /// The entry for `name`, if the manifest has one.
+    public func repository(named name: RepositoryName) -> Repository? {
+        repositories.first { $0.name == name }
+    }
+
+    /// Reads the manifest at `url`; a missing file is an empty manifest.
+    public static func load(at url: URL) throws(ConfigurationError) -> Manifest {
+        guard FileManager.default.fileExists(atPath: url.path) else { return Manifest() }
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw ConfigurationError(
+                .invalidManifest, location: url.path, found: "an unreadable file", accepted: "a readable JSON file")
+        }
+        return try parse(data, path: url.path)
+    }
+
+    /// Parses manifest JSON; `path` is used in messages.
+    public static func parse(_ data: Data, path: String) throws(ConfigurationError) -> Manifest {
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+            throw ConfigurationError(
+                .invalidManifest, location: path, found: "text that is not JSON", accepted: "a JSON object")
+        }
+        guard let top = object as? [String: Any] else {
+            throw ConfigurationError(
+                .invalidManifest, location: path, found: "JSON that is not an object",
+                accepted: "{\"repositories\": [...]}")
+        }
+        try rejectUnknownKeys(top, allowed: ["repositories"], location: path)
+        guard let list = top["repositories"] else { return Manifest() }
+        guard let entries = list as? [Any] else {
+            throw ConfigurationError(
+                .invalidManifest, location: "\(path): repositories", found: typeName(list), accepted: "an array")
+        }
+        var repositories: [Repository] = []
+        for (index, element) in entries.enumerated() {
+            let location = "\(path): repositories[\(index)]"
+            guard let entry = element as? [String: Any] else {
+                throw ConfigurationError(.invalidManifest, location: location, found: typeName(element), accepted: "an object")
+            }
+            try rejectUnknownKeys(entry, allowed: ["name", "url", "branch", "build", "test", "shallow"], location: location)
+            let nameText: String = try field(entry, "name", location: location)
+            let name = try RepositoryName(nameText, location: "\(location).name")
+            guard !repositories.contains(where: { $0.name == name }) else {
+                throw ConfigurationError(
+                    .invalidManifest, location: "\(location).name", found: "'\(name)' a second time",
+                    accepted: "each name once")
+            }
+            let url: String = try field(entry, "url", location: location)
+            guard !url.isEmpty, !url.hasPrefix("-") else {
+                throw ConfigurationError(
+                    .invalidManifest, location: "\(location).url", found: "'\(url)'",
+                    accepted: "a git URL or path, not empty, not starting with '-'")
+            }
+            let branch: String? = try optionalField(entry, "branch", location: location)
+            let build: [String]? = try optionalField(entry, "build", location: location)
+            let test: [String]? = try optionalField(entry, "test", location: location)
+            for (key, command) in [("build", build), ("test", test)] where command?.isEmpty == true {
+                throw ConfigurationError(
+                    .invalidManifest, location: "\(location).\(key)", found: "an empty command",
+                    accepted: "an array of strings: the program and its arguments")
+            }
+            let shallow: Bool? = try optionalField(entry, "shallow", location: location)
+            repositories.append(
+                Repository(
+                    name: name, url: url, branch: branch, buildCommand: build, testCommand: test,
+                    shallow: shallow ?? false))
+        }
+        return Manifest(repositories: repositories)
+    }
+
+    private static func rejectUnknownKeys(_ object: [String: Any], allowed: Set<String>, location: String)
+        throws(ConfigurationError)
+    {
+        if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
+            throw ConfigurationError(
+                .invalidManifest, location: location, found: "the unknown key '\(unknown)'",
+                accepted: allowed.sorted().joined(separator: ", "))
+        }
+    }
+
+    private static func field<T>(_ object: [String: Any], _ key: String, location: String) throws(ConfigurationError)
+        -> T
+    {
+        guard let value: T = try optionalField(object, key, location: location) else {
+            throw ConfigurationError(
+                .invalidManifest, location: "\(location).\(key)", found: "nothing", accepted: "a required \(key)")
+        }
+        return value
+    }
+
+    private static func optionalField<T>(_ object: [String: Any], _ key: String, location: String)
+        throws(ConfigurationError) -> T?
+    {
+        guard let value = object[key], !(value is NSNull) else { return nil }
+        if T.self == Bool.self, let number = value as? NSNumber, String(cString: number.objCType) != "c" {
+            // JSON numbers bridge to Bool too; only true/false are accepted.
+            throw ConfigurationError(
+                .invalidManifest, location: "\(location).\(key)", found: "a number", accepted: "true or false")
+        }
+        guard let typed = value as? T else {
+            throw ConfigurationError(
+                .invalidManifest, location: "\(location).\(key)", found: typeName(value),
+                accepted: T.self == [String].self ? "an array of strings" : T.self == Bool.self ? "true or false" : "a string")
+        }
+        return typed
+    }
+
+    private static func typeName(_ value: Any) -> String {
+        switch value {
+        case is String: "a string"
+        case is [Any]: "an array"
+        case is [String: Any]: "an object"
+        case is NSNumber: "a number"
+        default: "null"
+        }
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import GRDB
+
+/// The embedded state store: an SQLite file (`deploy/state.sqlite`) through GRDB.
+///
+/// The database runs in WAL mode through a `DatabasePool`, so `deployctl status` reads while `deployctl loop` writes.
+/// The schema is created and upgraded by migrations. Each cycle is one transaction.
+public final class SQLiteStateStore: StateStore {
+    private let pool: DatabasePool
+    public let url: URL
+
+    /// Opens (creating and migrating when needed) the store at `url`.
+    public init(url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        pool = try DatabasePool(path: url.path, configuration: configuration)
+        self.url = url
+        try Self.migrator.migrate(pool)
+    }
+
+    /// Opens an existing store read-only, or returns nil when none exists (a root that never ran).
+    public static func openExisting(at url: URL) throws -> SQLiteStateStore? {
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        return try SQLiteStateStore(url: url)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "cycle") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("startedAt", .datetime).notNull()
+                table.column("finishedAt", .datetime).notNull()
+                table.column("trigger", .text).notNull()
+                table.column("result", .text).notNull()
+                table.column("log", .text)
+            }
+            try db.create(table: "repositoryResult") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.belongsTo("cycle", onDelete: .cascade).notNull()
+                table.column("repository", .text).notNull()
+                table.column("outcome", .text).notNull()
+                table.column("buildResult", .text)
+                table.column("finishedAt", .datetime).notNull()
+                table.column("record", .jsonText).notNull()
+            }
+            try db.create(index: "repositoryResultByRepository", on: "repositoryResult", columns: ["repository", "id"])
+            try db.create(table: "repositoryState") { table in
+                table.primaryKey("repository", .text)
+                table.column("latestResultId", .integer).references("repositoryResult")
+                table.column("lastBuildResultId", .integer).references("repositoryResult")
+                table.column("consecutiveFailures", .integer).notNull().defaults(to: 0)
+                table.column("nextAttemptAt", .datetime)
+            }
+            try db.create(table: "feedbackEvent") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.belongsTo("cycle", onDelete: .cascade).notNull()
+                table.column("file", .text).notNull()
+                table.column("feedbackId", .text)
+                table.column("outcome", .text).notNull()
+                table.column("record", .jsonText).notNull()
+            }
+            try db.create(table: "health") { table in
+                table.primaryKey("id", .integer)
+                table.column("record", .jsonText).notNull()
+            }
+        }
+        return migrator
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    private static func json(_ value: some Encodable) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try decoder.decode(type, from: Data(text.utf8))
+    }
+
+    @discardableResult
+    public func record(_ cycle: CycleRecord, states: [RepositoryState]) throws -> Int64 {
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO cycle (startedAt, finishedAt, trigger, result, log) VALUES (?, ?, ?, ?, ?)",
+                arguments: [cycle.startedAt, cycle.finishedAt, cycle.trigger, cycle.result, cycle.log])
+            let cycleID = db.lastInsertedRowID
+            var resultIDs: [String: Int64] = [:]
+            for repository in cycle.repositories {
+                try db.execute(
+                    sql: """
+                        INSERT INTO repositoryResult (cycleId, repository, outcome, buildResult, finishedAt, record)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        cycleID, repository.repository, repository.outcome.rawValue, repository.buildResult,
+                        repository.finishedAt, try Self.json(repository),
+                    ])
+                resultIDs[repository.repository] = db.lastInsertedRowID
+            }
+            for event in cycle.feedback {
+                try db.execute(
+                    sql: "INSERT INTO feedbackEvent (cycleId, file, feedbackId, outcome, record) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [cycleID, event.file, event.feedbackID, event.outcome, try Self.json(event)])
+            }
+            for state in states {
+                let latestID = resultIDs[state.repository]
+                let built = cycle.repositories.first { $0.repository == state.repository }?.outcome == .built
+                try db.execute(
+                    sql: """
+                        INSERT INTO repositoryState
+                            (repository, latestResultId, lastBuildResultId, consecutiveFailures, nextAttemptAt)
+                        VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT(repository) DO UPDATE SET
+                            latestResultId = COALESCE(excluded.latestResultId, latestResultId),
+                            lastBuildResultId = COALESCE(excluded.lastBuildResultId, lastBuildResultId),
+                            consecutiveFailures = excluded.consecutiveFailures,
+                            nextAttemptAt = excluded.nextAttemptAt
+                        """,
+                    arguments: [
+                        state.repository, latestID, built ? latestID : nil, state.consecutiveFailures,
+                        state.nextAttemptAt,
+                    ])
+            }
+            return cycleID
+        }
+    }
+
+    public func repositoryStates() throws -> [String: RepositoryState] {
+        try pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.repository, s.consecutiveFailures, s.nextAttemptAt,
+                           latest.record AS latestRecord, build.record AS buildRecord
+                    FROM repositoryState s
+                    LEFT JOIN repositoryResult latest ON latest.id = s.latestResultId
+                    LEFT JOIN repositoryResult build ON build.id = s.lastBuildResultId
+                    """)
+            var states: [String: RepositoryState] = [:]
+            for row in rows {
+                let name: String = row["repository"]
+                let latestText: String? = row["latestRecord"]
+                let buildText: String? = row["buildRecord"]
+                states[name] = RepositoryState(
+                    repository: name,
+                    latest: try latestText.map { try Self.decode(RepositoryCycleRecord.self, $0) },
+                    lastBuild: try buildText.map { try Self.decode(RepositoryCycleRecord.self, $0) },
+                    consecutiveFailures: row["consecutiveFailures"],
+                    nextAttemptAt: row["nextAttemptAt"])
+            }
+            return states
+        }
+    }
+
+    public func history(limit: Int) throws -> [StoredCycle] {
+        try pool.read { db in
+            let cycles = try Row.fetchAll(
+                db, sql: "SELECT * FROM cycle ORDER BY id DESC LIMIT ?", arguments: [max(0, limit)])
+            return try cycles.map { row in
+                let id: Int64 = row["id"]
+                let repositories = try String.fetchAll(
+                    db, sql: "SELECT record FROM repositoryResult WHERE cycleId = ? ORDER BY id", arguments: [id]
+                ).map { try Self.decode(RepositoryCycleRecord.self, $0) }
+                let feedback = try String.fetchAll(
+                    db, sql: "SELECT record FROM feedbackEvent WHERE cycleId = ? ORDER BY id", arguments: [id]
+                ).map { try Self.decode(FeedbackEventRecord.self, $0) }
+                return StoredCycle(
+                    id: id,
+                    record: CycleRecord(
+                        startedAt: row["startedAt"], finishedAt: row["finishedAt"], trigger: row["trigger"],
+                        result: row["result"], repositories: repositories, feedback: feedback, log: row["log"]))
+            }
+        }
+    }
+
+    public func updateHealth(_ health: DispatcherHealth) throws {
+        let text = try Self.json(health)
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO health (id, record) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET record = excluded.record",
+                arguments: [text])
+        }
+    }
+
+    public func health() throws -> DispatcherHealth? {
+        try pool.read { db in
+            try String.fetchOne(db, sql: "SELECT record FROM health WHERE id = 1")
+                .map { try Self.decode(DispatcherHealth.self, $0) }
+        }
+    }
+
+    public func cycleCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cycle") ?? 0 }
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+
+/// What happened to one repository in one cycle.
+public struct RepositoryCycleRecord: Sendable, Codable, Hashable {
+    /// How the cycle treated the repository.
+    public enum Outcome: String, Sendable, Codable, Hashable {
+        /// Built and tested (the result is in ``buildResult``).
+        case built
+        /// Tree, toolchain and settings unchanged since the last recorded build: nothing ran.
+        case unchanged
+        /// Not updated: diverged, dirty, remote down, authentication failure (see ``summary``).
+        case updateFailed
+        /// Not attempted this cycle because of backoff after earlier failures.
+        case backingOff
+    }
+
+    public var repository: String
+    public var branch: String?
+    public var head: String?
+    public var tree: String?
+    public var toolchain: String?
+    /// A fingerprint of the build settings; a change rebuilds.
+    public var settings: String?
+    public var outcome: Outcome
+    /// `passed`, `failed`, `flaky`, `timedOut`, `cancelled`, `skipped`; nil when nothing was built.
+    public var buildResult: String?
+    public var startedAt: Date
+    public var finishedAt: Date
+    public var durationSeconds: Double
+    public var errors: Int
+    public var warnings: Int
+    public var testsPassed: Int
+    public var testsFailed: Int
+    public var testsSkipped: Int
+    /// `Suite.name` of each failed test.
+    public var failingTests: [String]
+    /// One line on what happened (update state, error, "unchanged since …").
+    public var summary: String
+    /// The cycle log this repository's output went to.
+    public var log: String?
+    /// The parsed build report as JSON (DeployBuild's report shape), when a build ran.
+    public var reportJSON: String?
+
+    public init(
+        repository: String, branch: String? = nil, head: String? = nil, tree: String? = nil,
+        toolchain: String? = nil, settings: String? = nil, outcome: Outcome, buildResult: String? = nil,
+        startedAt: Date, finishedAt: Date, errors: Int = 0, warnings: Int = 0, testsPassed: Int = 0,
+        testsFailed: Int = 0, testsSkipped: Int = 0, failingTests: [String] = [], summary: String = "",
+        log: String? = nil, reportJSON: String? = nil
+    ) {
+        self.repository = repository
+        self.branch = branch
+        self.head = head
+        self.tree = tree
+        self.toolchain = toolchain
+        self.settings = settings
+        self.outcome = outcome
+        self.buildResult = buildResult
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.durationSeconds = finishedAt.timeIntervalSince(startedAt)
+        self.errors = errors
+        self.warnings = warnings
+        self.testsPassed = testsPassed
+        self.testsFailed = testsFailed
+        self.testsSkipped = testsSkipped
+        self.failingTests = failingTests
+        self.summary = summary
+        self.log = log
+        self.reportJSON = reportJSON
+    }
+}
+
+/// What happened to one feedback file in a cycle.
+public struct FeedbackEventRecord: Sendable, Codable, Hashable {
+    public var repository: String?
+    public var file: String
+    public var feedbackID: String?
+    /// `applied`, `rejected` or `dryRun`.
+    public var outcome: String
+    public var commit: String?
+    public var detail: String
+
+    public init(
+        repository: String?, file: String, feedbackID: String?, outcome: String, commit: String?, detail: String
+    ) {
+        self.repository = repository
+        self.file = file
+        self.feedbackID = feedbackID
+        self.outcome = outcome
+        self.commit = commit
+        self.detail = detail
+    }
+}
+
+/// A whole cycle, written to the store in one transaction.
+public struct CycleRecord: Sendable, Codable, Hashable {
+    public var startedAt: Date
+    public var finishedAt: Date
+    /// What started it: `run-once`, `interval`, `feedback`, `signal`.
+    public var trigger: String
+    /// `passed`, `failed`, `infrastructure`, `cancelled`.
+    public var result: String
+    public var repositories: [RepositoryCycleRecord]
+    public var feedback: [FeedbackEventRecord]
+    /// The cycle log file, if one was written.
+    public var log: String?
+
+    public init(
+        startedAt: Date, finishedAt: Date, trigger: String, result: String,
+        repositories: [RepositoryCycleRecord], feedback: [FeedbackEventRecord], log: String?
+    ) {
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.trigger = trigger
+        self.result = result
+        self.repositories = repositories
+        self.feedback = feedback
+        self.log = log
+    }
+}
+
+/// The stored state of one repository: its last build (for skip decisions and status) and its backoff.
+public struct RepositoryState: Sendable, Codable, Hashable {
+    public var repository: String
+    /// The most recent record of any kind (shows the latest update state).
+    public var latest: RepositoryCycleRecord?
+    /// The most recent record in which a build ran (what "unchanged" keeps).
+    public var lastBuild: RepositoryCycleRecord?
+    /// Failures in a row (update or build), reset by a success.
+    public var consecutiveFailures: Int
+    /// The repository is not attempted before this time.
+    public var nextAttemptAt: Date?
+
+    public init(
+        repository: String, latest: RepositoryCycleRecord? = nil, lastBuild: RepositoryCycleRecord? = nil,
+        consecutiveFailures: Int = 0, nextAttemptAt: Date? = nil
+    ) {
+        self.repository = repository
+        self.latest = latest
+        self.lastBuild = lastBuild
+        self.consecutiveFailures = consecutiveFailures
+        self.nextAttemptAt = nextAttemptAt
+    }
+}
+
+/// A stored cycle with its id, for history.
+public struct StoredCycle: Sendable, Codable, Hashable {
+    public var id: Int64
+    public var record: CycleRecord
+}
+
+/// The loop's own health, written by `deployctl loop`.
+public struct DispatcherHealth: Sendable, Codable, Hashable {
+    public var pid: Int32
+    public var startedAt: Date
+    public var heartbeatAt: Date
+    public var nextCycleAt: Date?
+    /// `running`, `sleeping`, `stopped`.
+    public var phase: String
+
+    public init(pid: Int32, startedAt: Date, heartbeatAt: Date, nextCycleAt: Date?, phase: String) {
+        self.pid = pid
+        self.startedAt = startedAt
+        self.heartbeatAt = heartbeatAt
+        self.nextCycleAt = nextCycleAt
+        self.phase = phase
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// Where the dispatcher keeps what each cycle did.
+///
+/// Small on purpose: ``SQLiteStateStore`` is the embedded implementation; a server-backed store shared by several
+/// dispatchers would implement the same calls. Every write is one transaction: a crash leaves either the whole cycle
+/// or nothing.
+public protocol StateStore: Sendable {
+    /// Records a finished cycle and updates each repository's state (last build, failures, backoff).
+    /// - Parameter states: the repositories' new states, written in the same transaction.
+    /// - Returns: the cycle's id.
+    @discardableResult
+    func record(_ cycle: CycleRecord, states: [RepositoryState]) throws -> Int64
+
+    /// The stored state of every repository that was ever recorded, by name.
+    func repositoryStates() throws -> [String: RepositoryState]
+
+    /// The newest cycles first.
+    func history(limit: Int) throws -> [StoredCycle]
+
+    /// Writes the loop's health (heartbeat, next cycle).
+    func updateHealth(_ health: DispatcherHealth) throws
+
+    /// The loop's last written health, if any.
+    func health() throws -> DispatcherHealth?
+
+    /// How many cycles are recorded.
+    func cycleCount() throws -> Int
+}

@@ -1,0 +1,108 @@
+import Foundation
+
+/// What `deployctl status` shows: each repository's last build and update state, pending feedback, the loop's health.
+///
+/// Its JSON form (`status --json`) is stable and documented in `docs/status.md`; fields are only ever added.
+public struct StatusReport: Sendable, Codable, Hashable {
+    /// The last build of a repository.
+    public struct LastBuild: Sendable, Codable, Hashable {
+        public var result: String
+        public var finishedAt: Date
+        public var durationSeconds: Double
+        public var errors: Int
+        public var warnings: Int
+        public var testsPassed: Int
+        public var testsFailed: Int
+        public var testsSkipped: Int
+        public var failingTests: [String]
+        public var commit: String?
+        public var log: String?
+    }
+
+    /// The most recent cycle's view of a repository (which may not have built anything).
+    public struct LastCycle: Sendable, Codable, Hashable {
+        /// `built`, `unchanged`, `updateFailed`, `backingOff`.
+        public var outcome: String
+        public var summary: String
+        public var finishedAt: Date
+    }
+
+    /// One repository.
+    public struct Repository: Sendable, Codable, Hashable {
+        public var name: String
+        public var branch: String?
+        public var head: String?
+        public var lastBuild: LastBuild?
+        public var lastCycle: LastCycle?
+        public var pendingFeedback: Int
+        public var consecutiveFailures: Int
+        public var nextAttemptAt: Date?
+    }
+
+    /// The loop's health.
+    public struct Loop: Sendable, Codable, Hashable {
+        /// Whether a dispatcher holds the root's lock now.
+        public var running: Bool
+        /// The lock holder's description, when running.
+        public var holder: String?
+        public var lastCycleAt: Date?
+        public var lastCycleResult: String?
+        public var nextCycleAt: Date?
+    }
+
+    public var root: String
+    /// True when no cycle was ever recorded on this root.
+    public var neverRan: Bool
+    public var repos: [Repository]
+    public var pendingFeedback: Int
+    public var loop: Loop
+    /// The newest cycles first, when asked for (`--history N`).
+    public var history: [StoredCycle]?
+
+    /// Reads the status of `root` without taking the dispatcher's lock (safe while `loop` runs).
+    /// - Parameter history: how many recent cycles to include (0 for none).
+    public static func load(root: DeployRoot, history: Int = 0) throws -> StatusReport {
+        let store = try SQLiteStateStore.openExisting(at: root.stateDatabase)
+        let states = try store?.repositoryStates() ?? [:]
+        let cycles = try store?.history(limit: max(history, 1)) ?? []
+        let health = try store?.health()
+        let pending = FeedbackInbox(root: root).pendingFiles()
+        let pendingByRepository = FeedbackInbox.countByRepository(pending)
+
+        var names = Set(states.keys)
+        names.formUnion(root.repositoryFolders().names.map(\.rawValue))
+        let repos = names.sorted().map { name in
+            let state = states[name]
+            let latest = state?.latest
+            let build = state?.lastBuild
+            return Repository(
+                name: name,
+                branch: latest?.branch ?? build?.branch,
+                head: latest?.head ?? build?.head,
+                lastBuild: build.map {
+                    LastBuild(
+                        result: $0.buildResult ?? "unknown", finishedAt: $0.finishedAt,
+                        durationSeconds: $0.durationSeconds, errors: $0.errors, warnings: $0.warnings,
+                        testsPassed: $0.testsPassed, testsFailed: $0.testsFailed, testsSkipped: $0.testsSkipped,
+                        failingTests: $0.failingTests, commit: $0.head, log: $0.log)
+                },
+                lastCycle: latest.map {
+                    LastCycle(outcome: $0.outcome.rawValue, summary: $0.summary, finishedAt: $0.finishedAt)
+                },
+                pendingFeedback: pendingByRepository[name] ?? 0,
+                consecutiveFailures: state?.consecutiveFailures ?? 0,
+                nextAttemptAt: state?.nextAttemptAt)
+        }
+        let holder = DispatcherLock.holder(of: root)
+        let last = cycles.first
+        return StatusReport(
+            root: root.url.path,
+            neverRan: last == nil,
+            repos: repos,
+            pendingFeedback: pending.count,
+            loop: Loop(
+                running: holder != nil, holder: holder, lastCycleAt: last?.record.finishedAt,
+                lastCycleResult: last?.record.result, nextCycleAt: holder != nil ? health?.nextCycleAt : nil),
+            history: history > 0 ? Array(cycles.prefix(history)) : nil)
+    }
+}

@@ -1,1 +1,0 @@
-// DeployGit module. See docs/architecture.md.

@@ -1,0 +1,132 @@
+import Clibgit2
+import Foundation
+
+extension GitRepository {
+    /// Clones `url` into `directory` (which must not exist or be empty) and checks out `branch` (default: the
+    /// remote's HEAD).
+    ///
+    /// Credentials go through the callback only: a URL carrying credentials (`https://user:token@…`) is refused so
+    /// that no token is ever written to `.git/config`.
+    ///
+    /// `depth` makes a shallow clone. libgit2 1.5 cannot fetch shallow, so a shallow clone is made by the `git` CLI
+    /// (token passed as an HTTP header through `GIT_CONFIG_*` environment variables, never on the command line or in
+    /// a file) and then opened with libgit2, which reads shallow repositories.
+    public static func clone(
+        from url: String,
+        to directory: URL,
+        branch: String? = nil,
+        depth: Int? = nil,
+        credentials: GitCredentials = .none,
+        timeout: Duration? = nil
+    ) async throws(GitError) -> GitRepository {
+        ensureLibgit2()
+        guard DeployGit.redactedURL(url) == url else {
+            throw GitError(
+                code: .invalidArgument, operation: "clone", repository: directory.path,
+                message: "the URL carries credentials; pass the token in GitCredentials instead", secrets: credentials.secrets)
+        }
+        if let depth {
+            try await CLIClone.run(
+                url: url, directory: directory, branch: branch, depth: depth, credentials: credentials, timeout: timeout)
+            return try open(at: directory)
+        }
+        let context = NetworkContext(operation: "clone", credentials: credentials, timeout: timeout)
+        let box = try await runNetwork(context, repository: directory.path) { () throws(GitError) -> HandleBox in
+            var options = git_clone_options()
+            git_clone_options_init(&options, UInt32(GIT_CLONE_OPTIONS_VERSION))
+            options.fetch_opts.callbacks = context.callbacks()
+            options.checkout_opts.checkout_strategy = GIT_CHECKOUT_SAFE.rawValue
+            var handle: OpaquePointer?
+            let result = withExtendedLifetime(context) {
+                if let branch {
+                    return branch.withCString { name in
+                        options.checkout_branch = name
+                        return git_clone(&handle, url, directory.path, &options)
+                    }
+                }
+                return git_clone(&handle, url, directory.path, &options)
+            }
+            if result < 0 { throw context.error(for: result, repository: directory.path) }
+            return HandleBox(handle: handle!)
+        }
+        return GitRepository(handle: box.handle)
+    }
+}
+
+/// Carries a fresh repository handle from the clone thread to the caller, which becomes its only owner.
+struct HandleBox: @unchecked Sendable {
+    let handle: OpaquePointer
+}
+
+/// Shallow clones through the `git` CLI (libgit2 1.5 has no shallow fetch).
+enum CLIClone {
+    static func run(
+        url: String, directory: URL, branch: String?, depth: Int, credentials: GitCredentials, timeout: Duration?
+    ) async throws(GitError) {
+        guard depth > 0 else {
+            throw GitError(code: .invalidArgument, operation: "clone", repository: directory.path, message: "depth must be positive")
+        }
+        // git ignores --depth for plain local paths; a file:// URL makes it honour it.
+        let source = url.contains("://") || url.contains("@") ? url : URL(fileURLWithPath: url).absoluteString
+        var arguments = ["git", "clone", "--quiet", "--depth", String(depth)]
+        if let branch { arguments += ["--branch", branch] }
+        arguments += ["--", source, directory.path]
+        var environment = ProcessInfo.processInfo.environment
+        environment["GIT_TERMINAL_PROMPT"] = "0"
+        if let token = credentials.token {
+            let basic = Data("\(credentials.username):\(token)".utf8).base64EncodedString()
+            environment["GIT_CONFIG_COUNT"] = "1"
+            environment["GIT_CONFIG_KEY_0"] = "http.extraHeader"
+            environment["GIT_CONFIG_VALUE_0"] = "Authorization: Basic \(basic)"
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.environment = environment
+        let errorPipe = Pipe()
+        process.standardError = errorPipe
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        let context = NetworkContext(operation: "clone", credentials: credentials, timeout: timeout)
+        do {
+            try process.run()
+        } catch {
+            throw GitError(code: .unsupported, operation: "clone", repository: directory.path, message: "could not run git: \(error)")
+        }
+        let stderr = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
+                let thread = Thread {
+                    let reader = Thread {
+                        while process.isRunning {
+                            if context.stopReason != nil { process.terminate() }
+                            Thread.sleep(forTimeInterval: 0.05)
+                        }
+                    }
+                    reader.start()
+                    let data = errorPipe.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    continuation.resume(returning: String(decoding: data, as: UTF8.self))
+                }
+                thread.start()
+            }
+        } onCancel: {
+            context.cancel()
+        }
+        if let reason = context.stopReason {
+            try? FileManager.default.removeItem(at: directory)
+            throw GitError(
+                code: reason == .timedOut ? .timedOut : .cancelled, operation: "clone", repository: directory.path,
+                message: reason == .timedOut ? "shallow clone timed out" : "shallow clone cancelled")
+        }
+        guard process.terminationStatus == 0 else {
+            let lowered = stderr.lowercased()
+            let code: GitError.Code =
+                lowered.contains("authentication") || lowered.contains("401") ? .authenticationFailed
+                : lowered.contains("could not read") || lowered.contains("unable to access") ? .network
+                : lowered.contains("not found") || lowered.contains("does not exist") ? .notFound : .other
+            throw GitError(
+                code: code, operation: "clone", repository: directory.path,
+                message: stderr.trimmingCharacters(in: .whitespacesAndNewlines), secrets: credentials.secrets)
+        }
+    }
+}

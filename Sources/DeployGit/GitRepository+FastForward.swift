@@ -1,0 +1,81 @@
+import Clibgit2
+
+extension GitRepository {
+    /// Moves `branch` (default: the current branch) forward to `upstream` (`REMOTE/BRANCH`; default: its configured
+    /// upstream), updating the work tree when the branch is checked out.
+    ///
+    /// Never loses work: a diverged branch, tracked local changes, or untracked files the update would overwrite leave
+    /// everything untouched and are reported as ``UpdateOutcome/blocked(_:)``. A branch ahead of its upstream (nothing
+    /// to take) is ``UpdateOutcome/upToDate(_:)``.
+    public func fastForward(branch: String? = nil, to upstream: String? = nil) throws(GitError) -> UpdateOutcome {
+        try withHandle { repo throws(GitError) in try fastForward(repo, branch: branch, upstream: upstream) }
+    }
+
+    /// Fetches `remote`, then fast-forwards `branch` (default: the current branch) to its upstream (default:
+    /// `REMOTE/BRANCH` when none is configured). See ``fastForward(branch:to:)``.
+    public func update(
+        remote: String = "origin",
+        branch: String? = nil,
+        credentials: GitCredentials = .none,
+        timeout: Duration? = nil
+    ) async throws(GitError) -> UpdateOutcome {
+        try await fetch(remote: remote, credentials: credentials, timeout: timeout)
+        return try withHandle { repo throws(GitError) in
+            var name = branch
+            if name == nil { name = try headState(repo).branch }
+            guard let name else { return .blocked(.noBranch) }
+            let upstream = try upstreamName(repo, branch: name) ?? "\(remote)/\(name)"
+            return try fastForward(repo, branch: name, upstream: upstream)
+        }
+    }
+
+    private func fastForward(_ repo: OpaquePointer, branch: String?, upstream: String?) throws(GitError) -> UpdateOutcome {
+        let head = try headState(repo)
+        guard let branchName = branch ?? head.branch else { return .blocked(.noBranch) }
+        var upstreamName = upstream
+        if upstreamName == nil { upstreamName = try self.upstreamName(repo, branch: branchName) }
+        guard let upstreamName, let target = try lookupID(repo, "refs/remotes/\(upstreamName)") else {
+            return .blocked(.noUpstream)
+        }
+        let localRef = "refs/heads/\(branchName)"
+        let current = try lookupID(repo, localRef)
+        if let current {
+            if current == target { return .upToDate(current) }
+            let (ahead, behind) = try aheadBehind(repo, current, target)
+            if behind == 0 { return .upToDate(current) }
+            if ahead > 0 { return .blocked(.diverged(ahead: ahead, behind: behind)) }
+        }
+        let checkedOut = !isBare && head.branch == branchName && !head.isDetached
+        if checkedOut {
+            let status = try workTreeStatus(repo)
+            if status.hasTrackedChanges { return .blocked(.dirty(status)) }
+            // Safe checkout: refuses (before writing anything) to overwrite untracked files in the way.
+            var commit: OpaquePointer?
+            var oid = target.oid
+            try check(git_commit_lookup(&commit, repo, &oid), "fast-forward")
+            defer { git_commit_free(commit) }
+            var options = git_checkout_options()
+            git_checkout_options_init(&options, UInt32(GIT_CHECKOUT_OPTIONS_VERSION))
+            options.checkout_strategy = GIT_CHECKOUT_SAFE.rawValue
+            let result = git_checkout_tree(repo, commit, &options)
+            if result == GIT_ECONFLICT.rawValue {
+                git_error_clear()
+                return .blocked(.dirty(status))
+            }
+            try check(result, "fast-forward checkout")
+        }
+        var newRef: OpaquePointer?
+        var oid = target.oid
+        let message = "deployctl: fast-forward to \(upstreamName)"
+        if current == nil {
+            try check(git_reference_create(&newRef, repo, localRef, &oid, 0, message), "fast-forward")
+        } else {
+            var oldRef: OpaquePointer?
+            try check(git_reference_lookup(&oldRef, repo, localRef), "fast-forward")
+            defer { git_reference_free(oldRef) }
+            try check(git_reference_set_target(&newRef, oldRef, &oid, message), "fast-forward")
+        }
+        git_reference_free(newRef)
+        return .fastForwarded(from: current, to: target)
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import DeployBuild
+import DeployCore
+import Foundation
+
+extension Deployctl {
+    struct RunOnce: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "run-once",
+            abstract: "Run one cycle (update, build and test what changed, apply feedback), then exit.",
+            discussion: """
+                Exit status: 0 all green (or unchanged and last green), 1 a build or test failed, \
+                2 usage or configuration error, 3 an infrastructure failure (fetch, push, forge, a held lock) with \
+                no build failure. Human output goes to standard error; --json prints the cycle report to standard \
+                output. Under GitHub Actions (GITHUB_ACTIONS=true) each distinct diagnostic and failed test becomes a \
+                workflow annotation and the per-repository table goes to GITHUB_STEP_SUMMARY.
+                """
+        )
+
+        @OptionGroup var options: GlobalOptions
+
+        @Option(name: .customLong("repo"), help: "Only this repository (repeatable).")
+        var repositories: [String] = []
+
+        @Flag(help: "Rebuild even when tree, toolchain and settings are unchanged.")
+        var force = false
+
+        @Flag(help: "Print the cycle report as JSON on standard output.")
+        var json = false
+
+        @Option(help: ArgumentHelp("Write a JUnit XML report of the tests to PATH.", valueName: "PATH"))
+        var junit: String?
+
+        func validate() throws {
+            for name in repositories where !RepositoryName.isValid(name) {
+                throw ValidationError("--repo '\(name)' is not a repository name; accepted: \(RepositoryName.accepted)")
+            }
+        }
+
+        func run() async throws {
+            let context = try CommandContext(options: options)
+            let names = try repositories.map { name throws(ConfigurationError) in try RepositoryName(name) }
+            let dispatcher = try openDispatcher(context, command: "deployctl run-once")
+            ReportPrinter.announce(context.configuration, logger: context.logger)
+            let progress = ProgressPrinter(style: .detect(fileDescriptor: STDERR_FILENO))
+            let report: CycleReport
+            do {
+                report = try await dispatcher.runCycle(
+                    CycleOptions(repositories: names, force: force, trigger: "run-once"),
+                    observer: { progress.handle($0) })
+            } catch let error as ConfigurationError {
+                throw CommandFailure(message: error.description, exitStatus: ExitStatus.usage)
+            }
+            progress.finish()
+            FileHandle.standardError.write(Data(ReportPrinter.summary(report).utf8))
+            let environment = ProcessInfo.processInfo.environment
+            if environment["GITHUB_ACTIONS"] == "true" {
+                let annotations = GitHubActions.annotations(for: report)
+                if json {
+                    FileHandle.standardError.write(Data(annotations.utf8))
+                } else {
+                    print(annotations, terminator: "")
+                }
+                if let summaryPath = environment["GITHUB_STEP_SUMMARY"], !summaryPath.isEmpty {
+                    try GitHubActions.appendStepSummary(for: report, to: URL(fileURLWithPath: summaryPath))
+                }
+            }
+            if let junit {
+                try JUnitReport.xml(for: report).write(toFile: junit, atomically: true, encoding: .utf8)
+            }
+            if json { print(try JSONOutput.encode(report)) }
+            if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+        }
+    }
+}
+
+/// Opens the dispatcher (taking the root's lock); a held lock is an infrastructure failure (exit 3).
+func openDispatcher(_ context: CommandContext, command: String) throws -> Dispatcher {
+    do {
+        return try Dispatcher(root: context.root, configuration: context.configuration, command: command, logger: context.logger)
+    } catch let error as DispatcherLock.HeldError {
+        throw CommandFailure(message: error.description, exitStatus: ExitStatus.infrastructure)
+    }
+}

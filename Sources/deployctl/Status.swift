@@ -1,0 +1,46 @@
+import ArgumentParser
+import DeployCore
+import Foundation
+
+extension Deployctl {
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show each repository's last build, pending feedback and the loop's health.",
+            discussion: """
+                Reads the state store without taking the dispatcher's lock, so it works while `loop` runs, \
+                and on a root that never ran (it says so). --json prints the documented, stable JSON form \
+                (docs/status.md). --config prints the effective configuration and where each value came from; \
+                secrets show only as set/not set.
+                """
+        )
+
+        @OptionGroup var options: GlobalOptions
+
+        @Flag(help: "Print JSON instead of a table.")
+        var json = false
+
+        @Option(help: "Also show the last N cycles.")
+        var history: Int = 0
+
+        @Flag(help: "Print the effective configuration with the origin of each value.")
+        var config = false
+
+        func validate() throws {
+            guard history >= 0 else { throw ValidationError("--history expects a number >= 0, found \(history)") }
+        }
+
+        func run() async throws {
+            let context = try CommandContext(options: options)
+            if config {
+                print(try ConfigurationPrinter.render(context.configuration, json: json), terminator: "")
+                return
+            }
+            let report = try StatusReport.load(root: context.root, history: history)
+            if json {
+                print(try JSONOutput.encode(report))
+            } else {
+                print(StatusPrinter(style: .detect()).render(report), terminator: "")
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import DeployCore
+import Foundation
+
+/// Renders a ``StatusReport`` as an aligned table for people.
+struct StatusPrinter {
+    let style: TerminalStyle
+
+    func render(_ report: StatusReport) -> String {
+        var out = "deploy root: \(report.root)\n"
+        if report.loop.running {
+            out += "loop: running (\(report.loop.holder ?? "unknown holder"))"
+            if let next = report.loop.nextCycleAt { out += ", next cycle \(Self.relative(next))" }
+            out += "\n"
+        } else {
+            out += "loop: not running\n"
+        }
+        if report.neverRan {
+            out += "no cycle has run on this root yet (run `deployctl run-once`)\n"
+        } else if let at = report.loop.lastCycleAt {
+            out += "last cycle: \(report.loop.lastCycleResult ?? "?") \(Self.relative(at))\n"
+        }
+        out += "pending feedback: \(report.pendingFeedback)\n\n"
+        guard !report.repos.isEmpty else { return out + "no repositories under repos/\n" }
+        var table = TablePrinter(header: ["REPOSITORY", "BRANCH", "HEAD", "RESULT", "WHEN", "TIME", "ERR", "WARN", "TESTS", "NOTE"])
+        for repo in report.repos {
+            let build = repo.lastBuild
+            let tests = build.map { "\($0.testsPassed) passed, \($0.testsFailed) failed" } ?? "-"
+            var note = repo.lastCycle.map { $0.outcome == "built" ? "" : $0.summary } ?? "never built"
+            if !(build?.failingTests.isEmpty ?? true) {
+                note = "failing: " + build!.failingTests.prefix(3).joined(separator: ", ") + (note.isEmpty ? "" : "; " + note)
+            }
+            if repo.pendingFeedback > 0 { note += (note.isEmpty ? "" : "; ") + "\(repo.pendingFeedback) feedback pending" }
+            table.rows.append([
+                repo.name,
+                repo.branch ?? "-",
+                repo.head.map { String($0.prefix(10)) } ?? "-",
+                build.map { paint(result: $0.result) } ?? "-",
+                build.map { Self.relative($0.finishedAt) } ?? "-",
+                build.map { String(format: "%.1fs", $0.durationSeconds) } ?? "-",
+                build.map { String($0.errors) } ?? "-",
+                build.map { String($0.warnings) } ?? "-",
+                tests,
+                note,
+            ])
+        }
+        out += table.render()
+        if let history = report.history, !history.isEmpty {
+            var cycles = TablePrinter(header: ["CYCLE", "FINISHED", "RESULT", "TRIGGER", "REPOSITORIES"])
+            for cycle in history {
+                let built = cycle.record.repositories.filter { $0.outcome == .built }.count
+                cycles.rows.append([
+                    String(cycle.id), ISO8601DateFormatter().string(from: cycle.record.finishedAt),
+                    paint(result: cycle.record.result), cycle.record.trigger,
+                    "\(cycle.record.repositories.count) (\(built) built)",
+                ])
+            }
+            out += "\n" + cycles.render()
+        }
+        return out
+    }
+
+    private func paint(result: String) -> String {
+        switch result {
+        case "passed": style.paint(result, .green)
+        case "failed", "timedOut", "infrastructure": style.paint(result, .red)
+        default: style.paint(result, .yellow)
+        }
+    }
+
+    static func relative(_ date: Date, now: Date = Date()) -> String {
+        let seconds = Int(now.timeIntervalSince(date))
+        let magnitude = abs(seconds)
+        let text =
+            magnitude < 60 ? "\(magnitude)s" : magnitude < 3600 ? "\(magnitude / 60)m" : magnitude < 86400
+            ? "\(magnitude / 3600)h" : "\(magnitude / 86400)d"
+        return seconds >= 0 ? "\(text) ago" : "in \(text)"
+    }
+}

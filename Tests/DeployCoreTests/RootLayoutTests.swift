@@ -1,0 +1,76 @@
+import DeployCore
+import DeployTestSupport
+import Foundation
+import Testing
+
+@Suite struct RootLayoutTests {
+    @Test(arguments: ["api", "hello-service", "my_repo.v2", "A1"])
+    func validRepositoryNames(_ name: String) throws {
+        #expect(try RepositoryName(name).rawValue == name)
+    }
+
+    @Test(arguments: ["", "..", ".", "../x", "a/b", "-rf", ".hidden", "x; rm -rf /", "a b", "naïve", "x\u{0}y",
+                      String(repeating: "a", count: 101)])
+    func invalidRepositoryNamesAreRejected(_ name: String) {
+        #expect(throws: ConfigurationError.self) { try RepositoryName(name) }
+    }
+
+    @Test func repositoryFoldersAreListedSortedAndInvalidOnesReported() async throws {
+        try await ScratchDirectory.with { scratch in
+            let root = DeployRoot(url: scratch.url)
+            for folder in ["b", "a", ".hidden", "bad name"] {
+                try FileManager.default.createDirectory(
+                    at: root.repositories.appendingPathComponent(folder), withIntermediateDirectories: true)
+            }
+            try Data().write(to: root.repositories.appendingPathComponent("file"))
+            let listing = root.repositoryFolders()
+            #expect(listing.names.map(\.rawValue) == ["a", "b"])
+            #expect(listing.ignored == ["bad name"])
+        }
+    }
+
+    @Test func manifestParsesEntriesAndRejectsTyposAndBadNames() throws {
+        let manifest = try Manifest.parse(
+            Data(#"{"repositories":[{"name":"api","url":"/srv/api.git","branch":"dev","build":["make"],"shallow":true}]}"#.utf8),
+            path: "deployctl.json")
+        let api = try #require(manifest.repository(named: RepositoryName("api")))
+        #expect(api.url == "/srv/api.git")
+        #expect(api.branch == "dev")
+        #expect(api.buildCommand == ["make"])
+        #expect(api.testCommand == nil)
+        #expect(api.shallow)
+
+        let cases: [(String, String)] = [
+            (#"{"repositories":[{"name":"api","url":"x","brnach":"dev"}]}"#, "the unknown key 'brnach'"),
+            (#"{"repositories":[{"name":"../x","url":"x"}]}"#, "'../x'"),
+            (#"{"repositories":[{"name":"api"}]}"#, "nothing"),
+            (#"{"repositories":[{"name":"api","url":"x","shallow":1}]}"#, "a number"),
+            (#"{"repositories":[{"name":"api","url":"x","build":"make"}]}"#, "a string"),
+            (#"{"repositories":[{"name":"a","url":"x"},{"name":"a","url":"y"}]}"#, "'a' a second time"),
+            (#"[1]"#, "JSON that is not an object"),
+            (#"{"#, "text that is not JSON"),
+        ]
+        for (json, found) in cases {
+            #expect {
+                try Manifest.parse(Data(json.utf8), path: "deployctl.json")
+            } throws: { error in
+                (error as! ConfigurationError).found == found
+            }
+        }
+    }
+
+    @Test func aSecondLockOnTheSameRootFailsAtOnceNamingTheHolder() async throws {
+        try await ScratchDirectory.with { scratch in
+            let root = DeployRoot(url: scratch.url)
+            var first: DispatcherLock? = try DispatcherLock(root: root, command: "deployctl loop")
+            #expect(first != nil)
+            // A second holder in another process is the real case; run one through the shell's flock(1).
+            let result = try Shell.run(["flock", "--nonblock", root.lockFile.path, "true"])
+            #expect(result.status != 0)
+            #expect(DispatcherLock.holder(of: root)?.contains("deployctl loop") == true)
+            first = nil
+            #expect(try Shell.run(["flock", "--nonblock", root.lockFile.path, "true"]).status == 0)
+            #expect(DispatcherLock.holder(of: root) == nil)
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import DeployGit
+import DeployTestSupport
+import Foundation
+import Testing
+
+@Suite struct WorktreeAndLockTests {
+    @Test func worktreeIsPinnedToACommitAndRemovedCleanly() throws {
+        let box = try Sandbox()
+        defer { box.remove() }
+        let work = try box.fixture.clone(try box.fixture.makeRemote("app", files: ["a.txt": "v1\n"]), as: "app")
+        let repo = try GitRepository.open(at: work)
+        let pinned = try repo.resolve("HEAD")
+        try box.fixture.commit(["a.txt": "v2\n"], in: work)
+
+        let tree = try repo.addWorktree(at: box.url("wt-check"), commit: pinned, name: "check")
+        let head = try tree.head()
+        #expect(head.isDetached && head.commit == pinned)
+        #expect(try box.read("a.txt", in: box.url("wt-check")) == "v1\n")
+        #expect(try tree.status().isClean)
+        #expect(try Shell.check(["git", "worktree", "list", "--porcelain"], in: work).contains(box.url("wt-check").path))
+        // The main work tree and its branches are untouched; no helper branch is left behind.
+        #expect(try box.read("a.txt", in: work) == "v2\n")
+        #expect(try Shell.check(["git", "branch", "--list"], in: work) == "* main")
+        // A patch applied in the worktree stays there.
+        try box.fixture.write(["a.txt": "patched\n"], in: box.url("wt-check"))
+        #expect(try repo.status().isClean)
+        #expect(try repo.worktreeNames() == ["check"])
+
+        try repo.removeWorktree(name: "check")
+        #expect(!FileManager.default.fileExists(atPath: box.url("wt-check").path))
+        #expect(try repo.worktreeNames().isEmpty)
+        #expect(!(try Shell.check(["git", "worktree", "list", "--porcelain"], in: work).contains("wt-check")))
+
+        _ = try repo.addWorktree(at: box.url("wt-again"), commit: pinned, name: "again")
+        try repo.removeWorktree(at: box.url("wt-again"))
+        #expect(try repo.worktreeNames().isEmpty)
+        let missing = #expect(throws: GitError.self) { try repo.removeWorktree(at: box.url("wt-again")) }
+        #expect(missing?.code == .notFound)
+    }
+
+    @Test func staleLocksAreRemovedAndFreshOnesKept() throws {
+        let box = try Sandbox()
+        defer { box.remove() }
+        let work = try box.fixture.clone(try box.fixture.makeRemote("app"), as: "app")
+        let git = work.appendingPathComponent(".git")
+        let old = Date().addingTimeInterval(-3600)
+        for path in ["index.lock", "refs/heads/main.lock", "refs/remotes/origin/main.lock", "HEAD.lock"] {
+            let url = git.appendingPathComponent(path)
+            try Data().write(to: url)
+            try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: url.path)
+        }
+        try Data().write(to: git.appendingPathComponent("config.lock"))
+        let repo = try GitRepository.open(at: work)
+        // While index.lock exists, writing the index is refused as `.locked`.
+        try box.fixture.write(["x.txt": "x\n"], in: work)
+        let locked = #expect(throws: GitError.self) {
+            try repo.commit(paths: ["x.txt"], message: "x", author: testAuthor)
+        }
+        #expect(locked?.code == .locked)
+
+        let removed = try repo.removeStaleLocks(olderThan: 600)
+        #expect(removed == ["HEAD.lock", "index.lock", "refs/heads/main.lock", "refs/remotes/origin/main.lock"])
+        #expect(FileManager.default.fileExists(atPath: git.appendingPathComponent("config.lock").path))
+        #expect(try repo.removeStaleLocks(olderThan: 600).isEmpty)
+        _ = try repo.commit(paths: ["x.txt"], message: "x", author: testAuthor)
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Runs the built `deployctl` executable, as users and CI do.
+///
+/// The binary is the one SwiftPM built beside the test bundle (`swift build --build-tests` builds both).
+public enum Deployctl {
+    /// The path of the built `deployctl`.
+    public static var executable: URL {
+        let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
+        var candidates = [bundleDirectory.appendingPathComponent("deployctl")]
+        // On macOS the runner is xctest inside the toolchain; the bundle sits in the build folder instead.
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("deployctl"))
+        }
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        candidates.append(packageRoot.appendingPathComponent(".build/debug/deployctl"))
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }
+
+    /// Runs `deployctl ARGUMENTS` with a clean environment (only PATH, HOME and `environment`), so the developer's
+    /// own variables never leak into a test.
+    @discardableResult
+    public static func run(
+        _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+    ) throws -> ShellResult {
+        var env = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp",
+        ]
+        for (key, value) in Shell.isolatedGitEnvironment { env[key] = value }
+        for (key, value) in environment { env[key] = value }
+        return try Shell.run(["env", "-i"] + env.map { "\($0)=\($1)" }.sorted() + [executable.path] + arguments, in: directory)
+    }
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what deployctl needs beyond the Swift toolchain, only when it is missing:
+# libgit2 (with its pkg-config file) and pkg-config. Debian/Ubuntu through apt, macOS through Homebrew.
+set -euo pipefail
+
+if pkg-config --exists libgit2 2>/dev/null; then
+    exit 0
+fi
+
+case "$(uname -s)" in
+Linux)
+    if ! command -v apt-get >/dev/null; then
+        echo "install-deps: libgit2 and pkg-config are missing and apt-get is not available;" \
+            "install libgit2's development package and pkg-config with your package manager" >&2
+        exit 1
+    fi
+    sudo=""
+    if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+    echo "install-deps: installing libgit2-dev and pkg-config through apt" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libgit2-dev pkg-config >/dev/null
+    ;;
+Darwin)
+    if ! command -v brew >/dev/null; then
+        echo "install-deps: install Homebrew, then run: brew install libgit2 pkg-config" >&2
+        exit 1
+    fi
+    brew install libgit2 pkg-config
+    ;;
+*)
+    echo "install-deps: unsupported system $(uname -s); install libgit2 and pkg-config" >&2
+    exit 1
+    ;;
+esac
+
+pkg-config --exists libgit2 || { echo "install-deps: libgit2 still not found by pkg-config" >&2; exit 1; }
