@@ -1,13 +1,17 @@
 import Foundation
 
-/// Crash-safe file operations: every write goes to a hidden temporary file that is synced and renamed into place,
-/// and the folder is synced after each rename, so a reader sees the old file or the new one, never half of one.
+/// Crash-safe file operations: every write goes to a hidden temporary file that is renamed into place, so a reader
+/// (or a process started after a kill) sees the old file or the new one, never half of one.
+///
+/// With `sync`, the file is also `fsync`ed before the rename and its folder after, so the change survives a power
+/// loss too. That costs about 10 ms per write on an ordinary disk, and it only helps when git's own writes are synced
+/// as well (libgit2 does not sync by default), so it is an option (``FeedbackProcessor/Options/syncToDisk``).
 enum AtomicFile {
     /// The prefix of temporary files; names starting with `.` are never taken for pending feedback.
     static let temporaryPrefix = ".tmp-"
 
-    /// Replaces (or creates) `url` with `data`, atomically and durably.
-    static func write(_ data: Data, to url: URL) throws(FeedbackError) {
+    /// Replaces (or creates) `url` with `data`, atomically (and durably with `sync`).
+    static func write(_ data: Data, to url: URL, sync: Bool = false) throws(FeedbackError) {
         let folder = url.deletingLastPathComponent()
         let temporary = folder.appendingPathComponent(
             "\(temporaryPrefix)\(UUID().uuidString.prefix(8))-\(url.lastPathComponent)")
@@ -26,7 +30,7 @@ enum AtomicFile {
                 offset += written
             }
         }
-        if failure == nil, fsync(fd) != 0 { failure = .io("cannot sync", temporary) }
+        if sync, failure == nil, fsync(fd) != 0 { failure = .io("cannot sync", temporary) }
         close(fd)
         if let failure {
             unlink(temporary.path)
@@ -37,24 +41,26 @@ enum AtomicFile {
             unlink(temporary.path)
             throw .io("cannot rename into", url, errno: code)
         }
-        syncFolder(folder)
+        if sync { syncFolder(folder) }
     }
 
     /// Encodes `value` as pretty, key-sorted JSON and writes it with ``write(_:to:)``.
-    static func writeJSON(_ value: some Encodable, to url: URL) throws(FeedbackError) {
+    static func writeJSON(_ value: some Encodable, to url: URL, sync: Bool = false) throws(FeedbackError) {
         let data: Data
         do { data = try FeedbackJSON.encoder.encode(value) } catch {
             throw FeedbackError(.io, "cannot encode \(url.lastPathComponent): \(error)")
         }
-        try write(data + Data("\n".utf8), to: url)
+        try write(data + Data("\n".utf8), to: url, sync: sync)
     }
 
-    /// Moves `source` to `destination` (same file system) and syncs both folders; refuses to replace a file.
-    static func move(_ source: URL, to destination: URL) throws(FeedbackError) {
+    /// Moves `source` to `destination` (same file system), syncing both folders with `sync`; refuses to replace a
+    /// file.
+    static func move(_ source: URL, to destination: URL, sync: Bool = false) throws(FeedbackError) {
         guard !exists(destination) else {
             throw FeedbackError(.io, "will not replace '\(destination.path)'")
         }
         guard rename(source.path, destination.path) == 0 else { throw .io("cannot move to", destination) }
+        guard sync else { return }
         syncFolder(destination.deletingLastPathComponent())
         if source.deletingLastPathComponent() != destination.deletingLastPathComponent() {
             syncFolder(source.deletingLastPathComponent())

@@ -1,7 +1,12 @@
 import Foundation
 
-/// The on-disk record of how far a claimed feedback file got, rewritten atomically at every phase change, so that a
-/// process killed at any point can resume (or roll back) from the last phase written.
+/// The on-disk record of how far a claimed feedback file got, rewritten atomically (temp + rename) at the phase
+/// changes recovery needs, so that a process killed at any point resumes from the last phase written.
+///
+/// Not every phase is written: a claimed file without a journal is `claimed`; a commit made in `applying` is
+/// recognised on the branch; a publish is repeated (pushing the same commit again changes nothing). What is always
+/// written: `applying` before the checkout is touched, `committed` before a worktree commit is published, the restart
+/// before it starts, and `finishing` with the final record.
 ///
 /// Phases in order: `claimed` (nothing done to the repository yet) → `applying` (the patch is being applied to the
 /// real checkout; ``headBefore`` and ``paths`` say how to undo it) → `committed` (``commit`` is on the local branch) →
@@ -25,10 +30,16 @@ struct FeedbackJournal: Sendable, Codable {
     var id: String?
     var repository: String?
     var branch: String?
-    /// The branch tip before the patch was applied to the real checkout.
+    /// The branch tip the change was made on (the checkout's tip before the patch was applied).
     var headBefore: String?
-    /// The paths the patch touches (what to restore when rolling back an interrupted apply).
+    /// The tree the feedback commit must have, when it was computed in a worktree first.
+    var expectedTree: String?
+    /// Whether the commit was made in a worktree for a publisher (rather than in the checkout).
+    var publishes: Bool
+    /// The paths the patch touches (what to complete when resuming an interrupted apply).
     var paths: [String]
+    /// The diff applied at the tip (the patch, or a three-way result), kept for resuming an interrupted apply.
+    var change: String?
     var commit: String?
     var threeWay: Bool
     var verification: FeedbackVerification?
@@ -36,6 +47,8 @@ struct FeedbackJournal: Sendable, Codable {
     /// Set when the restart command was started, so that a restart is never run twice.
     var restartStarted: Bool
     var restart: RestartOutcome?
+    /// What happened to the checkout after publishing (fast-forwarded, or why not).
+    var checkoutNote: String?
     /// The destination name in `applied/` or `rejected/`, chosen when the phase becomes `finishing`.
     var destination: String?
     var outcome: Outcome?
@@ -47,6 +60,7 @@ struct FeedbackJournal: Sendable, Codable {
         self.timings = FeedbackTimings(claimedAt: claimedAt)
         self.paths = []
         self.threeWay = false
+        self.publishes = false
         self.restartStarted = false
     }
 }

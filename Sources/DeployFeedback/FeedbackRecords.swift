@@ -79,6 +79,8 @@ public struct FeedbackResultRecord: Sendable, Hashable, Codable {
     public var publication: FeedbackPublication
     /// The restart command's outcome; `nil` when no restart was asked for or none is configured.
     public var restart: RestartOutcome?
+    /// After a push: whether the checkout's branch was fast-forwarded to the pushed commit, or why not.
+    public var checkout: String?
     public var timings: FeedbackTimings
     public var description: String
     public var metadata: [String: JSONValue]

@@ -1,4 +1,5 @@
-import DeployFeedback
+@testable import DeployFeedback
+import DeployGit
 import DeployTestSupport
 import Foundation
 
@@ -44,15 +45,35 @@ final class DeployRoot {
         return file
     }
 
-    /// A processor for this root.
-    func processor(_ options: FeedbackProcessor.Options = .init()) -> FeedbackProcessor {
-        FeedbackProcessor(
-            feedbackDirectory: feedback, commandsDirectory: commands, repositories: repositories, options: options)
+    /// A processor for this root; verification is off unless a verifier is given.
+    func processor(
+        _ options: FeedbackProcessor.Options? = nil,
+        verifier: FeedbackVerifier? = nil,
+        publish: Bool = false,
+        restart: Bool = false,
+        haltAfter: FeedbackJournal.Phase? = nil
+    ) -> FeedbackProcessor {
+        var settings = options ?? FeedbackProcessor.Options(verify: verifier != nil)
+        settings.worktreeDirectory = folder.url.appendingPathComponent("worktrees")
+        var processor = FeedbackProcessor(
+            feedbackDirectory: feedback, commandsDirectory: commands, repositories: repositories, options: settings,
+            verifier: verifier, publisher: publish ? DirectPushPublisher() : nil,
+            restartRunner: restart ? StepRestartRunner(logFile: url.appendingPathComponent("deploy/logs/restart.log")) : nil,
+            author: Signature(name: "deployctl test", email: "deployctl@example.invalid"))
+        processor.haltAfter = haltAfter
+        return processor
     }
 
-    /// Everything outside `feedback/`.
+    /// Commit subjects and `Feedback-Id` trailers on the checkout's branch, newest first.
+    func trailers(_ name: String = "app") throws -> [String] {
+        try git(["log", "--format=%(trailers:key=Feedback-Id,valueonly)", "main"], in: name)
+            .split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+    }
+
+    /// Everything outside `feedback/`, except git's object stores: libgit2 writes the blobs of a patch it checks
+    /// (even check-only) as loose objects, which nothing references and `git gc` removes.
     func snapshot() throws -> TreeSnapshot {
-        try TreeSnapshot(url, excluding: ["feedback"])
+        try TreeSnapshot(url, excluding: Set(["feedback"] + repositories.map { "repos/\($0.name)/.git/objects" }))
     }
 
     /// The names in a subfolder of `feedback/` (or in `feedback/` itself for `""`), sorted, hidden ones left out.

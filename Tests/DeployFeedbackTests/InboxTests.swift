@@ -44,6 +44,7 @@ struct InboxTests {
         #expect(FileManager.default.fileExists(atPath: inbox.rejectedDirectory.appendingPathComponent("x.reason.json").path))
         #expect(try inbox.claims().isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: inbox.inflightDirectory.path).isEmpty)
+        _ = journal
     }
 
     @Test func aReusedNameNeverReplacesAnEarlierFile() throws {
@@ -65,14 +66,8 @@ struct InboxTests {
         let folder = try TemporaryFolder()
         defer { withExtendedLifetime(folder) {} }
         let inbox = try makeInbox(in: folder)
-        // Died after creating the claim folder, before moving the file in: the file is still pending.
-        try FileManager.default.createDirectory(
-            at: inbox.inflightDirectory.appendingPathComponent("a.json"), withIntermediateDirectories: true)
-        try Data("a".utf8).write(to: inbox.directory.appendingPathComponent("a.json"))
-        // Died after moving the file in, before the first journal write.
-        let folderB = inbox.inflightDirectory.appendingPathComponent("b.json")
-        try FileManager.default.createDirectory(at: folderB, withIntermediateDirectories: true)
-        try Data("b".utf8).write(to: folderB.appendingPathComponent("feedback.json"))
+        // Died right after the claim (a rename): no journal yet.
+        try Data("b".utf8).write(to: inbox.inflightDirectory.appendingPathComponent("b.json"))
         // Died in the middle of finishing: the journal holds the outcome, the record is written, the file is not moved.
         let pendingC = inbox.directory.appendingPathComponent("c.json")
         try Data("c".utf8).write(to: pendingC)
@@ -82,12 +77,18 @@ struct InboxTests {
         journalC.outcome = .rejected(rejection("c.json"))
         try inbox.save(journalC, for: claimC)
         try AtomicFile.writeJSON(rejection("c.json"), to: inbox.rejectedDirectory.appendingPathComponent("c.reason.json"))
+        // Died after moving the file to its destination, before removing the journal.
+        try AtomicFile.writeJSON(FeedbackJournal(file: "d.json"), to: inbox.inflightDirectory.appendingPathComponent("d.json.journal"))
+        // A temporary file of a write that never finished.
+        try Data("partial".utf8).write(to: inbox.inflightDirectory.appendingPathComponent(".tmp-1234-e.json.journal"))
+        try inbox.prepare()
 
         let claims = try inbox.claims()
         #expect(claims.map(\.0.name) == ["b.json", "c.json"])
         #expect(claims[0].1.phase == .claimed)
-        #expect(try inbox.pendingFiles().map(\.lastPathComponent) == ["a.json"])
-        #expect(!FileManager.default.fileExists(atPath: inbox.inflightDirectory.appendingPathComponent("a.json").path))
+        #expect(claims[1].1.phase == .finishing)
+        #expect(!FileManager.default.fileExists(atPath: inbox.inflightDirectory.appendingPathComponent("d.json.journal").path))
+        #expect(!FileManager.default.fileExists(atPath: inbox.inflightDirectory.appendingPathComponent(".tmp-1234-e.json.journal").path))
 
         _ = try inbox.completeFinish(claims[1].0, journal: claims[1].1)
         #expect(try Data(contentsOf: inbox.rejectedDirectory.appendingPathComponent("c.json")) == Data("c".utf8))
@@ -102,13 +103,24 @@ struct InboxTests {
         let record = FeedbackResultRecord(
             file: "x.json", id: "fb-9", repository: "app", branch: "main", commit: String(repeating: "a", count: 40),
             parent: String(repeating: "b", count: 40), base: nil, threeWay: false, paths: ["README.md"],
-            verification: .skipped, publication: .none, restart: nil, timings: FeedbackTimings(), description: "",
+            verification: .skipped, publication: .none, restart: nil, checkout: nil, timings: FeedbackTimings(), description: "",
             metadata: [:], unknownFields: [:])
         try AtomicFile.writeJSON(record, to: inbox.appliedDirectory.appendingPathComponent("x.result.json"))
         #expect(!FileManager.default.fileExists(atPath: inbox.ledgerURL.path))
         #expect(inbox.ledger().entries["fb-9"]?.commit == record.commit)
-        try Data("garbage".utf8).write(to: inbox.ledgerURL)
-        #expect(inbox.ledger().entries["fb-9"]?.file == "x.json")
+        // Appended entries are read back; a line torn by a kill is skipped, and the next entry starts a new line.
+        let entry = FeedbackLedger.Entry(
+            id: "fb-10", file: "y.json", repository: "app", branch: "main", commit: "c", appliedAt: Date())
+        try FeedbackLedger.append(entry, to: inbox.ledgerURL, appliedDirectory: inbox.appliedDirectory, sync: false)
+        let handle = try FileHandle(forWritingTo: inbox.ledgerURL)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(#"{"id": "fb-torn", "fi"#.utf8))
+        try handle.close()
+        try FeedbackLedger.append(
+            FeedbackLedger.Entry(id: "fb-11", file: "z.json", repository: "app", branch: "main", commit: "d", appliedAt: Date()),
+            to: inbox.ledgerURL, sync: true)
+        inbox.cache.clear()  // appended behind the inbox's back
+        #expect(inbox.ledger().entries.keys.sorted() == ["fb-10", "fb-11", "fb-9"])
     }
 
     @Test func onlyOneProcessorAtATime() throws {
