@@ -110,7 +110,8 @@ public struct FeedbackDocument: Sendable, Hashable, Codable {
         if let repository, !FeedbackNames.isValidRepositoryName(repository) {
             throw FeedbackError(
                 .invalidRepositoryName,
-                "'repo' must be 1–100 of A-Z a-z 0-9 . _ - starting with a letter or digit; got \(quoted(repository))",
+                "'repo' must be 1–100 of A-Z a-z 0-9 . _ - starting with a letter or digit; "
+                    + "got \(quoted(repository))",
                 field: "repo")
         }
         self.description = try reader.string("description") ?? ""
@@ -120,14 +121,16 @@ public struct FeedbackDocument: Sendable, Hashable, Codable {
         }
         self.base = try reader.string("base")
         if let base, !FeedbackNames.isValidCommitID(base) {
-            throw FeedbackError(.invalidValue, "'base' must be a commit id (7–64 hex digits): \(quoted(base))", field: "base")
+            throw FeedbackError(
+                .invalidValue, "'base' must be a commit id (7–64 hex digits): \(quoted(base))", field: "base")
         }
         self.restart = try reader.bool("restart") ?? true
         self.metadata = try reader.object("metadata") ?? [:]
         if let id = try reader.string("id") {
             guard FeedbackNames.isValidID(id) else {
                 throw FeedbackError(
-                    .invalidValue, "'id' must be 1–128 of A-Z a-z 0-9 . _ : - starting with a letter or digit: \(quoted(id))",
+                    .invalidValue,
+                    "'id' must be 1–128 of A-Z a-z 0-9 . _ : - starting with a letter or digit: \(quoted(id))",
                     field: "id")
             }
             self.id = id

@@ -218,7 +218,8 @@ final class FeedbackInboxLock {
         guard fd >= 0 else { throw .io("cannot open lock", url) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
-            throw FeedbackError(.locked, "another deployctl process is working on '\(url.deletingLastPathComponent().path)'")
+            throw FeedbackError(
+                .locked, "another deployctl process is working on '\(url.deletingLastPathComponent().path)'")
         }
         self.fd = fd
     }

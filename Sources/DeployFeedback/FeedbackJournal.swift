@@ -8,8 +8,8 @@ import Foundation
 /// written: `applying` before the checkout is touched, `committed` before a worktree commit is published, the restart
 /// before it starts, and `finishing` with the final record.
 ///
-/// Phases in order: `claimed` (nothing done to the repository yet) → `applying` (the patch is being applied to the
-/// real checkout; ``headBefore`` and ``paths`` say how to undo it) → `committed` (``commit`` is on the local branch) →
+/// Phases in order: `claimed` (nothing done to the repository yet) → `applying` (the change is being applied to the
+/// checkout; ``headBefore``, ``paths`` and ``change`` say how to finish it) → `committed` (``commit`` exists) →
 /// `published` → `finishing` (the final record is in ``outcome``; only file moves remain).
 struct FeedbackJournal: Sendable, Codable {
     enum Phase: String, Sendable, Codable {

@@ -57,7 +57,9 @@ public struct FeedbackLedger: Sendable, Hashable {
         var line = Data()
         var entries = [entry]
         if let appliedDirectory, !AtomicFile.exists(url) {
-            let rebuilt = load(from: url, appliedDirectory: appliedDirectory).entries.values.filter { $0.id != entry.id }
+            let rebuilt = load(from: url, appliedDirectory: appliedDirectory).entries.values.filter {
+                $0.id != entry.id
+            }
             entries = rebuilt.sorted { $0.appliedAt < $1.appliedAt } + entries
         }
         for item in entries {
@@ -72,7 +74,9 @@ public struct FeedbackLedger: Sendable, Hashable {
         var info = stat()
         if fstat(fd, &info) == 0, info.st_size > 0 {
             var last: UInt8 = 0
-            if pread(fd, &last, 1, info.st_size - 1) == 1, last != UInt8(ascii: "\n") { line.insert(UInt8(ascii: "\n"), at: 0) }
+            if pread(fd, &last, 1, info.st_size - 1) == 1, last != UInt8(ascii: "\n") {
+                line.insert(UInt8(ascii: "\n"), at: 0)
+            }
         }
         let written = line.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
         guard written == line.count else { throw .io("cannot append to", url) }

@@ -37,7 +37,8 @@ extension FeedbackProcessor {
             throw StageFailure(
                 "apply",
                 FeedbackError(
-                    .patchDoesNotApply, "the patch does not apply to \(validated.branch) at \(tip.short): \(failure.message)",
+                    .patchDoesNotApply,
+                    "the patch does not apply to \(validated.branch) at \(tip.short): \(failure.message)",
                     field: "patch", paths: validated.summary.paths))
         }
         let base: ObjectID
@@ -73,7 +74,9 @@ extension FeedbackProcessor {
         case .unsafePath:
             StageFailure("apply", FeedbackError(.invalidPath, error.message, field: "patch"))
         case .invalidArgument:
-            StageFailure("apply", FeedbackError(.malformedPatch, "libgit2 cannot read the patch: \(error.message)", field: "patch"))
+            StageFailure(
+                "apply",
+                FeedbackError(.malformedPatch, "libgit2 cannot read the patch: \(error.message)", field: "patch"))
         default:
             StageFailure("apply", FeedbackError(.git, error.description))
         }
@@ -99,7 +102,8 @@ extension FeedbackProcessor {
             throw StageFailure(
                 "apply",
                 FeedbackError(
-                    .git, "the checkout of \(validated.repository.name) is not on branch \(validated.branch) "
+                    .git,
+                    "the checkout of \(validated.repository.name) is not on branch \(validated.branch) "
                         + "(HEAD: \(head.branch ?? head.commit?.short ?? "unborn"))"))
         }
         return tip
@@ -109,11 +113,15 @@ extension FeedbackProcessor {
     func ensureClean(_ git: GitRepository, paths: [String]) throws(StageFailure) {
         let status = try gitStep("apply") { () throws(GitError) in try git.status() }
         let touched = Set(paths)
-        let dirty = (status.staged + status.unstaged + status.untracked + status.conflicted).filter { touched.contains($0) }
+        let dirty = (status.staged + status.unstaged + status.untracked + status.conflicted).filter {
+            touched.contains($0)
+        }
         guard dirty.isEmpty else {
             throw StageFailure(
                 "apply",
-                FeedbackError(.git, "the checkout has local changes to paths the patch touches", paths: Array(Set(dirty)).sorted()))
+                FeedbackError(
+                    .git, "the checkout has local changes to paths the patch touches", paths: Array(Set(dirty)).sorted()
+                ))
         }
     }
 
@@ -151,7 +159,8 @@ extension FeedbackProcessor {
     // MARK: Applying
 
     /// Verifies, commits, publishes and restarts a validated file.
-    func apply(_ validated: Validated, claim: FeedbackInbox.Claim, journal: inout FeedbackJournal) async throws(StageFailure)
+    func apply(_ validated: Validated, claim: FeedbackInbox.Claim, journal: inout FeedbackJournal)
+        async throws(StageFailure)
         -> FeedbackOutcome
     {
         let git = try open(validated.repository)
@@ -167,12 +176,14 @@ extension FeedbackProcessor {
         if options.verify || publisher != nil {
             // Apply, build and test, and commit in a throwaway worktree at the tip.
             let clock = ContinuousClock.now
-            let (worktree, directory) = try makeWorktree(git, repository: validated.repository, at: tip, name: "deployctl-feedback")
+            let (worktree, directory) = try makeWorktree(
+                git, repository: validated.repository, at: tip, name: "deployctl-feedback")
             defer { removeWorktree(git, name: "deployctl-feedback", directory: directory) }
             do { try worktree.apply(diff: plan.diff, to: .workTreeAndIndex) } catch { throw Self.applyFailure(error) }
             if options.verify {
                 guard let verifier else {
-                    throw StageFailure("verify", FeedbackError(.build, "verification is on but no verifier is configured"))
+                    throw StageFailure(
+                        "verify", FeedbackError(.build, "verification is on but no verifier is configured"))
                 }
                 let result: FeedbackVerifier.Result
                 do {
@@ -276,7 +287,8 @@ extension FeedbackProcessor {
                 throw StageFailure(
                     "commit",
                     FeedbackError(
-                        .git, "the branch moved from \(headBefore.short) to \(current.short) while the patch was being "
+                        .git,
+                        "the branch moved from \(headBefore.short) to \(current.short) while the patch was being "
                             + "committed; left claimed for a look"))
             }
             journal.commit = current.hex
@@ -306,7 +318,8 @@ extension FeedbackProcessor {
     func completeInterruptedApply(
         _ validated: Validated, git: GitRepository, diff: String, at tip: ObjectID, paths: [String]
     ) throws(StageFailure) {
-        let (worktree, directory) = try makeWorktree(git, repository: validated.repository, at: tip, name: "deployctl-recover")
+        let (worktree, directory) = try makeWorktree(
+            git, repository: validated.repository, at: tip, name: "deployctl-recover")
         defer { removeWorktree(git, name: "deployctl-recover", directory: directory) }
         do { try worktree.apply(diff: diff, to: .workTree) } catch { throw Self.applyFailure(error) }
         let files = FileManager.default
@@ -320,7 +333,8 @@ extension FeedbackProcessor {
                     try files.copyItem(at: source, to: target)
                 }
             } catch {
-                throw StageFailure("commit", FeedbackError(.io, "cannot restore \(path): \(error.localizedDescription)"))
+                throw StageFailure(
+                    "commit", FeedbackError(.io, "cannot restore \(path): \(error.localizedDescription)"))
             }
         }
     }
@@ -367,13 +381,17 @@ extension FeedbackProcessor {
     }
 
     /// Runs the restart command once, when the file asked for it and one is configured.
-    func restartIfAsked(_ validated: Validated, claim: FeedbackInbox.Claim, journal: inout FeedbackJournal) async throws(StageFailure) {
+    func restartIfAsked(_ validated: Validated, claim: FeedbackInbox.Claim, journal: inout FeedbackJournal)
+        async throws(StageFailure)
+    {
         guard validated.document.restart, !journal.restartStarted, let restartRunner,
-            let command = RestartCommand.resolve(commandsDirectory: commandsDirectory, repository: validated.repository.name)
+            let command = RestartCommand.resolve(
+                commandsDirectory: commandsDirectory, repository: validated.repository.name)
         else { return }
         journal.restartStarted = true
         try save(journal, claim)
-        let outcome = await restartRunner.run(command, in: commandsDirectory.deletingLastPathComponent(), timeout: options.restartTimeout)
+        let outcome = await restartRunner.run(
+            command, in: commandsDirectory.deletingLastPathComponent(), timeout: options.restartTimeout)
         journal.restart = outcome
         journal.timings.stages["restart"] = outcome.seconds
         try save(journal, claim)

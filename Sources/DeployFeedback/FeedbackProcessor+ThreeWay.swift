@@ -10,14 +10,16 @@ extension FeedbackProcessor {
     func threeWayPlan(_ validated: Validated, git: GitRepository, base: ObjectID, tip: ObjectID) throws(StageFailure)
         -> ChangePlan
     {
-        let (worktree, directory) = try makeWorktree(git, repository: validated.repository, at: base, name: "deployctl-base")
+        let (worktree, directory) = try makeWorktree(
+            git, repository: validated.repository, at: base, name: "deployctl-base")
         defer { removeWorktree(git, name: "deployctl-base", directory: directory) }
         let paths = validated.summary.changedPaths
         let before = paths.map { read(directory, $0) }
         do { try worktree.apply(diff: validated.document.patch, to: .workTree) } catch {
             var failure = Self.applyFailure(error)
             failure.error = FeedbackError(
-                failure.error.code, "the patch applies neither to the tip nor to its base \(base.short): \(error.message)",
+                failure.error.code,
+                "the patch applies neither to the tip nor to its base \(base.short): \(error.message)",
                 field: "patch", paths: validated.summary.paths)
             throw failure
         }
@@ -63,7 +65,9 @@ extension FeedbackProcessor {
                     paths: validated.summary.paths))
         }
         let diff = UnifiedDiffWriter.diff(effective)
-        do { try git.apply(diff: diff, to: .workTreeAndIndex, checkOnly: true) } catch { throw Self.applyFailure(error) }
+        do { try git.apply(diff: diff, to: .workTreeAndIndex, checkOnly: true) } catch {
+            throw Self.applyFailure(error)
+        }
         return ChangePlan(diff: diff, paths: effective.map(\.path).sorted(), threeWay: true)
     }
 

@@ -145,7 +145,8 @@ public struct FeedbackProcessor: Sendable {
                 selected.append(inbox.directory.appendingPathComponent(file.lastPathComponent))
                 continue
             }
-            var name = file.lastPathComponent.hasSuffix(".json") ? file.lastPathComponent : file.lastPathComponent + ".json"
+            var name =
+                file.lastPathComponent.hasSuffix(".json") ? file.lastPathComponent : file.lastPathComponent + ".json"
             if name.hasPrefix(".") { name = "_" + name }
             var candidate = inbox.directory.appendingPathComponent(name)
             var counter = 2
@@ -168,7 +169,10 @@ public struct FeedbackProcessor: Sendable {
         var verification: FeedbackVerification?
         var logExcerpt: String?
 
-        init(_ stage: String, _ error: FeedbackError, verification: FeedbackVerification? = nil, logExcerpt: String? = nil) {
+        init(
+            _ stage: String, _ error: FeedbackError, verification: FeedbackVerification? = nil,
+            logExcerpt: String? = nil
+        ) {
             self.stage = stage
             self.error = error
             self.verification = verification
@@ -207,7 +211,8 @@ public struct FeedbackProcessor: Sendable {
     func resume(_ claim: FeedbackInbox.Claim, journal: FeedbackJournal) async -> FeedbackOutcome {
         var journal = journal
         logger.info(
-            "resuming feedback", metadata: ["deploy.feedback.file": "\(claim.name)", "deploy.feedback.phase": "\(journal.phase.rawValue)"])
+            "resuming feedback",
+            metadata: ["deploy.feedback.file": "\(claim.name)", "deploy.feedback.phase": "\(journal.phase.rawValue)"])
         if journal.phase == .finishing {
             do {
                 let destination = try inbox.completeFinish(claim, journal: journal)
@@ -320,7 +325,8 @@ public struct FeedbackProcessor: Sendable {
             do { try inbox.save(journal, for: claim) } catch { throw StageFailure("journal", error) }
         }
         if let haltAfter, haltAfter == journal.phase {
-            throw StageFailure("halt", FeedbackError(.io, "halted after phase \(journal.phase.rawValue) (fault injection)"))
+            throw StageFailure(
+                "halt", FeedbackError(.io, "halted after phase \(journal.phase.rawValue) (fault injection)"))
         }
     }
 
@@ -328,6 +334,7 @@ public struct FeedbackProcessor: Sendable {
 
     /// `--dry-run`: validates each file and checks that its patch applies; moves and writes nothing.
     func check(files: [URL]?) async throws(FeedbackError) -> [FeedbackOutcome] {
+        inbox.cache.clear()
         repositoryCache.clear()
         defer { repositoryCache.clear() }
         let urls: [URL]
@@ -359,4 +366,3 @@ extension Duration {
         return Double(seconds) + Double(attoseconds) / 1e18
     }
 }
-

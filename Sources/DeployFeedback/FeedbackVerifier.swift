@@ -35,7 +35,8 @@ public struct FeedbackVerifier: Sendable {
     /// - Throws: ``FeedbackError/Code/build`` when the log cannot be created.
     func verify(directory: URL, repository: String, feedbackID: String) async throws(FeedbackError) -> Result {
         let stamp = Int(Date().timeIntervalSince1970 * 1000)
-        let safeID = String(feedbackID.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(60))
+        let safeID = String(
+            feedbackID.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(60))
         let logURL = logDirectory.appendingPathComponent("feedback-\(safeID)-\(stamp).log")
         try AtomicFile.makeFolder(logDirectory)
         let log: BuildLogFile
@@ -43,7 +44,8 @@ public struct FeedbackVerifier: Sendable {
             throw FeedbackError(.build, "cannot create the verification log: \(error)")
         }
         let result = await builder.build(
-            repository: directory, name: repository, settings: settings, toolchain: toolchain, log: log, secrets: secrets)
+            repository: directory, name: repository, settings: settings, toolchain: toolchain, log: log,
+            secrets: secrets)
         log.close()
         let report = try? JSONValue(encoding: result.report)
         let verification = FeedbackVerification(
@@ -56,12 +58,15 @@ public struct FeedbackVerifier: Sendable {
         if let failed { summary += "; step \(failed.outcome.step) \(Self.describe(failed.outcome.result))" }
         let errors = result.report.diagnostics.filter { $0.severity == .error }
         if !errors.isEmpty {
-            summary += "; \(errors.count) error(s), first: "
+            summary +=
+                "; \(errors.count) error(s), first: "
                 + "\(errors[0].file ?? "?"):\(errors[0].line ?? 0): \(errors[0].message)"
         }
         let failures = result.report.tests.failures
         if !failures.isEmpty {
-            summary += "; failing tests: " + failures.prefix(5).map { [$0.suite, $0.name].compactMap { $0 }.joined(separator: ".") }
+            summary +=
+                "; failing tests: "
+                + failures.prefix(5).map { [$0.suite, $0.name].compactMap { $0 }.joined(separator: ".") }
                 .joined(separator: ", ")
         }
         return Result(green: result.isGreen, verification: verification, logExcerpt: excerpt, summary: summary)

@@ -55,7 +55,8 @@ public struct PatchPolicy: Sendable, Hashable, Codable {
     public func check(_ summary: PatchSummary, repository: URL) throws(FeedbackError) {
         guard summary.files.count <= maxFiles else {
             throw FeedbackError(
-                .tooManyFiles, "the patch touches \(summary.files.count) files; the limit is \(maxFiles)", field: "patch")
+                .tooManyFiles, "the patch touches \(summary.files.count) files; the limit is \(maxFiles)",
+                field: "patch")
         }
         if !allowsBinary {
             let binary = summary.files.filter(\.isBinary).flatMap(\.paths)
@@ -80,10 +81,14 @@ public struct PatchPolicy: Sendable, Hashable, Codable {
         try reject(paths, .invalidPath, "paths must be non-empty, without control characters, '.' or empty segments") {
             path in
             path.isEmpty || path.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7f }
-                || path.hasSuffix("/") || path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-                    .contains(where: { $0.isEmpty || $0 == "." }) || path == "." || path.hasPrefix("./")
+                || path.hasSuffix("/")
+                || path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+                    .contains(where: { $0.isEmpty || $0 == "." })
+                || path == "." || path.hasPrefix("./")
         }
-        try reject(paths, .absolutePath, "absolute paths are not allowed") { $0.hasPrefix("/") || $0.hasPrefix("\\") || $0.hasPrefix("~") }
+        try reject(paths, .absolutePath, "absolute paths are not allowed") {
+            $0.hasPrefix("/") || $0.hasPrefix("\\") || $0.hasPrefix("~")
+        }
         try reject(paths, .pathTraversal, "paths must not contain '..' segments") { path in
             path.split(whereSeparator: { $0 == "/" || $0 == "\\" }).contains("..")
         }
@@ -155,7 +160,9 @@ public struct PatchPolicy: Sendable, Hashable, Codable {
                 star = p
                 mark = t
                 p += 1
-            } else if p < pattern.count, pattern[p] == text[t] || (pattern[p] == UInt8(ascii: "?") && text[t] != UInt8(ascii: "/")) {
+            } else if p < pattern.count,
+                pattern[p] == text[t] || (pattern[p] == UInt8(ascii: "?") && text[t] != UInt8(ascii: "/"))
+            {
                 p += 1
                 t += 1
             } else if let s = star, text[mark] != UInt8(ascii: "/") {

@@ -8,7 +8,10 @@ public enum FeedbackNames {
     public static func isValidRepositoryName(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
         guard (1...100).contains(bytes.count), isAlphanumeric(bytes[0]) else { return false }
-        guard bytes.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") })
+        guard
+            bytes.allSatisfy({
+                isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+            })
         else { return false }
         return !name.contains("..") && !name.hasSuffix(".lock")
     }

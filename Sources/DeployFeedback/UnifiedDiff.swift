@@ -97,9 +97,12 @@ public enum UnifiedDiff {
                 }
                 continue
             }
-            if current?.sawHunk == true, line.first == "+" || line.first == " " || (line.first == "-" && !line.hasPrefix("--- ")) {
+            if current?.sawHunk == true,
+                line.first == "+" || line.first == " " || (line.first == "-" && !line.hasPrefix("--- "))
+            {
                 throw FeedbackError(
-                    .malformedPatch, "line \(lineNumber) lies outside any hunk: \(quoted(String(line)))", field: "patch")
+                    .malformedPatch, "line \(lineNumber) lies outside any hunk: \(quoted(String(line)))", field: "patch"
+                )
             }
             if line.hasPrefix("diff --git ") {
                 flush()
@@ -113,7 +116,8 @@ public enum UnifiedDiff {
                     flush()
                     current = FileState()
                 }
-                let (path, prefixed) = try parseHeaderPath(line.dropFirst(4), prefix: isOld ? "a/" : "b/", line: lineNumber)
+                let (path, prefixed) = try parseHeaderPath(
+                    line.dropFirst(4), prefix: isOld ? "a/" : "b/", line: lineNumber)
                 if isOld {
                     current?.sawOldHeader = true
                     current?.file.oldPath = path
@@ -144,7 +148,8 @@ public enum UnifiedDiff {
         }
         flush()
         guard !files.isEmpty else {
-            throw FeedbackError(.malformedPatch, "the patch names no file (no 'diff --git' or '---'/'+++' header)", field: "patch")
+            throw FeedbackError(
+                .malformedPatch, "the patch names no file (no 'diff --git' or '---'/'+++' header)", field: "patch")
         }
         return PatchSummary(files: files)
     }
@@ -172,13 +177,16 @@ public enum UnifiedDiff {
             let half = characters.count / 2
             let left = String(characters[..<half])
             let right = String(characters[(half + 1)...])
-            if characters[half] == " ", left.hasPrefix("a/"), right.hasPrefix("b/"), left.dropFirst(2) == right.dropFirst(2) {
+            if characters[half] == " ", left.hasPrefix("a/"), right.hasPrefix("b/"),
+                left.dropFirst(2) == right.dropFirst(2)
+            {
                 return (String(left.dropFirst(2)), String(right.dropFirst(2)))
             }
             if characters[half] == " ", left == right { return (left, right) }
         }
         guard let split = text.range(of: " b/") else {
-            throw FeedbackError(.malformedPatch, "cannot read the names in 'diff --git' at line \(line)", field: "patch")
+            throw FeedbackError(
+                .malformedPatch, "cannot read the names in 'diff --git' at line \(line)", field: "patch")
         }
         return (stripPrefix(String(text[..<split.lowerBound]), "a/"), String(text[split.upperBound...]))
     }

@@ -13,12 +13,15 @@ enum UnifiedDiffWriter {
     static func diff(_ changes: [Change], context: Int = 3) -> String {
         var output: [UInt8] = []
         for change in changes where change.old != change.new {
-            output += Array("diff --git \(quotedIfNeeded("a/" + change.path)) \(quotedIfNeeded("b/" + change.path))\n".utf8)
+            output += Array(
+                "diff --git \(quotedIfNeeded("a/" + change.path)) \(quotedIfNeeded("b/" + change.path))\n".utf8)
             if change.old == nil { output += Array("new file mode \(change.newMode)\n".utf8) }
             if change.new == nil { output += Array("deleted file mode 100644\n".utf8) }
             output += Array("--- \(change.old == nil ? "/dev/null" : quotedIfNeeded("a/" + change.path))\n".utf8)
             output += Array("+++ \(change.new == nil ? "/dev/null" : quotedIfNeeded("b/" + change.path))\n".utf8)
-            output += hunks(old: ThreeWayMerge.lines(change.old ?? []), new: ThreeWayMerge.lines(change.new ?? []), context: context)
+            output += hunks(
+                old: ThreeWayMerge.lines(change.old ?? []), new: ThreeWayMerge.lines(change.new ?? []), context: context
+            )
         }
         return String(decoding: output, as: UTF8.self)
     }
@@ -32,19 +35,26 @@ enum UnifiedDiffWriter {
         var j = 0
         for i in old.indices {
             if let match = kept[i] {
-                while j < match { edits.append(.insert(j)); j += 1 }
+                while j < match {
+                    edits.append(.insert(j))
+                    j += 1
+                }
                 edits.append(.keep(i, match))
                 j = match + 1
             } else {
                 edits.append(.remove(i))
             }
         }
-        while j < new.count { edits.append(.insert(j)); j += 1 }
+        while j < new.count {
+            edits.append(.insert(j))
+            j += 1
+        }
 
         var output: [UInt8] = []
         var index = 0
         while index < edits.count {
-            guard let firstChange = edits[index...].firstIndex(where: { if case .keep = $0 { false } else { true } }) else { break }
+            guard let firstChange = edits[index...].firstIndex(where: { if case .keep = $0 { false } else { true } })
+            else { break }
             let start = max(index, firstChange - context)
             // Extend the hunk while the next change is within 2 × context kept lines.
             var end = firstChange
@@ -81,10 +91,16 @@ enum UnifiedDiffWriter {
             }
             // Line numbers are 1-based; an empty side is numbered by the line before it.
             let oldFirst = slice.compactMap { edit -> Int? in
-                switch edit { case .keep(let i, _), .remove(let i): i; case .insert: nil }
+                switch edit {
+                case .keep(let i, _), .remove(let i): i
+                case .insert: nil
+                }
             }.first
             let newFirst = slice.compactMap { edit -> Int? in
-                switch edit { case .keep(_, let k), .insert(let k): k; case .remove: nil }
+                switch edit {
+                case .keep(_, let k), .insert(let k): k
+                case .remove: nil
+                }
             }.first
             let oldStart = oldFirst.map { $0 + 1 } ?? precedingLine(edits, before: start, old: true)
             let newStart = newFirst.map { $0 + 1 } ?? precedingLine(edits, before: start, old: false)
@@ -117,7 +133,9 @@ enum UnifiedDiffWriter {
     /// Git's C-style quoting for paths with special characters.
     static func quotedIfNeeded(_ path: String) -> String {
         let bytes = Array(path.utf8)
-        let needs = bytes.contains { $0 < 0x20 || $0 == 0x7f || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 >= 0x80 }
+        let needs = bytes.contains {
+            $0 < 0x20 || $0 == 0x7f || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 >= 0x80
+        }
         guard needs else { return path }
         var result = "\""
         for byte in bytes {

@@ -10,7 +10,8 @@ import Foundation
 enum FeedbackApplyBenchmark {
     static func run(_ arguments: [String]) async throws {
         let count = arguments.first.flatMap(Int.init) ?? 200
-        let work = arguments.count > 1
+        let work =
+            arguments.count > 1
             ? URL(fileURLWithPath: arguments[1], isDirectory: true)
             : FileManager.default.temporaryDirectory.appendingPathComponent("deployctl-bench-feedback-\(getpid())")
         try? FileManager.default.removeItem(at: work)
@@ -28,7 +29,8 @@ enum FeedbackApplyBenchmark {
         let root = work.appendingPathComponent("root")
         let checkout = root.appendingPathComponent("repos/app")
         let loop = work.appendingPathComponent("loop")
-        try sh("git clone --quiet \(seed.path) \(checkout.path) && git clone --quiet \(seed.path) \(loop.path)", in: work)
+        try sh(
+            "git clone --quiet \(seed.path) \(checkout.path) && git clone --quiet \(seed.path) \(loop.path)", in: work)
         let feedback = root.appendingPathComponent("feedback")
         let patches = work.appendingPathComponent("patches")
         for folder in [feedback, patches, root.appendingPathComponent("commands")] {
@@ -56,7 +58,8 @@ enum FeedbackApplyBenchmark {
                 "version": 1, "id": "bench-\(stem)", "repo": "app", "patch": patch, "description": "Feedback \(stem)",
                 "restart": false,
             ]
-            try JSONSerialization.data(withJSONObject: document).write(to: feedback.appendingPathComponent("\(stem).json"))
+            try JSONSerialization.data(withJSONObject: document).write(
+                to: feedback.appendingPathComponent("\(stem).json"))
             try Data(patch.utf8).write(to: patches.appendingPathComponent("\(stem).diff"))
         }
 
@@ -71,7 +74,9 @@ enum FeedbackApplyBenchmark {
         let deployctl = clock.now - start
         let applied = outcomes.filter { if case .applied = $0 { true } else { false } }.count
         guard applied == count else {
-            throw BenchmarkFailure("deployctl applied \(applied) of \(count): \(outcomes.first { if case .applied = $0 { false } else { true } }.map { "\($0)" } ?? "")")
+            throw BenchmarkFailure(
+                "deployctl applied \(applied) of \(count): \(outcomes.first { if case .applied = $0 { false } else { true } }.map { "\($0)" } ?? "")"
+            )
         }
 
         let loopStart = clock.now
@@ -84,12 +89,18 @@ enum FeedbackApplyBenchmark {
         let loopCommits = try sh("git rev-list --count HEAD", in: loop)
         let same = try sh("git rev-parse HEAD^{tree}", in: checkout) == (try sh("git rev-parse HEAD^{tree}", in: loop))
         print("feedback-apply: \(count) patches, verification off, same run")
-        print(String(format: "  deployctl (one process, journaled): %8.3f s  (%.2f ms per feedback, %@ commits)",
-                     seconds(deployctl), seconds(deployctl) * 1000 / Double(count), commits))
-        print(String(format: "  shell loop git apply + git commit:  %8.3f s  (%.2f ms per patch, %@ commits)",
-                     seconds(shell), seconds(shell) * 1000 / Double(count), loopCommits))
-        print(String(format: "  ratio deployctl / loop: %.2f (target <= 0.33); final trees identical: %@",
-                     seconds(deployctl) / seconds(shell), same ? "yes" : "NO"))
+        print(
+            String(
+                format: "  deployctl (one process, journaled): %8.3f s  (%.2f ms per feedback, %@ commits)",
+                seconds(deployctl), seconds(deployctl) * 1000 / Double(count), commits))
+        print(
+            String(
+                format: "  shell loop git apply + git commit:  %8.3f s  (%.2f ms per patch, %@ commits)",
+                seconds(shell), seconds(shell) * 1000 / Double(count), loopCommits))
+        print(
+            String(
+                format: "  ratio deployctl / loop: %.2f (target <= 0.33); final trees identical: %@",
+                seconds(deployctl) / seconds(shell), same ? "yes" : "NO"))
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -1,7 +1,8 @@
-@testable import DeployFeedback
 import DeployTestSupport
 import Foundation
 import Testing
+
+@testable import DeployFeedback
 
 /// Applying against real git repositories (verification off; the builds are in ``VerificationTests``).
 @Suite("Applying feedback")
@@ -20,7 +21,8 @@ struct ApplyTests {
         for (path, content) in files {
             let url = work.appendingPathComponent(path)
             if let content {
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(content.utf8).write(to: url)
             } else {
                 try FileManager.default.removeItem(at: url)
@@ -44,8 +46,10 @@ struct ApplyTests {
         try Data("scratch\n".utf8).write(to: root.checkout().appendingPathComponent("untracked.txt"))
         try root.drop(
             "001-fix.json",
-            ["version": 1, "id": "fb-1", "repo": "app", "patch": patch, "description": "Say hi\n\nLonger body.",
-             "metadata": ["author": "codex"], "extra": 1])
+            [
+                "version": 1, "id": "fb-1", "repo": "app", "patch": patch, "description": "Say hi\n\nLonger body.",
+                "metadata": ["author": "codex"], "extra": 1,
+            ])
         let tipBefore = try root.git(["rev-parse", "HEAD"])
 
         let outcomes = try await root.processor().run()
@@ -63,12 +67,18 @@ struct ApplyTests {
         #expect(record.unknownFields == ["extra": .number(1)])
         #expect(try root.git(["log", "-1", "--format=%B"]) == "Say hi\n\nLonger body.\n\nFeedback-Id: fb-1")
         #expect(try root.git(["log", "-1", "--format=%an <%ae>"]) == "deployctl test <deployctl@example.invalid>")
-        #expect(try root.git(["show", "--name-status", "--format=", "HEAD"]).split(separator: "\n").sorted()
-            == ["A\tsrc/new.txt", "D\tsrc/a.txt", "M\tREADME.md"])
-        #expect(try root.git(["status", "--porcelain"]).split(separator: "\n").sorted() == [" M notes.txt", "?? untracked.txt"])
+        #expect(
+            try root.git(["show", "--name-status", "--format=", "HEAD"]).split(separator: "\n").sorted()
+                == ["A\tsrc/new.txt", "D\tsrc/a.txt", "M\tREADME.md"])
+        #expect(
+            try root.git(["status", "--porcelain"]).split(separator: "\n").sorted() == [
+                " M notes.txt", "?? untracked.txt",
+            ])
         #expect(try String(contentsOf: root.checkout().appendingPathComponent("README.md"), encoding: .utf8) == "hi\n")
         #expect(root.processor().inbox.ledger().entries["fb-1"]?.commit == record.commit)
-        #expect(FileManager.default.fileExists(atPath: root.feedback.appendingPathComponent("applied/001-fix.result.json").path))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: root.feedback.appendingPathComponent("applied/001-fix.result.json").path))
     }
 
     @Test func aDuplicateIDIsRejectedAndTheSamePatchTwiceIsADuplicate() async throws {
@@ -118,7 +128,8 @@ struct ApplyTests {
         let base = try root.git(["rev-parse", "HEAD"])
         // The patch changes line 6 at base; the branch then changed line 4 (inside the patch's context).
         let patch = try Self.diff(root, ["notes.txt": Self.replacing(6, with: "line six, patched")])
-        try root.fixture.pushCommit(to: root.remotes["app"]!, files: ["notes.txt": Self.replacing(4, with: "line four, moved on")])
+        try root.fixture.pushCommit(
+            to: root.remotes["app"]!, files: ["notes.txt": Self.replacing(4, with: "line four, moved on")])
         _ = try root.git(["pull", "--quiet", "--ff-only"])
         try root.drop("stale.json", ["version": 1, "id": "fb-stale", "repo": "app", "base": base, "patch": patch])
 
@@ -129,7 +140,8 @@ struct ApplyTests {
         #expect(record.threeWay)
         #expect(record.base == base)
         let expected = Self.replacing(6, with: "line six, patched", in: Self.replacing(4, with: "line four, moved on"))
-        #expect(try String(contentsOf: root.checkout().appendingPathComponent("notes.txt"), encoding: .utf8) == expected)
+        #expect(
+            try String(contentsOf: root.checkout().appendingPathComponent("notes.txt"), encoding: .utf8) == expected)
         #expect(try root.git(["status", "--porcelain"]) == "")
         #expect(try root.trailers() == ["fb-stale"])
     }
@@ -137,8 +149,10 @@ struct ApplyTests {
     @Test func aConflictingStaleBaseIsRejectedNamingThePaths() async throws {
         let root = try Self.makeRoot()
         let base = try root.git(["rev-parse", "HEAD"])
-        let patch = try Self.diff(root, ["notes.txt": Self.replacing(6, with: "six by the patch"), "README.md": "hi\n"])
-        try root.fixture.pushCommit(to: root.remotes["app"]!, files: ["notes.txt": Self.replacing(6, with: "six by the branch")])
+        let patch = try Self.diff(
+            root, ["notes.txt": Self.replacing(6, with: "six by the patch"), "README.md": "hi\n"])
+        try root.fixture.pushCommit(
+            to: root.remotes["app"]!, files: ["notes.txt": Self.replacing(6, with: "six by the branch")])
         _ = try root.git(["pull", "--quiet", "--ff-only"])
         try root.drop("conflict.json", ["version": 1, "repo": "app", "base": base, "patch": patch])
         let before = try root.snapshot()
@@ -178,9 +192,15 @@ struct ApplyTests {
         try Data("#!/bin/sh\necho restarting >> '\(marker.path)'\necho done\n".utf8)
             .write(to: root.commands.appendingPathComponent("restart-app.sh"))
         try Data("#!/bin/sh\nexit 9\n".utf8).write(to: root.commands.appendingPathComponent("restart-services.sh"))
-        try root.drop("p.json", ["version": 1, "id": "fb-push", "repo": "app", "patch": try Self.diff(root, ["README.md": "pushed\n"])])
-        try root.drop("q.json", ["version": 1, "id": "fb-quiet", "repo": "app", "restart": false,
-                                  "patch": try Self.diff(root, ["src/a.txt": "quiet\n"])])
+        try root.drop(
+            "p.json",
+            ["version": 1, "id": "fb-push", "repo": "app", "patch": try Self.diff(root, ["README.md": "pushed\n"])])
+        try root.drop(
+            "q.json",
+            [
+                "version": 1, "id": "fb-quiet", "repo": "app", "restart": false,
+                "patch": try Self.diff(root, ["src/a.txt": "quiet\n"]),
+            ])
 
         let outcomes = try await root.processor(publish: true, restart: true).run()
 
@@ -190,7 +210,8 @@ struct ApplyTests {
         }
         let remoteTip = try Shell.check(["git", "--git-dir", root.remotes["app"]!.path, "rev-parse", "main"])
         #expect(remoteTip == quiet.commit)
-        #expect(try Shell.check(["git", "--git-dir", root.remotes["app"]!.path, "rev-parse", "main~1"]) == record.commit)
+        #expect(
+            try Shell.check(["git", "--git-dir", root.remotes["app"]!.path, "rev-parse", "main~1"]) == record.commit)
         #expect(try root.git(["rev-parse", "HEAD"]) == quiet.commit)
         #expect(try root.git(["status", "--porcelain"]) == "")
         #expect(record.publication.kind == "push")

@@ -1,7 +1,8 @@
-@testable import DeployFeedback
 import DeployTestSupport
 import Foundation
 import Testing
+
+@testable import DeployFeedback
 
 /// Kill-safety: processing stops right after each journaled phase (as a SIGKILL there would leave it), and the next
 /// run finishes the file: exactly one commit, the file in exactly one place, the restart run exactly once.
@@ -18,7 +19,8 @@ struct CrashRecoveryTests {
         try Data("#!/bin/sh\necho restart >> '\(marker.path)'\n".utf8)
             .write(to: root.commands.appendingPathComponent("restart-services.sh"))
         let patch = try ApplyTests.diff(root, ["README.md": "hi\n", "src/a.txt": "changed\n", "src/b.txt": "new\n"])
-        try root.drop("fb.json", ["version": 1, "id": "fb-crash", "repo": "app", "patch": patch, "description": "Crash me"])
+        try root.drop(
+            "fb.json", ["version": 1, "id": "fb-crash", "repo": "app", "patch": patch, "description": "Crash me"])
         return Setup(root: root, marker: marker)
     }
 
@@ -31,14 +33,16 @@ struct CrashRecoveryTests {
         #expect(try root.trailers() == ["fb-crash"], "exactly one feedback commit")
         #expect(try root.git(["rev-parse", "HEAD"]) == record.commit)
         #expect(try root.git(["status", "--porcelain"]) == "")
-        #expect(try String(contentsOf: root.checkout().appendingPathComponent("src/a.txt"), encoding: .utf8) == "changed\n")
+        #expect(
+            try String(contentsOf: root.checkout().appendingPathComponent("src/a.txt"), encoding: .utf8) == "changed\n")
         #expect(try root.names(in: "applied") == ["fb.json", "fb.result.json"])
         #expect(try root.names(in: "rejected") == [])
         #expect(try root.names(in: ".inflight") == [])
         #expect(try root.names(in: "").filter { $0.hasSuffix(".json") } == [])
         #expect(try String(contentsOf: setup.marker, encoding: .utf8) == "restart\n", "restarted exactly once")
         if publish {
-            #expect(try Shell.check(["git", "--git-dir", root.remotes["app"]!.path, "rev-parse", "main"]) == record.commit)
+            #expect(
+                try Shell.check(["git", "--git-dir", root.remotes["app"]!.path, "rev-parse", "main"]) == record.commit)
         }
         // Nothing is left to do, and a second drop of the same id is a duplicate.
         #expect(try await root.processor(publish: publish, restart: true).run().isEmpty)
@@ -66,7 +70,8 @@ struct CrashRecoveryTests {
             Issue.record("did not halt: \(halted)")
             return
         }
-        try await expectFinished(setup, try await setup.root.processor(publish: true, restart: true).run(), publish: true)
+        try await expectFinished(
+            setup, try await setup.root.processor(publish: true, restart: true).run(), publish: true)
     }
 
     @Test func aHalfWrittenApplyIsCompleted() async throws {
@@ -75,7 +80,9 @@ struct CrashRecoveryTests {
         // Killed while libgit2 was writing the work tree: one file has its new content, the others do not.
         try Data("changed\n".utf8).write(to: setup.root.checkout().appendingPathComponent("src/a.txt"))
         try await expectFinished(setup, try await setup.root.processor(restart: true).run(), publish: false)
-        #expect(try String(contentsOf: setup.root.checkout().appendingPathComponent("src/b.txt"), encoding: .utf8) == "new\n")
+        #expect(
+            try String(contentsOf: setup.root.checkout().appendingPathComponent("src/b.txt"), encoding: .utf8)
+                == "new\n")
     }
 
     @Test func aCommitMadeButNotJournaledIsRecognised() async throws {
@@ -83,7 +90,8 @@ struct CrashRecoveryTests {
         _ = try await setup.root.processor(restart: true, haltAfter: .committed).run()
         // Killed between creating the commit and writing the journal: the journal still says "applying".
         let journalURL = setup.root.feedback.appendingPathComponent(".inflight/fb.json.journal")
-        guard case .object(var fields) = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: journalURL)) else {
+        guard case .object(var fields) = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: journalURL))
+        else {
             Issue.record("journal is not an object")
             return
         }

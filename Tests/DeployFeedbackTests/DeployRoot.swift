@@ -1,7 +1,8 @@
-@testable import DeployFeedback
 import DeployGit
 import DeployTestSupport
 import Foundation
+
+@testable import DeployFeedback
 
 /// A real deploy root for tests: `repos/NAME` clones of bare remotes made with the git CLI, `feedback/`, `commands/`.
 final class DeployRoot {
@@ -58,7 +59,8 @@ final class DeployRoot {
         var processor = FeedbackProcessor(
             feedbackDirectory: feedback, commandsDirectory: commands, repositories: repositories, options: settings,
             verifier: verifier, publisher: publish ? DirectPushPublisher() : nil,
-            restartRunner: restart ? StepRestartRunner(logFile: url.appendingPathComponent("deploy/logs/restart.log")) : nil,
+            restartRunner: restart
+                ? StepRestartRunner(logFile: url.appendingPathComponent("deploy/logs/restart.log")) : nil,
             author: Signature(name: "deployctl test", email: "deployctl@example.invalid"))
         processor.haltAfter = haltAfter
         return processor

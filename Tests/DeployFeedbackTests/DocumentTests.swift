@@ -1,6 +1,7 @@
-@testable import DeployFeedback
 import Foundation
 import Testing
+
+@testable import DeployFeedback
 
 @Suite("Feedback file format")
 struct DocumentTests {
@@ -17,7 +18,8 @@ struct DocumentTests {
         }
     }
 
-    private let patch = "diff --git a/README.md b/README.md\\n--- a/README.md\\n+++ b/README.md\\n@@ -1 +1 @@\\n-hello\\n+hi\\n"
+    private let patch =
+        "diff --git a/README.md b/README.md\\n--- a/README.md\\n+++ b/README.md\\n@@ -1 +1 @@\\n-hello\\n+hi\\n"
 
     @Test func seedMinimalForm() throws {
         let document = try parse(#"{"repo": "app", "patch": "\#(patch)", "description": "Say hi"}"#)

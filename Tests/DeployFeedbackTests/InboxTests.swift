@@ -1,6 +1,7 @@
-@testable import DeployFeedback
 import Foundation
 import Testing
+
+@testable import DeployFeedback
 
 @Suite("feedback/ lifecycle")
 struct InboxTests {
@@ -24,7 +25,10 @@ struct InboxTests {
         }
         try FileManager.default.createDirectory(
             at: inbox.directory.appendingPathComponent("folder.json"), withIntermediateDirectories: true)
-        #expect(try inbox.pendingFiles().map(\.lastPathComponent) == ["10.json", "9.json", "B.json", "a.json", "b.json", "é.json"])
+        #expect(
+            try inbox.pendingFiles().map(\.lastPathComponent) == [
+                "10.json", "9.json", "B.json", "a.json", "b.json", "é.json",
+            ])
     }
 
     @Test func claimAndFinishMoveTheFileExactlyOnce() throws {
@@ -41,7 +45,9 @@ struct InboxTests {
         let destination = try inbox.finish(claim, journal: &copy, outcome: .rejected(rejection("x.json")))
         #expect(destination == inbox.rejectedDirectory.appendingPathComponent("x.json"))
         #expect(try Data(contentsOf: destination) == Data("payload".utf8))
-        #expect(FileManager.default.fileExists(atPath: inbox.rejectedDirectory.appendingPathComponent("x.reason.json").path))
+        #expect(
+            FileManager.default.fileExists(atPath: inbox.rejectedDirectory.appendingPathComponent("x.reason.json").path)
+        )
         #expect(try inbox.claims().isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: inbox.inflightDirectory.path).isEmpty)
         _ = journal
@@ -59,7 +65,8 @@ struct InboxTests {
         }
         let names = try FileManager.default.contentsOfDirectory(atPath: inbox.rejectedDirectory.path).sorted()
         #expect(names == ["x-2.json", "x-2.reason.json", "x-3.json", "x-3.reason.json", "x.json", "x.reason.json"])
-        #expect(try Data(contentsOf: inbox.rejectedDirectory.appendingPathComponent("x-3.json")) == Data("round 3".utf8))
+        #expect(
+            try Data(contentsOf: inbox.rejectedDirectory.appendingPathComponent("x-3.json")) == Data("round 3".utf8))
     }
 
     @Test func recoveryAfterADeathInsideClaimOrFinish() throws {
@@ -76,9 +83,11 @@ struct InboxTests {
         journalC.destination = "c.json"
         journalC.outcome = .rejected(rejection("c.json"))
         try inbox.save(journalC, for: claimC)
-        try AtomicFile.writeJSON(rejection("c.json"), to: inbox.rejectedDirectory.appendingPathComponent("c.reason.json"))
+        try AtomicFile.writeJSON(
+            rejection("c.json"), to: inbox.rejectedDirectory.appendingPathComponent("c.reason.json"))
         // Died after moving the file to its destination, before removing the journal.
-        try AtomicFile.writeJSON(FeedbackJournal(file: "d.json"), to: inbox.inflightDirectory.appendingPathComponent("d.json.journal"))
+        try AtomicFile.writeJSON(
+            FeedbackJournal(file: "d.json"), to: inbox.inflightDirectory.appendingPathComponent("d.json.journal"))
         // A temporary file of a write that never finished.
         try Data("partial".utf8).write(to: inbox.inflightDirectory.appendingPathComponent(".tmp-1234-e.json.journal"))
         try inbox.prepare()
@@ -87,8 +96,12 @@ struct InboxTests {
         #expect(claims.map(\.0.name) == ["b.json", "c.json"])
         #expect(claims[0].1.phase == .claimed)
         #expect(claims[1].1.phase == .finishing)
-        #expect(!FileManager.default.fileExists(atPath: inbox.inflightDirectory.appendingPathComponent("d.json.journal").path))
-        #expect(!FileManager.default.fileExists(atPath: inbox.inflightDirectory.appendingPathComponent(".tmp-1234-e.json.journal").path))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: inbox.inflightDirectory.appendingPathComponent("d.json.journal").path))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: inbox.inflightDirectory.appendingPathComponent(".tmp-1234-e.json.journal").path))
 
         _ = try inbox.completeFinish(claims[1].0, journal: claims[1].1)
         #expect(try Data(contentsOf: inbox.rejectedDirectory.appendingPathComponent("c.json")) == Data("c".utf8))
@@ -103,7 +116,8 @@ struct InboxTests {
         let record = FeedbackResultRecord(
             file: "x.json", id: "fb-9", repository: "app", branch: "main", commit: String(repeating: "a", count: 40),
             parent: String(repeating: "b", count: 40), base: nil, threeWay: false, paths: ["README.md"],
-            verification: .skipped, publication: .none, restart: nil, checkout: nil, timings: FeedbackTimings(), description: "",
+            verification: .skipped, publication: .none, restart: nil, checkout: nil, timings: FeedbackTimings(),
+            description: "",
             metadata: [:], unknownFields: [:])
         try AtomicFile.writeJSON(record, to: inbox.appliedDirectory.appendingPathComponent("x.result.json"))
         #expect(!FileManager.default.fileExists(atPath: inbox.ledgerURL.path))
@@ -117,7 +131,8 @@ struct InboxTests {
         try handle.write(contentsOf: Data(#"{"id": "fb-torn", "fi"#.utf8))
         try handle.close()
         try FeedbackLedger.append(
-            FeedbackLedger.Entry(id: "fb-11", file: "z.json", repository: "app", branch: "main", commit: "d", appliedAt: Date()),
+            FeedbackLedger.Entry(
+                id: "fb-11", file: "z.json", repository: "app", branch: "main", commit: "d", appliedAt: Date()),
             to: inbox.ledgerURL, sync: true)
         inbox.cache.clear()  // appended behind the inbox's back
         #expect(inbox.ledger().entries.keys.sorted() == ["fb-10", "fb-11", "fb-9"])
@@ -138,12 +153,20 @@ struct InboxTests {
         try FileManager.default.createDirectory(at: commands, withIntermediateDirectories: true)
         #expect(RestartCommand.resolve(commandsDirectory: commands, repository: "app") == nil)
         try Data("#!/bin/sh\n".utf8).write(to: commands.appendingPathComponent("restart-services.sh"))
-        #expect(RestartCommand.resolve(commandsDirectory: commands, repository: "app")?.displayPath == "commands/restart-services.sh")
+        #expect(
+            RestartCommand.resolve(commandsDirectory: commands, repository: "app")?.displayPath
+                == "commands/restart-services.sh")
         try Data("#!/bin/sh\n".utf8).write(to: commands.appendingPathComponent("restart-app.sh"))
-        #expect(RestartCommand.resolve(commandsDirectory: commands, repository: "app")?.displayPath == "commands/restart-app.sh")
+        #expect(
+            RestartCommand.resolve(commandsDirectory: commands, repository: "app")?.displayPath
+                == "commands/restart-app.sh")
         // An invalid name never selects a per-repository script, even one that exists.
         try Data("#!/bin/sh\n".utf8).write(to: commands.appendingPathComponent("restart-..sh"))
-        #expect(RestartCommand.resolve(commandsDirectory: commands, repository: ".")?.displayPath == "commands/restart-services.sh")
-        #expect(RestartCommand.resolve(commandsDirectory: commands, repository: "../commands/restart-app")?.displayPath == "commands/restart-services.sh")
+        #expect(
+            RestartCommand.resolve(commandsDirectory: commands, repository: ".")?.displayPath
+                == "commands/restart-services.sh")
+        #expect(
+            RestartCommand.resolve(commandsDirectory: commands, repository: "../commands/restart-app")?.displayPath
+                == "commands/restart-services.sh")
     }
 }

@@ -18,7 +18,10 @@ struct PatchPolicyTests {
 
     @Test func pathsThatStayInsideAreAccepted() throws {
         let folder = try TemporaryFolder()
-        #expect(violation(["README.md", "Sources/App/main.swift", "docs/a b.md", ".gitignore", "git/x", ".github/CODEOWNERS"], in: folder.url) == nil)
+        #expect(
+            violation(
+                ["README.md", "Sources/App/main.swift", "docs/a b.md", ".gitignore", "git/x", ".github/CODEOWNERS"],
+                in: folder.url) == nil)
     }
 
     @Test(arguments: [
@@ -57,7 +60,8 @@ struct PatchPolicyTests {
         #expect(violation(["secrets/key"], in: folder.url, policy: custom)?.code == .deniedPath)
         #expect(violation(["certs/server.pem"], in: folder.url, policy: custom)?.code == .deniedPath)
         #expect(violation(["deploy/prod.yml"], in: folder.url, policy: custom)?.code == .deniedPath)
-        #expect(violation(["deploy/sub/prod.yml", "secretsx/a", "dispatcher.env"], in: folder.url, policy: custom) == nil)
+        #expect(
+            violation(["deploy/sub/prod.yml", "secretsx/a", "dispatcher.env"], in: folder.url, policy: custom) == nil)
         #expect(PatchPolicy.matches(pattern: ".github/workflows/", path: ".github/workflows/ci.yml"))
         #expect(!PatchPolicy.matches(pattern: ".github/workflows/", path: ".github/workflows"))
         #expect(!PatchPolicy.matches(pattern: ".github/workflows/", path: "x/.github/workflows/ci.yml"))
@@ -67,16 +71,23 @@ struct PatchPolicyTests {
         let folder = try TemporaryFolder()
         let repository = folder.url.appendingPathComponent("repo")
         let outside = folder.url.appendingPathComponent("outside")
-        try FileManager.default.createDirectory(at: repository.appendingPathComponent("src"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: repository.appendingPathComponent("src"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: repository.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: repository.appendingPathComponent(".git"), withIntermediateDirectories: true)
         let fm = FileManager.default
-        try fm.createSymbolicLink(atPath: repository.appendingPathComponent("escape").path, withDestinationPath: "../outside")
-        try fm.createSymbolicLink(atPath: repository.appendingPathComponent("abs").path, withDestinationPath: outside.path)
+        try fm.createSymbolicLink(
+            atPath: repository.appendingPathComponent("escape").path, withDestinationPath: "../outside")
+        try fm.createSymbolicLink(
+            atPath: repository.appendingPathComponent("abs").path, withDestinationPath: outside.path)
         try fm.createSymbolicLink(atPath: repository.appendingPathComponent("inside").path, withDestinationPath: "src")
-        try fm.createSymbolicLink(atPath: repository.appendingPathComponent("dangling").path, withDestinationPath: "nowhere/x")
-        try fm.createSymbolicLink(atPath: repository.appendingPathComponent("gitlink").path, withDestinationPath: ".git")
-        try fm.createSymbolicLink(atPath: repository.appendingPathComponent("src/up").path, withDestinationPath: "../../outside/f")
+        try fm.createSymbolicLink(
+            atPath: repository.appendingPathComponent("dangling").path, withDestinationPath: "nowhere/x")
+        try fm.createSymbolicLink(
+            atPath: repository.appendingPathComponent("gitlink").path, withDestinationPath: ".git")
+        try fm.createSymbolicLink(
+            atPath: repository.appendingPathComponent("src/up").path, withDestinationPath: "../../outside/f")
 
         #expect(violation(["inside/main.swift", "src/new/deep.swift", "newdir/x"], in: repository) == nil)
         for path in ["escape/file.txt", "abs/x", "dangling", "src/up"] {
@@ -96,14 +107,17 @@ struct PatchPolicyTests {
         #expect(throws: FeedbackError.self) { try small.check(patch: big, repository: folder.url) }
         do { try small.check(patch: big, repository: folder.url) } catch { #expect(error.code == .patchTooLarge) }
 
-        let three = (1...3).map { "diff --git a/f\($0) b/f\($0)\nnew file mode 100644\n--- /dev/null\n+++ b/f\($0)\n@@ -0,0 +1 @@\n+x\n" }
-            .joined()
+        let three = (1...3).map {
+            "diff --git a/f\($0) b/f\($0)\nnew file mode 100644\n--- /dev/null\n+++ b/f\($0)\n@@ -0,0 +1 @@\n+x\n"
+        }
+        .joined()
         do {
             try PatchPolicy(maxFiles: 2).check(patch: three, repository: folder.url)
             Issue.record("three files accepted")
         } catch { #expect(error.code == .tooManyFiles) }
 
-        let binary = "diff --git a/a.bin b/a.bin\nindex 1111111..2222222 100644\nBinary files a/a.bin and b/a.bin differ\n"
+        let binary =
+            "diff --git a/a.bin b/a.bin\nindex 1111111..2222222 100644\nBinary files a/a.bin and b/a.bin differ\n"
         do {
             try policy.check(patch: binary, repository: folder.url)
             Issue.record("binary accepted")

@@ -1,13 +1,16 @@
-@testable import DeployFeedback
 import DeployTestSupport
 import Foundation
 import Testing
+
+@testable import DeployFeedback
 
 @Suite("Publishing and restarting")
 struct PublishTests {
     @Test func aRefusedPushLeavesTheCheckoutAloneAndStartsOverFromTheNewTip() async throws {
         let root = try ApplyTests.makeRoot()
-        try root.drop("fb.json", ["version": 1, "id": "fb-race", "repo": "app", "patch": try ApplyTests.diff(root, ["README.md": "hi\n"])])
+        try root.drop(
+            "fb.json",
+            ["version": 1, "id": "fb-race", "repo": "app", "patch": try ApplyTests.diff(root, ["README.md": "hi\n"])])
         // Someone pushes before us; the checkout has not fetched it yet.
         let theirs = try root.fixture.pushCommit(to: root.remotes["app"]!, files: ["src/a.txt": "theirs\n"])
         let tipBefore = try root.git(["rev-parse", "HEAD"])
@@ -35,11 +38,13 @@ struct PublishTests {
 
     @Test func aHangingRestartIsStoppedByItsTimeoutAndRecorded() async throws {
         let root = try ApplyTests.makeRoot()
-        try Data("#!/bin/sh\necho starting\nsleep 30\n".utf8).write(to: root.commands.appendingPathComponent("restart-services.sh"))
+        try Data("#!/bin/sh\necho starting\nsleep 30\n".utf8).write(
+            to: root.commands.appendingPathComponent("restart-services.sh"))
         try root.drop("fb.json", ["repo": "app", "patch": try ApplyTests.diff(root, ["README.md": "hi\n"])])
         var options = FeedbackProcessor.Options(verify: false)
         options.restartTimeout = .milliseconds(500)
-        guard case .applied(let record, _) = try #require(try await root.processor(options, restart: true).run().first) else {
+        guard case .applied(let record, _) = try #require(try await root.processor(options, restart: true).run().first)
+        else {
             Issue.record("not applied")
             return
         }
@@ -56,14 +61,19 @@ struct PublishTests {
         try root.drop("a.json", ["repo": "app", "patch": try ApplyTests.diff(root, ["README.md": "a\n"])])
         try root.drop("b.json", ["repo": "app", "patch": try ApplyTests.diff(root, ["src/a.txt": "b\n"])])
         let outside = root.folder.url.appendingPathComponent("agent-output.json")
-        try JSONSerialization.data(withJSONObject: ["repo": "app", "patch": try ApplyTests.diff(root, ["notes.txt": "c\n"])])
-            .write(to: outside)
+        try JSONSerialization.data(withJSONObject: [
+            "repo": "app", "patch": try ApplyTests.diff(root, ["notes.txt": "c\n"]),
+        ])
+        .write(to: outside)
 
         let outcomes = try await root.processor().run(files: [root.feedback.appendingPathComponent("b.json"), outside])
 
         #expect(outcomes.map(\.name) == ["b.json", "agent-output.json"])
         #expect(try root.names(in: "") == ["a.json", "applied", "rejected"])
         #expect(FileManager.default.fileExists(atPath: outside.path), "the original is never moved")
-        #expect(try root.names(in: "applied") == ["agent-output.json", "agent-output.result.json", "b.json", "b.result.json"])
+        #expect(
+            try root.names(in: "applied") == [
+                "agent-output.json", "agent-output.result.json", "b.json", "b.result.json",
+            ])
     }
 }

@@ -1,7 +1,8 @@
-@testable import DeployFeedback
 import DeployTestSupport
 import Foundation
 import Testing
+
+@testable import DeployFeedback
 
 /// Bad inputs: each file ends in `feedback/rejected/` with the expected reason, and nothing outside `feedback/`
 /// changes (the checkout, its `.git`, the remote's clone, `commands/`).
@@ -11,7 +12,8 @@ struct RejectionCorpusTests {
         "diff --git a/\(path) b/\(path)\nnew file mode 100644\n--- /dev/null\n+++ b/\(path)\n@@ -0,0 +1 @@\n+\(line)\n"
     }
 
-    static let goodPatch = "diff --git a/README.md b/README.md\n--- a/README.md\n+++ b/README.md\n@@ -1 +1 @@\n-hello\n+hi\n"
+    static let goodPatch =
+        "diff --git a/README.md b/README.md\n--- a/README.md\n+++ b/README.md\n@@ -1 +1 @@\n-hello\n+hi\n"
 
     static func json(_ fields: [String: Any]) -> Data {
         try! JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
@@ -20,10 +22,12 @@ struct RejectionCorpusTests {
     /// (file name, content, expected code, expected stage).
     static func corpus() -> [(String, Data, FeedbackError.Code, String)] {
         // 50 MiB, written as bytes (encoding such a string through JSONSerialization takes seconds).
-        var big = Data(#"{"repo": "app", "patch": "diff --git a/big.txt b/big.txt\nnew file mode 100644\n--- /dev/null\n+++ b/big.txt\n@@ -0,0 +1 @@\n+"#.utf8)
+        var big = Data(#"{"repo": "app", "patch": "diff --git a/big.txt b/big.txt\nnew file mode 100644\n"#.utf8)
+        big.append(Data(#"--- /dev/null\n+++ b/big.txt\n@@ -0,0 +1 @@\n+"#.utf8))
         big.append(Data(repeating: UInt8(ascii: "x"), count: 50 << 20))
         big.append(Data(#"\n"}"#.utf8))
-        let largePatch = "diff --git a/large.txt b/large.txt\nnew file mode 100644\n--- /dev/null\n+++ b/large.txt\n@@ -0,0 +1 @@\n+"
+        let largePatch =
+            "diff --git a/large.txt b/large.txt\nnew file mode 100644\n--- /dev/null\n+++ b/large.txt\n@@ -0,0 +1 @@\n+"
             + String(repeating: "y", count: 3 << 20) + "\n"
         var notUTF8 = Data(#"{"repo": "app", "patch": "caf"#.utf8)
         notUTF8.append(contentsOf: [0xE9, 0x22, 0x7D])
@@ -48,22 +52,49 @@ struct RejectionCorpusTests {
             ("e-missing-patch.json", json(["repo": "app", "description": "no patch"]), .missingField, "read"),
             ("f-unknown-repo.json", json(["repo": "nope", "patch": goodPatch]), .unknownRepository, "validate"),
             ("g-repo-traversal.json", json(["repo": "../x", "patch": goodPatch]), .invalidRepositoryName, "read"),
-            ("h-repo-injection.json", json(["repo": "x; rm -rf /", "patch": goodPatch]), .invalidRepositoryName, "read"),
+            (
+                "h-repo-injection.json", json(["repo": "x; rm -rf /", "patch": goodPatch]), .invalidRepositoryName,
+                "read"
+            ),
             ("i-repo-dash.json", json(["repo": "-x", "patch": goodPatch]), .invalidRepositoryName, "read"),
-            ("j-absolute.json", json(["repo": "app", "patch": "--- /dev/null\n+++ /tmp/evil\n@@ -0,0 +1 @@\n+x\n"]), .absolutePath, "policy"),
+            (
+                "j-absolute.json", json(["repo": "app", "patch": "--- /dev/null\n+++ /tmp/evil\n@@ -0,0 +1 @@\n+x\n"]),
+                .absolutePath, "policy"
+            ),
             ("k-dotdot.json", json(["repo": "app", "patch": newFile("../outside.txt")]), .pathTraversal, "policy"),
-            ("l-symlink-escape.json", json(["repo": "app", "patch": newFile("vendor/evil.txt")]), .symlinkEscape, "policy"),
-            ("m-git-config.json", json(["repo": "app", "patch": newFile(".git/config", "[core]")]), .gitDirectory, "policy"),
-            ("n-workflow.json", json(["repo": "app", "patch": newFile(".github/workflows/ci.yml")]), .deniedPath, "policy"),
-            ("o-env.json", json(["repo": "app", "patch": newFile("config/prod.env", "TOKEN=x")]), .deniedPath, "policy"),
+            (
+                "l-symlink-escape.json", json(["repo": "app", "patch": newFile("vendor/evil.txt")]), .symlinkEscape,
+                "policy"
+            ),
+            (
+                "m-git-config.json", json(["repo": "app", "patch": newFile(".git/config", "[core]")]), .gitDirectory,
+                "policy"
+            ),
+            (
+                "n-workflow.json", json(["repo": "app", "patch": newFile(".github/workflows/ci.yml")]), .deniedPath,
+                "policy"
+            ),
+            (
+                "o-env.json", json(["repo": "app", "patch": newFile("config/prod.env", "TOKEN=x")]), .deniedPath,
+                "policy"
+            ),
             ("p-binary.json", json(["repo": "app", "patch": binary]), .binaryPatch, "policy"),
             ("q-50mb.json", big, .fileTooLarge, "read"),
             ("r-3mb.json", json(["repo": "app", "patch": largePatch]), .patchTooLarge, "policy"),
             ("s-not-utf8.json", notUTF8, .notUTF8, "read"),
             ("t-version.json", json(["version": 9, "repo": "app", "patch": goodPatch]), .unsupportedVersion, "read"),
             ("u-not-a-diff.json", json(["repo": "app", "patch": "please fix the bug"]), .malformedPatch, "policy"),
-            ("v-branch.json", json(["version": 1, "repo": "app", "branch": "release", "patch": goodPatch]), .invalidValue, "validate"),
-            ("w-symlink-mode.json", json(["repo": "app", "patch": "diff --git a/l b/l\nnew file mode 120000\n--- /dev/null\n+++ b/l\n@@ -0,0 +1 @@\n+/etc\n"]), .specialFileMode, "policy"),
+            (
+                "v-branch.json", json(["version": 1, "repo": "app", "branch": "release", "patch": goodPatch]),
+                .invalidValue, "validate"
+            ),
+            (
+                "w-symlink-mode.json",
+                json([
+                    "repo": "app",
+                    "patch": "diff --git a/l b/l\nnew file mode 120000\n--- /dev/null\n+++ b/l\n@@ -0,0 +1 @@\n+/etc\n",
+                ]), .specialFileMode, "policy"
+            ),
         ]
     }
 
@@ -77,7 +108,8 @@ struct RejectionCorpusTests {
         _ = try root.git(["add", "vendor"])
         _ = try root.git(["commit", "--quiet", "-m", "vendor link"])
         let marker = root.url.appendingPathComponent("restarted")
-        try Data("#!/bin/sh\ntouch '\(marker.path)'\n".utf8).write(to: root.commands.appendingPathComponent("restart-services.sh"))
+        try Data("#!/bin/sh\ntouch '\(marker.path)'\n".utf8).write(
+            to: root.commands.appendingPathComponent("restart-services.sh"))
         // A file outside the corpus that must stay pending: a temporary name an agent is still writing.
         try Data("{".utf8).write(to: root.feedback.appendingPathComponent(".incoming.json.tmp"))
 
@@ -99,8 +131,12 @@ struct RejectionCorpusTests {
             #expect(file == root.feedback.appendingPathComponent("rejected/\(name)"))
             let stem = String(name.dropLast(5))
             let reason = try JSONDecoder().decode(
-                JSONValue.self, from: Data(contentsOf: root.feedback.appendingPathComponent("rejected/\(stem).reason.json")))
-            guard case .object(let fields) = reason else { Issue.record("record is not an object"); continue }
+                JSONValue.self,
+                from: Data(contentsOf: root.feedback.appendingPathComponent("rejected/\(stem).reason.json")))
+            guard case .object(let fields) = reason else {
+                Issue.record("record is not an object")
+                continue
+            }
             #expect(fields["code"] == .string(code.rawValue), "\(name)")
             #expect(fields["message"] != nil)
         }

@@ -1,7 +1,8 @@
-@testable import DeployFeedback
 import DeployTestSupport
 import Foundation
 import Testing
+
+@testable import DeployFeedback
 
 @Suite("Three-way merge and diff writing")
 struct ThreeWayMergeTests {

@@ -1,6 +1,7 @@
-@testable import DeployFeedback
 import Foundation
 import Testing
+
+@testable import DeployFeedback
 
 @Suite("Reading paths from unified diffs")
 struct UnifiedDiffTests {
@@ -50,7 +51,8 @@ struct UnifiedDiffTests {
         #expect(summary.files[2] == PatchedFile(oldPath: "gone.txt", newPath: nil))
         #expect(summary.files[3] == PatchedFile(oldPath: "old name.txt", newPath: "new name.txt"))
         #expect(summary.files[4] == PatchedFile(oldPath: "x.txt", newPath: "y.txt"))
-        #expect(summary.paths == ["gone.txt", "new name.txt", "new.txt", "old name.txt", "src/a.swift", "x.txt", "y.txt"])
+        #expect(
+            summary.paths == ["gone.txt", "new name.txt", "new.txt", "old name.txt", "src/a.swift", "x.txt", "y.txt"])
     }
 
     @Test func removedLinesThatLookLikeHeadersStayHunkContent() throws {
