@@ -125,22 +125,48 @@ extension FeedbackProcessor {
         }
     }
 
-    /// A throwaway worktree of `git` at `commit`, removed by the caller with ``removeWorktree(_:name:)``.
-    func makeWorktree(_ git: GitRepository, repository: FeedbackRepository, at commit: ObjectID, name: String)
-        throws(StageFailure) -> (GitRepository, URL)
-    {
-        let parent = (options.worktreeDirectory ?? FileManager.default.temporaryDirectory)
-            .appendingPathComponent("deployctl-feedback-\(getpid())", isDirectory: true)
-        let directory = parent.appendingPathComponent("\(repository.name)-\(name)", isDirectory: true)
+    /// The folder for throwaway worktrees of `repository`: under ``Options/worktreeDirectory`` (default: the
+    /// temporary folder), named after the repository and a hash of its path, so it is the same on every run (build
+    /// caches stay valid) and distinct for every checkout on the machine.
+    func worktreeFolder(_ repository: FeedbackRepository, name: String) -> URL {
+        let base = (options.worktreeDirectory ?? FileManager.default.temporaryDirectory)
+            .appendingPathComponent("deployctl-feedback", isDirectory: true)
+        let hash = SHA256.hex(Array(repository.directory.standardizedFileURL.path.utf8)).prefix(10)
+        return base.appendingPathComponent("\(repository.name)-\(hash)-\(name)", isDirectory: true)
+    }
+
+    /// A throwaway worktree of `git` at `commit`, removed by the caller with ``removeWorktree(_:name:directory:)``.
+    /// With `keepingBuild`, the `.build` folder saved by the last removal is moved back in, so that verification
+    /// builds are incremental (dependencies are not fetched and built again).
+    func makeWorktree(
+        _ git: GitRepository, repository: FeedbackRepository, at commit: ObjectID, name: String,
+        keepingBuild: Bool = false
+    ) throws(StageFailure) -> (GitRepository, URL) {
+        let directory = worktreeFolder(repository, name: name)
         removeWorktree(git, name: name, directory: directory)
-        do { try AtomicFile.makeFolder(parent) } catch { throw StageFailure("verify", error) }
+        do { try AtomicFile.makeFolder(directory.deletingLastPathComponent()) } catch {
+            throw StageFailure("verify", error)
+        }
         let worktree = try gitStep("verify") { () throws(GitError) in
             try git.addWorktree(at: directory, commit: commit, name: name)
+        }
+        let saved = directory.appendingPathExtension("build-cache")
+        if keepingBuild, AtomicFile.exists(saved) {
+            rename(saved.path, directory.appendingPathComponent(".build").path)
         }
         return (worktree, directory)
     }
 
-    func removeWorktree(_ git: GitRepository, name: String, directory: URL? = nil) {
+    /// Removes a throwaway worktree; with `keepingBuild`, its `.build` folder is first moved aside for the next one.
+    func removeWorktree(_ git: GitRepository, name: String, directory: URL? = nil, keepingBuild: Bool = false) {
+        if keepingBuild, let directory {
+            let build = directory.appendingPathComponent(".build")
+            let saved = directory.appendingPathExtension("build-cache")
+            if AtomicFile.exists(build) {
+                try? FileManager.default.removeItem(at: saved)
+                rename(build.path, saved.path)
+            }
+        }
         try? git.removeWorktree(name: name)
         if let directory { try? FileManager.default.removeItem(at: directory) }
         // Like `git worktree prune`, drop the administrative folder once it is empty (rmdir fails otherwise).
@@ -177,8 +203,8 @@ extension FeedbackProcessor {
             // Apply, build and test, and commit in a throwaway worktree at the tip.
             let clock = ContinuousClock.now
             let (worktree, directory) = try makeWorktree(
-                git, repository: validated.repository, at: tip, name: "deployctl-feedback")
-            defer { removeWorktree(git, name: "deployctl-feedback", directory: directory) }
+                git, repository: validated.repository, at: tip, name: "deployctl-feedback", keepingBuild: true)
+            defer { removeWorktree(git, name: "deployctl-feedback", directory: directory, keepingBuild: true) }
             do { try worktree.apply(diff: plan.diff, to: .workTreeAndIndex) } catch { throw Self.applyFailure(error) }
             if options.verify {
                 guard let verifier else {

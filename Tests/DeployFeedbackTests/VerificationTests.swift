@@ -85,6 +85,10 @@ struct VerificationTests {
             try Shell.check(["git", "--git-dir", root.remotes["app"]!.path, "rev-parse", "main~1"]) == remoteBefore)
         #expect(try root.trailers() == ["fb-green"])
         #expect(try root.git(["status", "--porcelain"]) == "")
+        // The throwaway worktree is gone; its `.build` is kept aside for the next verification (incremental builds).
+        let folders = try FileManager.default.contentsOfDirectory(
+            atPath: root.folder.url.appendingPathComponent("worktrees/deployctl-feedback").path)
+        #expect(folders.count == 1 && folders[0].hasSuffix("-deployctl-feedback.build-cache"), "\(folders)")
         // The throwaway worktrees are gone.
         #expect(try root.git(["worktree", "list"]).split(separator: "\n").count == 1)
     }
