@@ -13,6 +13,7 @@ do {
     case "git-update": try await GitUpdateBenchmark.run(rest)
     case "parse-log": try await LogParseBenchmark.run(rest)
     case "status-fill": try await StatusBenchmark.run(rest)
+    case "feedback-apply": try await FeedbackApplyBenchmark.run(rest)
     default:
         FileHandle.standardError.write(Data("unknown benchmark '\(name)'\n".utf8))
         exit(2)
