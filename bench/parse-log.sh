@@ -86,12 +86,15 @@ echo "-- deployctl parser"
 echo "-- grep -c error: (baseline)"
 START=$(date +%s.%N)
 if [ -x /usr/bin/time ]; then
-    COUNT=$( { /usr/bin/time -f "%M" grep -c 'error:' "$BIG" 2> "$WORK/grep-mem"; } )
-    GREP_PEAK="$(tail -1 "$WORK/grep-mem") kB"
+    COUNT=$( { /usr/bin/time -f "%M %U %S" grep -c 'error:' "$BIG" 2> "$WORK/grep-mem"; } )
+    read -r GREP_KB GREP_USER GREP_SYS < <(tail -1 "$WORK/grep-mem")
+    GREP_PEAK="$GREP_KB kB"
+    GREP_CPU=$(awk -v u="$GREP_USER" -v s="$GREP_SYS" 'BEGIN { printf "%.3f", u + s }')
 else
     COUNT=$(grep -c 'error:' "$BIG")
     GREP_PEAK="n/a"
+    GREP_CPU=0
 fi
 END=$(date +%s.%N)
-awk -v b="$BYTES" -v s="$START" -v e="$END" -v c="$COUNT" -v m="$GREP_PEAK" \
-    'BEGIN { t = e - s; printf "grep bytes=%d seconds=%.3f MB/s=%.1f peakRSS=%s matchingLines=%d\n", b, t, b / 1e6 / t, m, c }'
+awk -v b="$BYTES" -v s="$START" -v e="$END" -v c="$COUNT" -v m="$GREP_PEAK" -v cpu="$GREP_CPU" \
+    'BEGIN { t = e - s; printf "grep bytes=%d seconds=%.3f MB/s=%.1f peakRSS=%s matchingLines=%d cpuSeconds=%.3f\n", b, t, b / 1e6 / t, m, c, cpu }'

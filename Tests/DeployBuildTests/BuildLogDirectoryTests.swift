@@ -15,11 +15,15 @@ import Testing
             #expect(first.url.lastPathComponent == "build-20261118-110640.log")
             #expect(second.url.lastPathComponent == "build-20261118-110640-2.log")
             #expect(third.url.lastPathComponent == "build-20261118-110640-3.log")
-            let link = try FileManager.default.destinationOfSymbolicLink(atPath: scratch.appending("logs/build.log").path)
+            let link = try FileManager.default.destinationOfSymbolicLink(
+                atPath: scratch.appending("logs/build.log").path
+            )
             #expect(link == "build-20261118-110640-3.log")
-            #expect(directory.entries().map(\.url.lastPathComponent) == [
-                "build-20261118-110640.log", "build-20261118-110640-2.log", "build-20261118-110640-3.log",
-            ])
+            #expect(
+                directory.entries().map(\.url.lastPathComponent) == [
+                    "build-20261118-110640.log", "build-20261118-110640-2.log", "build-20261118-110640-3.log",
+                ]
+            )
             try third.append(line: "hello")
             #expect(try String(contentsOfFile: scratch.appending("logs/build.log").path, encoding: .utf8) == "hello\n")
         }
@@ -32,7 +36,9 @@ import Testing
                 for writer in 0..<8 {
                     group.addTask {
                         for index in 0..<200 {
-                            try? log.append(lines: ["writer \(writer) line \(index) " + String(repeating: "x", count: 500)])
+                            try? log.append(lines: [
+                                "writer \(writer) line \(index) " + String(repeating: "x", count: 500)
+                            ])
                         }
                     }
                 }
@@ -55,17 +61,33 @@ import Testing
             }
             let now = Self.date.addingTimeInterval(4 * 86_400 + 60)
             // Age: older than 3.5 days goes (day 0).
-            var removed = directory.prune(LogRetentionPolicy(maximumCount: nil, maximumAge: 3.5 * 86_400, maximumTotalBytes: nil), now: now)
-            #expect(removed.map(\.lastPathComponent).sorted() == ["build-20261118-110640.api.json", "build-20261118-110640.log"])
+            var removed = directory.prune(
+                LogRetentionPolicy(maximumCount: nil, maximumAge: 3.5 * 86_400, maximumTotalBytes: nil),
+                now: now
+            )
+            #expect(
+                removed.map(\.lastPathComponent).sorted() == [
+                    "build-20261118-110640.api.json", "build-20261118-110640.log",
+                ]
+            )
             // Count: keep 3 (day 1 goes).
-            removed = directory.prune(LogRetentionPolicy(maximumCount: 3, maximumAge: nil, maximumTotalBytes: nil), now: now)
+            removed = directory.prune(
+                LogRetentionPolicy(maximumCount: 3, maximumAge: nil, maximumTotalBytes: nil),
+                now: now
+            )
             #expect(removed.map(\.lastPathComponent).contains("build-20261119-110640.log"))
             // Size: 1002 bytes per cycle; a limit of 1500 keeps only the newest.
-            removed = directory.prune(LogRetentionPolicy(maximumCount: nil, maximumAge: nil, maximumTotalBytes: 1500), now: now)
+            removed = directory.prune(
+                LogRetentionPolicy(maximumCount: nil, maximumAge: nil, maximumTotalBytes: 1500),
+                now: now
+            )
             #expect(removed.count == 4)
             #expect(directory.entries().map(\.url.lastPathComponent) == ["build-20261122-110640.log"])
             // The newest is never removed, even past every limit.
-            #expect(directory.prune(LogRetentionPolicy(maximumCount: 0, maximumAge: 0, maximumTotalBytes: 0), now: now).isEmpty)
+            #expect(
+                directory.prune(LogRetentionPolicy(maximumCount: 0, maximumAge: 0, maximumTotalBytes: 0), now: now)
+                    .isEmpty
+            )
             #expect(directory.latest?.lastPathComponent == "build-20261122-110640.log")
         }
     }

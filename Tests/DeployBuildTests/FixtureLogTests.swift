@@ -12,12 +12,14 @@ import Testing
         #expect(report.errorCount == 4)
         #expect(report.warningCount == 0)
         let messages = report.diagnostics.map { "\($0.file ?? "-"):\($0.line ?? 0):\($0.column ?? 0) \($0.message)" }
-        #expect(messages == [
-            "\(file):3:30 cannot convert value of type 'String' to expected argument type 'Int'",
-            "\(file):4:21 cannot convert value of type 'String' to specified type 'Int'",
-            "\(file):5:19 cannot find 'undefinedName' in scope",
-            "\(file):11:5 switch must be exhaustive",
-        ])
+        #expect(
+            messages == [
+                "\(file):3:30 cannot convert value of type 'String' to expected argument type 'Int'",
+                "\(file):4:21 cannot convert value of type 'String' to specified type 'Int'",
+                "\(file):5:19 cannot find 'undefinedName' in scope",
+                "\(file):11:5 switch must be exhaustive",
+            ]
+        )
         #expect(report.diagnostics.allSatisfy { $0.occurrences == 1 })
         #expect(report.diagnostics[3].notes == [BuildReport.Note(message: "add missing case: '.b'")])
         #expect(report.diagnostics[0].kind == .typeMismatch)
@@ -43,7 +45,11 @@ import Testing
         #expect(undefined.file == "/tmp/fx/link/Sources/Tool/main.swift")
         #expect(undefined.line == 4)
         #expect(undefined.kind == .linker)
-        #expect(report.diagnostics.contains { $0.message == "clang: linker command failed with exit code 1 (use -v to see invocation)" })
+        #expect(
+            report.diagnostics.contains {
+                $0.message == "clang: linker command failed with exit code 1 (use -v to see invocation)"
+            }
+        )
         #expect(report.errorCount == 3)
         #expect(report.markdownSummary().contains("Linker error"))
     }
@@ -57,9 +63,16 @@ import Testing
         #expect(warning.message == "'oldDescribe' is deprecated: use describe(_:label:)")
         let error = try #require(report.diagnostics.first { $0.severity == .error })
         #expect(error.message == "missing argument for parameter 'label' in call")
-        #expect(error.notes == [
-            BuildReport.Note(file: "/tmp/fx/notes/Sources/Lib/Model.swift", line: 6, column: 6, message: "'describe(_:label:)' declared here"),
-        ])
+        #expect(
+            error.notes == [
+                BuildReport.Note(
+                    file: "/tmp/fx/notes/Sources/Lib/Model.swift",
+                    line: 6,
+                    column: 6,
+                    message: "'describe(_:label:)' declared here"
+                )
+            ]
+        )
     }
 
     @Test(arguments: modes) func mixedXCTestAndSwiftTesting(mode: String) throws {
@@ -115,9 +128,13 @@ import Testing
         #expect(tests["passed"] as? Int == 3)
         #expect(tests["crashed"] is NSNull, "crashed is null, not absent")
         let failure = try #require((tests["failures"] as? [[String: Any]])?.first)
-        for key in ["suite", "name", "file", "line", "message"] { #expect(failure.keys.contains(key) || key == "suite") }
+        for key in ["suite", "name", "file", "line", "message"] {
+            #expect(failure.keys.contains(key) || key == "suite")
+        }
         let errors = try Fixture.report("compile-errors-piped.txt")
-        let diagnostics = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(errors)) as? [String: Any])
+        let diagnostics = try #require(
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(errors)) as? [String: Any]
+        )
         let first = try #require((diagnostics["diagnostics"] as? [[String: Any]])?.first)
         for key in ["file", "line", "column", "severity", "message", "notes", "occurrences"] {
             #expect(first.keys.contains(key), "missing \(key)")
@@ -128,7 +145,8 @@ import Testing
     }
 
     @Test func everyFixtureLineIsCountedAndMostAreRecognised() throws {
-        for name in try FileManager.default.contentsOfDirectory(atPath: Fixture.directory.path) where name.hasSuffix(".txt") {
+        for name in try FileManager.default.contentsOfDirectory(atPath: Fixture.directory.path)
+        where name.hasSuffix(".txt") {
             let bytes = try Data(contentsOf: Fixture.url(name))
             let report = try Fixture.report(name)
             let newlines = bytes.count { $0 == 0x0A } + (bytes.last == 0x0A ? 0 : 1)
@@ -140,5 +158,36 @@ import Testing
     @Test func analyzeLinesMatchesAnalyzeFile() throws {
         let text = try String(contentsOf: Fixture.url("notes-tty.txt"), encoding: .utf8)
         #expect(BuildLogAnalyzer.analyze(text: text).diagnostics == (try Fixture.report("notes-tty.txt")).diagnostics)
+    }
+
+    /// A cycle log holds several steps: diagnostics after a test run must count again, and a test failing in two
+    /// runs is one `failures` entry.
+    @Test func concatenatedRunsAndStepHeaders() throws {
+        let tests = try String(contentsOf: Fixture.url("tests-mixed-piped.txt"), encoding: .utf8)
+        let errors = try String(contentsOf: Fixture.url("compile-errors-tty.txt"), encoding: .utf8)
+        let withoutHeaders = BuildLogAnalyzer.analyze(text: tests + errors + tests)
+        #expect(withoutHeaders.errorCount == 4, "build progress after a test run ends the run")
+        #expect(withoutHeaders.tests.failed == 4)
+        #expect(withoutHeaders.tests.failures.count == 2)
+        #expect(withoutHeaders.tests.failures.allSatisfy { $0.occurrences == 2 })
+        let withHeaders = BuildLogAnalyzer.analyze(
+            text: "== repo a: step test == swift test\n" + tests + "== repo b: step build == swift build\n" + errors
+        )
+        #expect(withHeaders.errorCount == 4)
+        #expect(withHeaders.tests.passed == 3)
+    }
+
+    @Test func markdownSuggestsNextSteps() throws {
+        let errors = try Fixture.report("compile-errors-piped.txt").markdownSummary()
+        #expect(errors.contains("- errors: 4, warnings: 0"))
+        #expect(errors.contains("Type mismatch"))
+        #expect(errors.contains("Non-exhaustive switch"))
+        #expect(errors.contains("note: add missing case: '.b'"))
+        let tests = try Fixture.report("tests-mixed-tty.txt").markdownSummary()
+        #expect(tests.contains("- tests: 3 passed, 2 failed, 2 skipped"))
+        #expect(tests.contains("Failing tests"))
+        #expect(tests.contains("`ArithmeticTests.testAddFailsTwice`"))
+        let crash = try Fixture.report("crash-swifttesting-piped.txt").markdownSummary()
+        #expect(crash.contains("crashed: crashes() (signal 4)"))
     }
 }

@@ -4,7 +4,12 @@ import Testing
 /// One test per line shape, with literal lines taken from real swift 6.3.1 output.
 @Suite struct ParserLineTests {
     @Test func compilerDiagnostic() throws {
-        let line = try #require(BuildOutputParser.classify(line: #"/tmp/fx/cerr/Sources/Broken/Use.swift:3:30: error: cannot convert value of type 'String' to expected argument type 'Int'"#) as? CompilerDiagnosticLine)
+        let line = try #require(
+            BuildOutputParser.classify(
+                line:
+                    #"/tmp/fx/cerr/Sources/Broken/Use.swift:3:30: error: cannot convert value of type 'String' to expected argument type 'Int'"#
+            ) as? CompilerDiagnosticLine
+        )
         #expect(line.file == "/tmp/fx/cerr/Sources/Broken/Use.swift")
         #expect(line.line == 3)
         #expect(line.column == 30)
@@ -14,14 +19,20 @@ import Testing
     }
 
     @Test func compilerWarningWithCategory() throws {
-        let line = try #require(BuildOutputParser.classify(line: #"/tmp/fx/notes/Sources/Lib/Use.swift:3:18: warning: 'oldDescribe' is deprecated: use describe(_:label:) [#DeprecatedDeclaration]"#) as? CompilerDiagnosticLine)
+        let line = try #require(
+            BuildOutputParser.classify(
+                line:
+                    #"/tmp/fx/notes/Sources/Lib/Use.swift:3:18: warning: 'oldDescribe' is deprecated: use describe(_:label:) [#DeprecatedDeclaration]"#
+            ) as? CompilerDiagnosticLine
+        )
         #expect(line.severity == .warning)
         #expect(line.message == "'oldDescribe' is deprecated: use describe(_:label:)")
         #expect(line.category == "DeprecatedDeclaration")
     }
 
     @Test func terminalCaptureWithRedrawColoursAndHyperlink() throws {
-        let raw = "\u{1B}[2K\r[2/3] Compiling Lib Use.swift\u{1B}[2K\r/tmp/fx/notes/Sources/Lib/Use.swift:3:18: \u{1B}[1;33mwarning: \u{1B}[1;39m'oldDescribe' is deprecated: use describe(_:label:)\u{1B}[0;0m [#\u{1B}]8;;https://docs.swift.org/compiler/documentation/diagnostics/deprecated-declaration\u{1B}\\DeprecatedDeclaration\u{1B}]8;;\u{1B}\\]\r"
+        let raw =
+            "\u{1B}[2K\r[2/3] Compiling Lib Use.swift\u{1B}[2K\r/tmp/fx/notes/Sources/Lib/Use.swift:3:18: \u{1B}[1;33mwarning: \u{1B}[1;39m'oldDescribe' is deprecated: use describe(_:label:)\u{1B}[0;0m [#\u{1B}]8;;https://docs.swift.org/compiler/documentation/diagnostics/deprecated-declaration\u{1B}\\DeprecatedDeclaration\u{1B}]8;;\u{1B}\\]\r"
         let line = try #require(BuildOutputParser.classify(line: raw) as? CompilerDiagnosticLine)
         #expect(line.file == "/tmp/fx/notes/Sources/Lib/Use.swift")
         #expect(line.message == "'oldDescribe' is deprecated: use describe(_:label:)")
@@ -29,41 +40,82 @@ import Testing
     }
 
     @Test func sourceExcerptNoteAndRepeat() throws {
-        let note = try #require(BuildOutputParser.classify(line: #"   |     `- note: add missing case: '.b'"#) as? SourceExcerptLine)
+        let note = try #require(
+            BuildOutputParser.classify(line: #"   |     `- note: add missing case: '.b'"#) as? SourceExcerptLine
+        )
         #expect(note.marker == .note)
         #expect(note.message == "add missing case: '.b'")
-        let nested = try #require(BuildOutputParser.classify(line: #"   |     |- error: switch must be exhaustive"#) as? SourceExcerptLine)
+        let nested = try #require(
+            BuildOutputParser.classify(line: #"   |     |- error: switch must be exhaustive"#) as? SourceExcerptLine
+        )
         #expect(nested.marker == .error)
         let code = try #require(BuildOutputParser.classify(line: #"11 |     switch kind {"#) as? SourceExcerptLine)
         #expect(code.marker == nil)
-        let codeWithColon = try #require(BuildOutputParser.classify(line: #" 6 | func describe(_ model: Model, label: String) -> String {"#) as? SourceExcerptLine)
+        let codeWithColon = try #require(
+            BuildOutputParser.classify(line: #" 6 | func describe(_ model: Model, label: String) -> String {"#)
+                as? SourceExcerptLine
+        )
         #expect(codeWithColon.marker == nil)
     }
 
     @Test func progressAndFootnote() throws {
-        let progress = try #require(BuildOutputParser.classify(line: "[4/15] Compiling Calc Calc.swift") as? ProgressLine)
+        let progress = try #require(
+            BuildOutputParser.classify(line: "[4/15] Compiling Calc Calc.swift") as? ProgressLine
+        )
         #expect(progress.done == 4 && progress.total == 15)
-        let footnote = try #require(BuildOutputParser.classify(line: "[#DeprecatedDeclaration]: <https://docs.swift.org/compiler/documentation/diagnostics/deprecated-declaration>") as? DiagnosticFootnoteLine)
+        let footnote = try #require(
+            BuildOutputParser.classify(
+                line:
+                    "[#DeprecatedDeclaration]: <https://docs.swift.org/compiler/documentation/diagnostics/deprecated-declaration>"
+            ) as? DiagnosticFootnoteLine
+        )
         #expect(footnote.group == "DeprecatedDeclaration")
     }
 
+    @Test func buildPhase() throws {
+        let building = try #require(BuildOutputParser.classify(line: "Building for debugging...") as? BuildPhaseLine)
+        #expect(!building.complete)
+        let done = try #require(BuildOutputParser.classify(line: "Build complete! (19.09s)") as? BuildPhaseLine)
+        #expect(done.complete)
+        let target = try #require(
+            BuildOutputParser.classify(line: "Build of target: 'DeployBuild' complete! (1.52s)") as? BuildPhaseLine
+        )
+        #expect(target.complete)
+    }
+
     @Test func linkerLocatedError() throws {
-        let line = try #require(BuildOutputParser.classify(line: #"/tmp/fx/link/Sources/Tool/main.swift:4: error: undefined reference to 'deploy_missing_symbol'"#) as? LocatedErrorLine)
+        let line = try #require(
+            BuildOutputParser.classify(
+                line: #"/tmp/fx/link/Sources/Tool/main.swift:4: error: undefined reference to 'deploy_missing_symbol'"#
+            ) as? LocatedErrorLine
+        )
         #expect(line.file == "/tmp/fx/link/Sources/Tool/main.swift")
         #expect(line.line == 4)
         #expect(line.message == "undefined reference to 'deploy_missing_symbol'")
     }
 
     @Test func toolErrors() throws {
-        let swiftpm = try #require(BuildOutputParser.classify(line: "error: link command failed with exit code 1 (use -v to see invocation)") as? ToolErrorLine)
+        let swiftpm = try #require(
+            BuildOutputParser.classify(line: "error: link command failed with exit code 1 (use -v to see invocation)")
+                as? ToolErrorLine
+        )
         #expect(swiftpm.tool == nil)
         #expect(swiftpm.message == "link command failed with exit code 1 (use -v to see invocation)")
-        let clang = try #require(BuildOutputParser.classify(line: "clang: error: linker command failed with exit code 1 (use -v to see invocation)") as? ToolErrorLine)
+        let clang = try #require(
+            BuildOutputParser.classify(
+                line: "clang: error: linker command failed with exit code 1 (use -v to see invocation)"
+            ) as? ToolErrorLine
+        )
         #expect(clang.tool == "clang")
     }
 
     @Test func xctestFailure() throws {
-        let line = try #require(BuildOutputParser.classify(line: #"/tmp/fx/mixed/Tests/CalcTests/XCTests.swift:10: error: ArithmeticTests.testAddFailsTwice : XCTAssertEqual failed: ("4") is not equal to ("5") - two plus two"#) as? XCTestFailureLine)
+        let line = try #require(
+            BuildOutputParser.classify(
+                line:
+                    #"/tmp/fx/mixed/Tests/CalcTests/XCTests.swift:10: error: ArithmeticTests.testAddFailsTwice : XCTAssertEqual failed: ("4") is not equal to ("5") - two plus two"#
+            ) as? XCTestFailureLine
+        )
         #expect(line.file == "/tmp/fx/mixed/Tests/CalcTests/XCTests.swift")
         #expect(line.line == 10)
         #expect(line.suite == "ArithmeticTests")
@@ -72,43 +124,86 @@ import Testing
     }
 
     @Test func xctestFailureDarwinForm() throws {
-        let line = try #require(BuildOutputParser.classify(line: #"/Users/me/Calc/Tests/CalcTests/XCTests.swift:10: error: -[CalcTests.ArithmeticTests testAddFailsTwice] : XCTAssertEqual failed"#) as? XCTestFailureLine)
+        let line = try #require(
+            BuildOutputParser.classify(
+                line:
+                    #"/Users/me/Calc/Tests/CalcTests/XCTests.swift:10: error: -[CalcTests.ArithmeticTests testAddFailsTwice] : XCTAssertEqual failed"#
+            ) as? XCTestFailureLine
+        )
         #expect(line.suite == "ArithmeticTests")
         #expect(line.test == "testAddFailsTwice")
     }
 
     @Test func xctestCaseLines() throws {
-        let started = try #require(BuildOutputParser.classify(line: "Test Case 'ArithmeticTests.testAddPasses' started at 2026-11-25 13:14:44.369") as? XCTestCaseLine)
+        let started = try #require(
+            BuildOutputParser.classify(
+                line: "Test Case 'ArithmeticTests.testAddPasses' started at 2026-11-25 13:14:44.369"
+            ) as? XCTestCaseLine
+        )
         #expect(started.event == .started && started.suite == "ArithmeticTests" && started.test == "testAddPasses")
-        let passed = try #require(BuildOutputParser.classify(line: "Test Case 'ArithmeticTests.testAddPasses' passed (0.101 seconds)") as? XCTestCaseLine)
+        let passed = try #require(
+            BuildOutputParser.classify(line: "Test Case 'ArithmeticTests.testAddPasses' passed (0.101 seconds)")
+                as? XCTestCaseLine
+        )
         #expect(passed.event == .passed)
-        let skipped = try #require(BuildOutputParser.classify(line: "Test Case 'ArithmeticTests.testSkipped' skipped (0.001 seconds)") as? XCTestCaseLine)
+        let skipped = try #require(
+            BuildOutputParser.classify(line: "Test Case 'ArithmeticTests.testSkipped' skipped (0.001 seconds)")
+                as? XCTestCaseLine
+        )
         #expect(skipped.event == .skipped)
-        let failed = try #require(BuildOutputParser.classify(line: "Test Case 'ArithmeticTests.testAddFailsTwice' failed (0.002 seconds)") as? XCTestCaseLine)
+        let failed = try #require(
+            BuildOutputParser.classify(line: "Test Case 'ArithmeticTests.testAddFailsTwice' failed (0.002 seconds)")
+                as? XCTestCaseLine
+        )
         #expect(failed.event == .failed)
     }
 
     @Test func xctestExecutedCountsSkippedAndAssertions() throws {
-        let line = try #require(BuildOutputParser.classify(line: "\t Executed 3 tests, with 1 test skipped and 2 failures (0 unexpected) in 0.103 (0.103) seconds") as? XCTestExecutedLine)
+        let line = try #require(
+            BuildOutputParser.classify(
+                line: "\t Executed 3 tests, with 1 test skipped and 2 failures (0 unexpected) in 0.103 (0.103) seconds"
+            ) as? XCTestExecutedLine
+        )
         #expect(line.executed == 3 && line.skipped == 1 && line.failures == 2 && line.unexpected == 0)
-        let plain = try #require(BuildOutputParser.classify(line: "\t Executed 0 tests, with 0 failures (0 unexpected) in 0.0 (0.0) seconds") as? XCTestExecutedLine)
+        let plain = try #require(
+            BuildOutputParser.classify(line: "\t Executed 0 tests, with 0 failures (0 unexpected) in 0.0 (0.0) seconds")
+                as? XCTestExecutedLine
+        )
         #expect(plain.executed == 0 && plain.skipped == 0 && plain.failures == 0)
     }
 
     @Test func swiftTestingTestLines() throws {
-        let passed = try #require(BuildOutputParser.classify(line: "✔ Test freeFunctionPasses() passed after 0.001 seconds.") as? SwiftTestingTestLine)
+        let passed = try #require(
+            BuildOutputParser.classify(line: "✔ Test freeFunctionPasses() passed after 0.001 seconds.")
+                as? SwiftTestingTestLine
+        )
         #expect(passed.name == "freeFunctionPasses()" && passed.event == .passed)
-        let failed = try #require(BuildOutputParser.classify(line: "✘ Test addsWrongly() failed after 0.001 seconds with 1 issue.") as? SwiftTestingTestLine)
+        let failed = try #require(
+            BuildOutputParser.classify(line: "✘ Test addsWrongly() failed after 0.001 seconds with 1 issue.")
+                as? SwiftTestingTestLine
+        )
         #expect(failed.event == .failed)
-        let started = try #require(BuildOutputParser.classify(line: "◇ Test crashes() started.") as? SwiftTestingTestLine)
+        let started = try #require(
+            BuildOutputParser.classify(line: "◇ Test crashes() started.") as? SwiftTestingTestLine
+        )
         #expect(started.name == "crashes()" && started.event == .started)
-        let skipped = try #require(BuildOutputParser.classify(line: #"➜ Test disabledOne() skipped: "waiting for a fix""#) as? SwiftTestingTestLine)
+        let skipped = try #require(
+            BuildOutputParser.classify(line: #"➜ Test disabledOne() skipped: "waiting for a fix""#)
+                as? SwiftTestingTestLine
+        )
         #expect(skipped.name == "disabledOne()" && skipped.event == .skipped)
-        #expect(BuildOutputParser.classify(line: "✘ Suite AdditionSuite failed after 0.002 seconds with 1 issue.") == nil)
+        #expect(
+            BuildOutputParser.classify(line: "✘ Suite AdditionSuite failed after 0.002 seconds with 1 issue.") == nil
+        )
     }
 
     @Test func swiftTestingIssueUsesBareFileName() throws {
-        let issue = try #require(BuildOutputParser.classify(line: "✘ Test addsWrongly() recorded an issue at SwiftTests.swift:10:9: Expectation failed: (value → 5) == 6") as? SwiftTestingIssueLine)
+        let issue = try #require(
+            BuildOutputParser.classify(
+                line:
+                    "✘ Test addsWrongly() recorded an issue at SwiftTests.swift:10:9: Expectation failed: (value → 5) == 6"
+            ) as? SwiftTestingIssueLine
+        )
         #expect(issue.name == "addsWrongly()")
         #expect(issue.file == "SwiftTests.swift")
         #expect(issue.line == 10 && issue.column == 9)
@@ -116,29 +211,47 @@ import Testing
     }
 
     @Test func swiftTestingRunSummary() throws {
-        let run = try #require(BuildOutputParser.classify(line: "✘ Test run with 4 tests in 1 suite failed after 0.002 seconds with 1 issue.") as? SwiftTestingRunLine)
+        let run = try #require(
+            BuildOutputParser.classify(
+                line: "✘ Test run with 4 tests in 1 suite failed after 0.002 seconds with 1 issue."
+            ) as? SwiftTestingRunLine
+        )
         #expect(run.tests == 4 && run.issues == 1)
         let started = try #require(BuildOutputParser.classify(line: "◇ Test run started.") as? SwiftTestingRunLine)
         #expect(started.tests == nil)
     }
 
     @Test func crashLines() throws {
-        let fatal = try #require(BuildOutputParser.classify(line: "BoomTests/BoomTests.swift:7: Fatal error: deliberate crash in test") as? FatalErrorLine)
-        #expect(fatal.file == "BoomTests/BoomTests.swift" && fatal.line == 7 && fatal.message == "deliberate crash in test")
-        let banner = try #require(BuildOutputParser.classify(line: "*** Signal 4: Backtracing from 0x7fa6a8cf9361... done ***") as? CrashBannerLine)
+        let fatal = try #require(
+            BuildOutputParser.classify(line: "BoomTests/BoomTests.swift:7: Fatal error: deliberate crash in test")
+                as? FatalErrorLine
+        )
+        #expect(
+            fatal.file == "BoomTests/BoomTests.swift" && fatal.line == 7 && fatal.message == "deliberate crash in test"
+        )
+        let banner = try #require(
+            BuildOutputParser.classify(line: "*** Signal 4: Backtracing from 0x7fa6a8cf9361... done ***")
+                as? CrashBannerLine
+        )
         #expect(banner.signal == 4)
-        let crashed = try #require(BuildOutputParser.classify(line: "*** Program crashed: Illegal instruction at 0x00007fa6a8cf9361 ***") as? CrashBannerLine)
+        let crashed = try #require(
+            BuildOutputParser.classify(line: "*** Program crashed: Illegal instruction at 0x00007fa6a8cf9361 ***")
+                as? CrashBannerLine
+        )
         #expect(crashed.description == "Illegal instruction")
     }
 
     @Test func splicedUnexpectedSignal() throws {
-        let spliced = #" 17 [async]          0error: Process '/tmp/fx/crashst/.build/x86_64-unknown-linux-gnu/debug/BoomPackageTests.xctest --testing-library swift-testing' exited with unexpected signal code 4"#
+        let spliced =
+            #" 17 [async]          0error: Process '/tmp/fx/crashst/.build/x86_64-unknown-linux-gnu/debug/BoomPackageTests.xctest --testing-library swift-testing' exited with unexpected signal code 4"#
         let line = try #require(BuildOutputParser.classify(line: spliced) as? UnexpectedSignalLine)
         #expect(line.signal == 4)
     }
 
     @Test func stepHeader() throws {
-        let header = try #require(BuildOutputParser.classify(line: "== repo api: step test == swift test --jobs 2") as? StepHeaderLine)
+        let header = try #require(
+            BuildOutputParser.classify(line: "== repo api: step test == swift test --jobs 2") as? StepHeaderLine
+        )
         #expect(header.repository == "api" && header.step == "test")
     }
 
@@ -154,13 +267,14 @@ import Testing
     }
 
     @Test func crlfLineEnds() throws {
-        let line = try #require(BuildOutputParser.classify(line: "Test Case 'ArithmeticTests.testAddPasses' passed (0.0 seconds)\r") as? XCTestCaseLine)
+        let line = try #require(
+            BuildOutputParser.classify(line: "Test Case 'ArithmeticTests.testAddPasses' passed (0.0 seconds)\r")
+                as? XCTestCaseLine
+        )
         #expect(line.event == .passed)
     }
 
     @Test func unrelatedLinesAreUnrecognised() {
-        #expect(BuildOutputParser.classify(line: "Building for debugging...") == nil)
-        #expect(BuildOutputParser.classify(line: "Build complete! (19.09s)") == nil)
         #expect(BuildOutputParser.classify(line: "Platform: x86_64 Linux (Debian GNU/Linux 12 (bookworm))") == nil)
     }
 }

@@ -8,33 +8,33 @@ import Testing
 @Suite struct RepositoryBuilderTests {
     static let samplePackage: [String: String] = [
         "Package.swift": """
-            // swift-tools-version: 6.2
-            import PackageDescription
-            let package = Package(name: "Sample", targets: [
-                .target(name: "Sample"),
-                .testTarget(name: "SampleTests", dependencies: ["Sample"]),
-            ])
-            """,
+        // swift-tools-version: 6.2
+        import PackageDescription
+        let package = Package(name: "Sample", targets: [
+            .target(name: "Sample"),
+            .testTarget(name: "SampleTests", dependencies: ["Sample"]),
+        ])
+        """,
         "Sources/Sample/Sample.swift": "public func greet() -> String { \"hello\" }\n",
         "Tests/SampleTests/SampleTests.swift": """
-            import Foundation
-            import Testing
-            @testable import Sample
+        import Foundation
+        import Testing
+        @testable import Sample
 
-            @Test func greets() {
-                let environment = ProcessInfo.processInfo.environment
-                if environment["SAMPLE_FAIL"] == "1" {
-                    #expect(greet() == "goodbye")
-                    return
-                }
-                if let marker = environment["SAMPLE_FLAKY_MARKER"], !FileManager.default.fileExists(atPath: marker) {
-                    FileManager.default.createFile(atPath: marker, contents: nil)
-                    #expect(greet() == "first run fails")
-                    return
-                }
-                #expect(greet() == "hello")
+        @Test func greets() {
+            let environment = ProcessInfo.processInfo.environment
+            if environment["SAMPLE_FAIL"] == "1" {
+                #expect(greet() == "goodbye")
+                return
             }
-            """,
+            if let marker = environment["SAMPLE_FLAKY_MARKER"], !FileManager.default.fileExists(atPath: marker) {
+                FileManager.default.createFile(atPath: marker, contents: nil)
+                #expect(greet() == "first run fails")
+                return
+            }
+            #expect(greet() == "hello")
+        }
+        """,
     ]
 
     private func toolchain() async throws -> Toolchain {
@@ -93,7 +93,10 @@ import Testing
             let flaky = await builder.build(
                 repository: package,
                 name: "sample",
-                settings: RepositoryBuildSettings(jobs: 2, environment: ["SAMPLE_FLAKY_MARKER": scratch.appending("marker").path]),
+                settings: RepositoryBuildSettings(
+                    jobs: 2,
+                    environment: ["SAMPLE_FLAKY_MARKER": scratch.appending("marker").path]
+                ),
                 toolchain: toolchain,
                 log: log
             )
@@ -107,11 +110,14 @@ import Testing
     @Test func manifestOverridesRunTestsScriptRedactionAndNoDockerEngine() async throws {
         try await ScratchDirectory.with { scratch in
             let repo = scratch.appending("site")
-            try GitFixture(scratch: scratch).write([
-                "run-tests.sh": "echo running tests with $SITE_TOKEN\n",
-                "Dockerfile": "FROM scratch\n",
-                "compose.yaml": "services: {}\n",
-            ], in: repo)
+            try GitFixture(scratch: scratch).write(
+                [
+                    "run-tests.sh": "echo running tests with $SITE_TOKEN\n",
+                    "Dockerfile": "FROM scratch\n",
+                    "compose.yaml": "services: {}\n",
+                ],
+                in: repo
+            )
             let log = try BuildLogDirectory(url: scratch.appending("logs")).makeCycleLog()
             let result = await RepositoryBuilder(docker: DockerEngine()).build(
                 repository: repo,
@@ -134,6 +140,7 @@ import Testing
             #expect(reason.contains("no Docker engine answers") || reason.contains("no Docker client"))
             #expect(result.steps[2].outcome.result == .skipped(reason: reason))
             let text = try String(contentsOf: log.url, encoding: .utf8)
+            #expect(text.contains("== docker: \(reason); Docker steps are skipped this cycle =="))
             #expect(text.contains("running tests with ***"))
             #expect(!text.contains("tok-123"))
         }
@@ -147,7 +154,9 @@ import Testing
             let failed = await RepositoryBuilder().build(
                 repository: repo,
                 name: "tool",
-                settings: RepositoryBuildSettings(buildCommand: ["/bin/sh", "-c", "echo 'error: no rule to make target'; exit 2"]),
+                settings: RepositoryBuildSettings(buildCommand: [
+                    "/bin/sh", "-c", "echo 'error: no rule to make target'; exit 2",
+                ]),
                 toolchain: Toolchain(command: ["/nonexistent/swift"], version: "unused"),
                 log: sink
             )
@@ -157,7 +166,10 @@ import Testing
             let hung = await RepositoryBuilder().build(
                 repository: repo,
                 name: "tool",
-                settings: RepositoryBuildSettings(buildCommand: ["/bin/sh", "-c", "sleep 30"], timeout: .milliseconds(500)),
+                settings: RepositoryBuildSettings(
+                    buildCommand: ["/bin/sh", "-c", "sleep 30"],
+                    timeout: .milliseconds(500)
+                ),
                 toolchain: Toolchain(command: ["/nonexistent/swift"], version: "unused"),
                 log: sink
             )
@@ -183,5 +195,14 @@ import Testing
                 return
             }
         }
+    }
+
+    @Test func dockerAnswerIsAskedOnceAndAnnouncedOnce() async {
+        let engine = DockerEngine(probeCommand: ["/nonexistent/docker", "info"])
+        let first = await engine.unavailableReason()
+        #expect(first == "no Docker client (/nonexistent/docker not found)")
+        #expect(await engine.unavailableReason() == first)
+        #expect(engine.shouldAnnounceUnavailability())
+        #expect(!engine.shouldAnnounceUnavailability())
     }
 }

@@ -4,7 +4,12 @@ import Foundation
 import Testing
 
 @Suite struct StepRunnerTests {
-    private func step(_ script: String, in directory: URL, timeout: Duration = .seconds(60), environment: [String: String] = [:]) -> BuildStep {
+    private func step(
+        _ script: String,
+        in directory: URL,
+        timeout: Duration = .seconds(60),
+        environment: [String: String] = [:]
+    ) -> BuildStep {
         BuildStep(
             name: .custom,
             command: ["/bin/sh", "-c", script],
@@ -41,7 +46,10 @@ import Testing
     @Test func runsInTheWorkingDirectoryWithTheStepEnvironment() async throws {
         try await ScratchDirectory.with { scratch in
             let sink = MemorySink()
-            _ = await StepRunner().run(step("pwd; echo $DEPLOY_TEST_VALUE", in: scratch.url, environment: ["DEPLOY_TEST_VALUE": "v42"]), log: sink)
+            _ = await StepRunner().run(
+                step("pwd; echo $DEPLOY_TEST_VALUE", in: scratch.url, environment: ["DEPLOY_TEST_VALUE": "v42"]),
+                log: sink
+            )
             #expect(sink.lines.dropFirst() == [scratch.path, "v42"])
         }
     }
@@ -51,7 +59,12 @@ import Testing
             let sink = MemorySink()
             let live = LiveLines()
             let outcome = await StepRunner().run(
-                BuildStep(name: .build, command: ["/bin/sh", "-c", "echo token=ghp_SECRET123; echo ghp_SECRET123 >&2", "ghp_SECRET123"], workingDirectory: scratch.url, timeout: .seconds(30)),
+                BuildStep(
+                    name: .build,
+                    command: ["/bin/sh", "-c", "echo token=ghp_SECRET123; echo ghp_SECRET123 >&2", "ghp_SECRET123"],
+                    workingDirectory: scratch.url,
+                    timeout: .seconds(30)
+                ),
                 log: sink,
                 redacting: ["ghp_SECRET123"],
                 live: { live.append($0) }
@@ -66,7 +79,12 @@ import Testing
     @Test func missingExecutableIsNotStarted() async throws {
         try await ScratchDirectory.with { scratch in
             let outcome = await StepRunner().run(
-                BuildStep(name: .build, command: ["/nonexistent/tool"], workingDirectory: scratch.url, timeout: .seconds(5)),
+                BuildStep(
+                    name: .build,
+                    command: ["/nonexistent/tool"],
+                    workingDirectory: scratch.url,
+                    timeout: .seconds(5)
+                ),
                 log: MemorySink()
             )
             guard case .notStarted = outcome.result else {
@@ -80,14 +98,29 @@ import Testing
     @Test func timeoutKillsTheWholeGroupIncludingAGrandchildIgnoringSigterm() async throws {
         try await ScratchDirectory.with { scratch in
             let sink = MemorySink()
-            let script = #"echo "group $$"; sh -c 'trap "" TERM; echo "grandchild $$"; sleep 60; echo survived' & sleep 60"#
+            let script =
+                #"echo "group $$"; sh -c 'trap "" TERM; echo "grandchild $$"; sleep 60; echo survived' & sleep 60"#
             let outcome = await StepRunner().run(step(script, in: scratch.url, timeout: .seconds(1)), log: sink)
             #expect(outcome.result == .timedOut)
             let group = try #require(sink.lines.first { $0.hasPrefix("group ") }.flatMap { Int32($0.dropFirst(6)) })
-            let grandchild = try #require(sink.lines.first { $0.hasPrefix("grandchild ") }.flatMap { Int32($0.dropFirst(11)) })
+            let grandchild = try #require(
+                sink.lines.first { $0.hasPrefix("grandchild ") }.flatMap { Int32($0.dropFirst(11)) }
+            )
             #expect(!ProcessInspection.isAlive(grandchild))
             #expect(ProcessInspection.liveMembers(ofGroup: group).isEmpty)
             #expect(!sink.lines.contains("survived"))
+        }
+    }
+
+    /// A background process left holding the output pipe does not keep the step running until its timeout.
+    @Test func backgroundProcessLeftBehindIsEndedAfterTheStep() async throws {
+        try await ScratchDirectory.with { scratch in
+            let sink = MemorySink()
+            let script = #"echo "group $$"; sleep 60 & echo done"#
+            let outcome = await StepRunner().run(step(script, in: scratch.url, timeout: .seconds(50)), log: sink)
+            #expect(outcome.result == .passed)
+            let group = try #require(sink.lines.first { $0.hasPrefix("group ") }.flatMap { Int32($0.dropFirst(6)) })
+            #expect(ProcessInspection.liveMembers(ofGroup: group).isEmpty)
         }
     }
 
@@ -97,7 +130,9 @@ import Testing
             let script = #"echo "group $$"; sh -c 'trap "" TERM; sleep 60' & sleep 60"#
             let task = Task { await StepRunner().run(step(script, in: scratch.url), log: sink) }
             // Wait until the step has printed its group id, then cancel.
-            while !sink.lines.contains(where: { $0.hasPrefix("group ") }) { try await Task.sleep(for: .milliseconds(20)) }
+            while !sink.lines.contains(where: { $0.hasPrefix("group ") }) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             task.cancel()
             let outcome = await task.value
             #expect(outcome.result == .cancelled)
@@ -112,14 +147,23 @@ import Testing
             let log = try BuildLogFile(appendingTo: scratch.appending("big.log"))
             let before = ProcessInspection.peakResidentBytes()
             let outcome = await StepRunner().run(
-                step("yes 'a line of build output that is about sixty characters long' | head -c 100000000", in: scratch.url, timeout: .seconds(300)),
+                step(
+                    "yes 'a line of build output that is about sixty characters long' | head -c 100000000",
+                    in: scratch.url,
+                    timeout: .seconds(300)
+                ),
                 log: log
             )
             log.close()
             #expect(outcome.result == .passed)
-            let size = try #require(try FileManager.default.attributesOfItem(atPath: scratch.appending("big.log").path)[.size] as? Int)
+            let size = try #require(
+                try FileManager.default.attributesOfItem(atPath: scratch.appending("big.log").path)[.size] as? Int
+            )
             #expect(size >= 100_000_000)
-            #expect(outcome.outputBytes >= 100_000_000 && size > outcome.outputBytes, "every byte printed, plus the step header, is in the log")
+            #expect(
+                outcome.outputBytes >= 100_000_000 && size > outcome.outputBytes,
+                "every byte printed, plus the step header, is in the log"
+            )
             #expect(outcome.lastLines.count <= 30)
             let growth = ProcessInspection.peakResidentBytes() - before
             #expect(growth < 50_000_000, "peak RSS grew by \(growth) bytes")

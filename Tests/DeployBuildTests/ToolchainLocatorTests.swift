@@ -9,7 +9,8 @@ import Testing
     @Test func findsSwiftOnPathAndRecordsItsVersion() async throws {
         var environment = Self.environment
         environment["DEPLOY_SWIFT"] = nil
-        let toolchain = try await ToolchainLocator(probe: ToolchainProbe(isMacOS: false, environment: environment)).locate()
+        let toolchain = try await ToolchainLocator(probe: ToolchainProbe(isMacOS: false, environment: environment))
+            .locate()
         #expect(toolchain.command.count == 1)
         #expect(toolchain.command[0].hasSuffix("/swift"))
         #expect(toolchain.version.hasPrefix("Swift version "))
@@ -18,7 +19,8 @@ import Testing
     @Test func environmentOverrideWins() async throws {
         let real = try #require(ToolchainProbe(isMacOS: false, environment: Self.environment).lookUp("swift"))
         let environment = ["PATH": "/nonexistent", "DEPLOY_SWIFT": real]
-        let toolchain = try await ToolchainLocator(probe: ToolchainProbe(isMacOS: false, environment: environment)).locate()
+        let toolchain = try await ToolchainLocator(probe: ToolchainProbe(isMacOS: false, environment: environment))
+            .locate()
         #expect(toolchain.command == [real])
     }
 
@@ -45,12 +47,16 @@ import Testing
             let xcrun = scratch.appending("xcrun")
             try Data("#!/bin/sh\n[ \"$1\" = swift ] || exit 64\nshift\nexec \(real) \"$@\"\n".utf8).write(to: xcrun)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: xcrun.path)
-            let probe = ToolchainProbe(isMacOS: true, environment: ["PATH": scratch.path + ":" + (Self.environment["PATH"] ?? "")])
+            let probe = ToolchainProbe(
+                isMacOS: true,
+                environment: ["PATH": scratch.path + ":" + (Self.environment["PATH"] ?? "")]
+            )
             let toolchain = try await ToolchainLocator(probe: probe).locate()
             #expect(toolchain.command == [xcrun.path, "swift"])
             #expect(toolchain.version.hasPrefix("Swift version "))
             // Off macOS the same PATH gives plain swift.
-            let linux = try ToolchainLocator(probe: ToolchainProbe(isMacOS: false, environment: probe.environment)).findCommand(override: nil)
+            let linux = try ToolchainLocator(probe: ToolchainProbe(isMacOS: false, environment: probe.environment))
+                .findCommand(override: nil)
             #expect(linux == [real])
         }
     }

@@ -1,11 +1,11 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The `deploy/logs/` folder: one `build-YYYYMMDD-HHMMSS.log` per cycle (UTC), a stable `build.log` symlink to the
@@ -50,7 +50,7 @@ public struct BuildLogDirectory: Sendable {
                 let file = try BuildLogFile(url: url.appendingPathComponent(name), exclusive: true)
                 try pointLatest(at: name)
                 return file
-            } catch where error.errno == EEXIST && attempt < 1000 {
+            } catch  where error.errno == EEXIST && attempt < 1000 {
                 attempt += 1
             }
         }
@@ -64,7 +64,9 @@ public struct BuildLogDirectory: Sendable {
     }
 
     private func pointLatest(at name: String) throws(BuildError) {
-        let temporary = url.appendingPathComponent(".\(Self.latestName).\(getpid()).\(UInt32.random(in: 0...UInt32.max))")
+        let temporary = url.appendingPathComponent(
+            ".\(Self.latestName).\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
+        )
         guard symlink(name, temporary.path) == 0 else {
             throw BuildError(.logWriteFailed, "cannot create symlink \(temporary.path)", errno: errno)
         }
@@ -141,8 +143,9 @@ public struct BuildLogDirectory: Sendable {
     static func parse(name: String) -> (Date, Int)? {
         let parts = name.split(separator: "-")
         guard parts.count == 3 || parts.count == 4, parts[0] == "build",
-              parts[1].count == 8, parts[2].count == 6,
-              let day = Int(parts[1]), let time = Int(parts[2]) else { return nil }
+            parts[1].count == 8, parts[2].count == 6,
+            let day = Int(parts[1]), let time = Int(parts[2])
+        else { return nil }
         let sequence = parts.count == 4 ? Int(parts[3]) : 1
         guard let sequence else { return nil }
         var components = DateComponents()

@@ -60,7 +60,9 @@ public final class BuildLogFile: StepOutputSink, Sendable {
                 _ = try text.withUTF8 { try fd.writeAll(UnsafeRawBufferPointer($0)) }
                 return .success(())
             } catch let error as Errno {
-                return .failure(BuildError(.logWriteFailed, "cannot write log \(url.path): \(error)", errno: error.rawValue))
+                return .failure(
+                    BuildError(.logWriteFailed, "cannot write log \(url.path): \(error)", errno: error.rawValue)
+                )
             } catch {
                 return .failure(BuildError(.logWriteFailed, "cannot write log \(url.path): \(error)"))
             }

@@ -1,3 +1,4 @@
+import Foundation
 import SystemPackage
 
 /// Reads a whole log file (or any line sequence) through ``BuildOutputParser`` with bounded memory.
@@ -24,6 +25,13 @@ public enum BuildLogAnalyzer {
         }
         defer { if owned { try? descriptor.close() } }
         return try analyze(descriptor: descriptor, name: path)
+    }
+
+    /// Parses the log file at `url`.
+    ///
+    /// - Throws: ``BuildError/Code/logReadFailed``.
+    public static func analyze(fileAt url: URL) throws(BuildError) -> BuildReport {
+        try analyze(fileAt: url.path)
     }
 
     /// Parses everything readable from `descriptor`.

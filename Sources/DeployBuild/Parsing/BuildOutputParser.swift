@@ -39,6 +39,8 @@ public struct BuildOutputParser: Sendable {
     private var xctestIssues: [XCTestFailureLine] = []
     /// Recorded issues per Swift Testing test name.
     private var swiftTestingIssues: [String: [SwiftTestingIssueLine]] = [:]
+    /// Index of each failed test in `report.tests.failures`, so a test failing in several runs is listed once.
+    private var failureIndex: [String: Int] = [:]
     private var crash: BuildReport.CrashedTest?
     private var crashSeen = false
 
@@ -69,6 +71,7 @@ public struct BuildOutputParser: Sendable {
     /// Ends the log and returns what it held.
     public func finish() -> BuildReport {
         var report = report
+        var failureIndex = failureIndex
         if crashSeen {
             var crashed = crash ?? BuildReport.CrashedTest(suite: nil, name: nil, signal: nil, message: nil)
             if crashed.name == nil {
@@ -82,7 +85,7 @@ public struct BuildOutputParser: Sendable {
             report.tests.crashed = crashed
             if let name = crashed.name {
                 report.tests.failed += 1
-                report.tests.failures.append(
+                report.addFailure(
                     BuildReport.TestFailure(
                         suite: crashed.suite,
                         name: name,
@@ -91,7 +94,8 @@ public struct BuildOutputParser: Sendable {
                         message: "crashed" + (crashed.message.map { ": \($0)" } ?? "")
                             + (crashed.signal.map { " (signal \($0))" } ?? ""),
                         framework: runningXCTest != nil ? "xctest" : "swift-testing"
-                    )
+                    ),
+                    index: &failureIndex
                 )
             }
         }
@@ -122,6 +126,8 @@ public struct BuildOutputParser: Sendable {
             return StepHeaderLine.parse(line).map(ParsedLine.header)
         case UInt8(ascii: "*"):
             return CrashBannerLine.parse(line).map(ParsedLine.crashBanner)
+        case UInt8(ascii: "B"):
+            if let phase = BuildPhaseLine.parse(line) { return .buildPhase(phase) }
         case UInt8(ascii: "T"):
             if let test = XCTestCaseLine.parse(line) { return .xctestCase(test) }
             if let suite = XCTestSuiteLine.parse(line) { return .xctestSuite(suite) }
@@ -148,6 +154,7 @@ public struct BuildOutputParser: Sendable {
     /// Every line shape, as one value.
     enum ParsedLine {
         case progress(ProgressLine)
+        case buildPhase(BuildPhaseLine)
         case footnote(DiagnosticFootnoteLine)
         case header(StepHeaderLine)
         case crashBanner(CrashBannerLine)
@@ -168,6 +175,7 @@ public struct BuildOutputParser: Sendable {
         var line: any OutputLine {
             switch self {
             case .progress(let line): line
+            case .buildPhase(let line): line
             case .footnote(let line): line
             case .header(let line): line
             case .crashBanner(let line): line
@@ -209,10 +217,11 @@ public struct BuildOutputParser: Sendable {
         }
         report.recognizedLines += 1
         switch parsed {
-        case .progress:
+        case .progress, .buildPhase:
             // Build progress means no test run is printing.
             current = nil
             inTestRun = false
+            endTestRun()
         case .excerpt(let excerpt):
             if excerpt.marker == .note, let message = excerpt.message { attachNote(.init(message: message)) }
         case .diagnostic(let diagnostic):
@@ -225,12 +234,20 @@ public struct BuildOutputParser: Sendable {
                 category: diagnostic.category
             )
         case .located(let located):
-            record(file: located.file, line: located.line, column: nil, severity: located.severity, message: located.message, category: nil)
+            record(
+                file: located.file,
+                line: located.line,
+                column: nil,
+                severity: located.severity,
+                message: located.message,
+                category: nil
+            )
         case .tool(let tool):
             let message = tool.tool.map { "\($0): \(tool.message)" } ?? tool.message
             record(file: nil, line: nil, column: nil, severity: tool.severity, message: message, category: nil)
         case .header:
             inTestRun = false
+            endTestRun()
             current = nil
         case .xctestCase(let test):
             applyXCTest(test)
@@ -255,7 +272,8 @@ public struct BuildOutputParser: Sendable {
             inTestRun = run.tests == nil
             if let tests = run.tests {
                 report.tests.runnerTotals.swiftTestingTests = (report.tests.runnerTotals.swiftTestingTests ?? 0) + tests
-                report.tests.runnerTotals.swiftTestingIssues = (report.tests.runnerTotals.swiftTestingIssues ?? 0) + (run.issues ?? 0)
+                report.tests.runnerTotals.swiftTestingIssues =
+                    (report.tests.runnerTotals.swiftTestingIssues ?? 0) + (run.issues ?? 0)
             }
         case .fatalError(let fatal):
             crashSeen = true
@@ -334,7 +352,7 @@ public struct BuildOutputParser: Sendable {
         case .failed:
             report.tests.failed += 1
             let first = xctestIssues.first
-            report.tests.failures.append(
+            report.addFailure(
                 BuildReport.TestFailure(
                     suite: test.suite,
                     name: test.test,
@@ -343,7 +361,8 @@ public struct BuildOutputParser: Sendable {
                     message: first?.message ?? "failed",
                     issues: max(xctestIssues.count, 1),
                     framework: "xctest"
-                )
+                ),
+                index: &failureIndex
             )
             xctestIssues = []
             runningXCTest = nil
@@ -363,7 +382,7 @@ public struct BuildOutputParser: Sendable {
             report.tests.failed += 1
             let issues = swiftTestingIssues.removeValue(forKey: test.name) ?? []
             let first = issues.first
-            report.tests.failures.append(
+            report.addFailure(
                 BuildReport.TestFailure(
                     suite: nil,
                     name: test.name,
@@ -372,10 +391,20 @@ public struct BuildOutputParser: Sendable {
                     message: first?.message ?? "failed",
                     issues: max(issues.count, 1),
                     framework: "swift-testing"
-                )
+                ),
+                index: &failureIndex
             )
             finishSwiftTest(test.name)
         }
+    }
+
+    /// Forgets tests left running (a crash, a killed run), so state stays bounded in logs holding many runs.
+    private mutating func endTestRun() {
+        guard runningXCTest != nil || !runningSwiftTests.isEmpty || !swiftTestingIssues.isEmpty else { return }
+        if crashSeen, crash?.name == nil { snapshotCrash() }
+        runningXCTest = nil
+        runningSwiftTests.removeAll()
+        swiftTestingIssues.removeAll()
     }
 
     private mutating func finishSwiftTest(_ name: String) {
@@ -397,5 +426,18 @@ public struct BuildOutputParser: Sendable {
     private mutating func setCrash(signal: Int32) {
         if crash == nil { crash = BuildReport.CrashedTest(suite: nil, name: nil, signal: nil, message: nil) }
         if crash?.signal == nil { crash?.signal = signal }
+    }
+}
+
+extension BuildReport {
+    /// Appends `failure`, or counts another occurrence of the same test's failure.
+    mutating func addFailure(_ failure: TestFailure, index: inout [String: Int]) {
+        let key = "\(failure.framework)\u{0}\(failure.suite ?? "")\u{0}\(failure.name)"
+        if let existing = index[key] {
+            tests.failures[existing].occurrences += 1
+        } else {
+            index[key] = tests.failures.count
+            tests.failures.append(failure)
+        }
     }
 }

@@ -10,15 +10,19 @@ extension BuildReport {
         out.append("- errors: \(errors.count), warnings: \(warnings.count)")
         out.append("- tests: \(tests.passed) passed, \(tests.failed) failed, \(tests.skipped) skipped")
         if let crashed = tests.crashed {
-            out.append("- crashed: \(crashed.name.map { (crashed.suite.map { "\($0)." } ?? "") + $0 } ?? "outside any test")"
-                + (crashed.signal.map { " (signal \($0))" } ?? ""))
+            out.append(
+                "- crashed: \(crashed.name.map { (crashed.suite.map { "\($0)." } ?? "") + $0 } ?? "outside any test")"
+                    + (crashed.signal.map { " (signal \($0))" } ?? "")
+            )
         }
         if !errors.isEmpty {
             out.append("")
             out.append("#### Errors")
             for diagnostic in errors.prefix(maximumItems) {
-                out.append("- " + Self.location(diagnostic.file, diagnostic.line, diagnostic.column) + diagnostic.message
-                    + (diagnostic.occurrences > 1 ? " (×\(diagnostic.occurrences))" : ""))
+                out.append(
+                    "- " + Self.location(diagnostic.file, diagnostic.line, diagnostic.column) + diagnostic.message
+                        + (diagnostic.occurrences > 1 ? " (×\(diagnostic.occurrences))" : "")
+                )
                 for note in diagnostic.notes {
                     out.append("  - note: " + Self.location(note.file, note.line, note.column) + note.message)
                 }
@@ -48,13 +52,17 @@ extension BuildReport {
         var steps: [String] = []
         if kinds.contains(.missingModule) {
             let modules = diagnostics.filter { $0.kind == .missingModule }.map(\.message)
-            steps.append("Missing module (\(modules.joined(separator: "; "))): add the package or target to the "
-                + "dependencies in Package.swift, or fix the import's spelling. Other errors may be hidden until it "
-                + "resolves, so fix this first and rebuild.")
+            steps.append(
+                "Missing module (\(modules.joined(separator: "; "))): add the package or target to the "
+                    + "dependencies in Package.swift, or fix the import's spelling. Other errors may be hidden "
+                    + "until it resolves, so fix this first and rebuild."
+            )
         }
         if kinds.contains(.typeMismatch) {
-            steps.append("Type mismatch: compare the expected and actual types named in the message; convert the value "
-                + "or change the declaration the note points to.")
+            steps.append(
+                "Type mismatch: compare the expected and actual types named in the message; convert the value "
+                    + "or change the declaration the note points to."
+            )
         }
         if kinds.contains(.missingSymbol) {
             steps.append("Unknown name: check spelling, access level (`public` across modules) and missing imports.")
@@ -66,17 +74,24 @@ extension BuildReport {
             steps.append("Non-exhaustive switch: add the cases the note lists, or a `default`.")
         }
         if kinds.contains(.linker) {
-            steps.append("Linker error: a symbol is declared but not defined in any linked target. Check that the "
-                + "target defining it is a dependency of the product, and that `@_silgen_name`/C declarations match.")
+            steps.append(
+                "Linker error: a symbol is declared but not defined in any linked target. Check that the "
+                    + "target defining it is a dependency of the product, and that `@_silgen_name`/C declarations "
+                    + "match."
+            )
         }
         if tests.crashed != nil {
             let name = tests.crashed?.name.map { "`\($0)`" } ?? "the test process"
-            steps.append("Crash in \(name): look for `fatalError`, force unwraps and out-of-range indexes; the runner "
-                + "stopped there, so tests after it did not run. Re-run it alone with `swift test --filter`.")
+            steps.append(
+                "Crash in \(name): look for `fatalError`, force unwraps and out-of-range indexes; the runner "
+                    + "stopped there, so tests after it did not run. Re-run it alone with `swift test --filter`."
+            )
         }
         if tests.failed > (tests.crashed?.name == nil ? 0 : 1) {
-            steps.append("Failing tests: read each failure's message at its file:line; re-run one with "
-                + "`swift test --filter NAME`. A test that passes on retry without a change is flaky.")
+            steps.append(
+                "Failing tests: read each failure's message at its file:line; re-run one with "
+                    + "`swift test --filter NAME`. A test that passes on retry without a change is flaky."
+            )
         }
         return steps
     }

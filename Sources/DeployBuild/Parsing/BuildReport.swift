@@ -79,6 +79,8 @@ public struct BuildReport: Codable, Sendable, Hashable {
         public var issues: Int
         /// `xctest` or `swift-testing`.
         public var framework: String
+        /// How many times this test failed in the log (more than 1 only in logs holding several runs).
+        public var occurrences: Int
 
         public init(
             suite: String?,
@@ -87,7 +89,8 @@ public struct BuildReport: Codable, Sendable, Hashable {
             line: Int?,
             message: String,
             issues: Int = 1,
-            framework: String
+            framework: String,
+            occurrences: Int = 1
         ) {
             self.suite = suite
             self.name = name
@@ -96,6 +99,7 @@ public struct BuildReport: Codable, Sendable, Hashable {
             self.message = message
             self.issues = issues
             self.framework = framework
+            self.occurrences = occurrences
         }
     }
 

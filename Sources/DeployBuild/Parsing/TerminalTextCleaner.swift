@@ -17,13 +17,10 @@ struct TerminalTextCleaner {
         while end > 0, line[end - 1] == 0x0D { end -= 1 }
         // A carriage return redraws the line: keep what follows the last one.
         var start = 0
-        var index = end - 1
-        while index >= 0 {
-            if line[index] == 0x0D {
-                start = index + 1
-                break
+        if let base = line.baseAddress {
+            while start < end, let found = memchr(base + start, 0x0D, end - start) {
+                start = base.distance(to: UnsafeRawPointer(found)) + 1
             }
-            index -= 1
         }
         scratch.removeAll(keepingCapacity: true)
         guard let base = line.baseAddress else { return scratch.withUnsafeBytes(body) }
@@ -67,11 +64,11 @@ struct TerminalTextCleaner {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 @inline(__always)

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Builds and tests one repository: build, then tests (when the build passed and there are tests), then the optional
 /// Docker image and compose end-to-end run. Knows nothing of git: it gets a folder.
@@ -9,11 +10,18 @@ public struct RepositoryBuilder: Sendable {
     public var runner: StepRunner
     /// Asked once per builder (share one per cycle) whether Docker steps can run.
     public var docker: DockerEngine
+    /// Receives one event per step (`deploy.repo`, `deploy.step` metadata); output lines go to the log, not here.
+    public var logger: Logger
 
     /// Creates a builder.
-    public init(runner: StepRunner = StepRunner(), docker: DockerEngine = DockerEngine()) {
+    public init(
+        runner: StepRunner = StepRunner(),
+        docker: DockerEngine = DockerEngine(),
+        logger: Logger = Logger(label: "deployctl.build")
+    ) {
         self.runner = runner
         self.docker = docker
+        self.logger = logger
     }
 
     /// The compose files `docker compose` reads, in its order of preference.
@@ -49,7 +57,9 @@ public struct RepositoryBuilder: Sendable {
         let jobs = settings.jobs.map { ["--jobs", String($0)] } ?? []
         var records: [RepositoryBuildResult.StepRecord] = []
 
-        func run(_ stepName: BuildStep.Name, _ command: [String], attempt: Int = 1) async -> RepositoryBuildResult.StepRecord {
+        func run(_ stepName: BuildStep.Name, _ command: [String], attempt: Int = 1) async
+            -> RepositoryBuildResult.StepRecord
+        {
             let sink = ParsingSink(log)
             let step = BuildStep(
                 name: stepName,
@@ -58,7 +68,19 @@ public struct RepositoryBuilder: Sendable {
                 environment: settings.environment,
                 timeout: settings.timeout
             )
+            var logger = logger
+            logger[metadataKey: "deploy.repo"] = "\(name)"
+            logger[metadataKey: "deploy.step"] = "\(stepName)"
+            logger.debug("step started", metadata: ["deploy.step.attempt": "\(attempt)"])
             let outcome = await runner.run(step, log: sink, repository: name, redacting: secrets, live: live)
+            logger.info(
+                "step finished",
+                metadata: [
+                    "deploy.step.result": "\(outcome.result)",
+                    "deploy.step.attempt": "\(attempt)",
+                    "deploy.step.seconds": "\(outcome.duration.components.seconds)",
+                ]
+            )
             let record = RepositoryBuildResult.StepRecord(outcome: outcome, report: sink.report(), attempt: attempt)
             records.append(record)
             return record
@@ -74,7 +96,9 @@ public struct RepositoryBuilder: Sendable {
             let build = await run(.build, buildCommand)
             result = Self.overall(build.outcome.result)
         } else {
-            records.append(.init(outcome: .skipped(.build, reason: "no Package.swift and no build command"), report: BuildReport()))
+            records.append(
+                .init(outcome: .skipped(.build, reason: "no Package.swift and no build command"), report: BuildReport())
+            )
             result = .skipped
         }
 
@@ -94,7 +118,8 @@ public struct RepositoryBuilder: Sendable {
                         break
                     }
                     // Only a test failure is worth a retry; compile errors in tests, timeouts and cancellation are not.
-                    let compiledAndRan = record.report.errorCount == 0
+                    let compiledAndRan =
+                        record.report.errorCount == 0
                         && record.report.tests.passed + record.report.tests.failed > 0
                     if testResult != .failed || !compiledAndRan || !settings.retryFailedTests { break }
                 }
@@ -111,8 +136,15 @@ public struct RepositoryBuilder: Sendable {
             if wantsImage || composeFile != nil {
                 if let reason = await docker.unavailableReason(runner: runner) {
                     dockerSkipReason = reason
-                    if wantsImage { records.append(.init(outcome: .skipped(.docker, reason: reason), report: BuildReport())) }
-                    if composeFile != nil { records.append(.init(outcome: .skipped(.e2e, reason: reason), report: BuildReport())) }
+                    if docker.shouldAnnounceUnavailability() {
+                        try? log.append(lines: ["== docker: \(reason); Docker steps are skipped this cycle =="])
+                    }
+                    if wantsImage {
+                        records.append(.init(outcome: .skipped(.docker, reason: reason), report: BuildReport()))
+                    }
+                    if composeFile != nil {
+                        records.append(.init(outcome: .skipped(.e2e, reason: reason), report: BuildReport()))
+                    }
                 } else {
                     if wantsImage {
                         let tag = "deployctl/\(Self.imageName(name)):latest"
@@ -120,7 +152,10 @@ public struct RepositoryBuilder: Sendable {
                         result = Self.overall(image.outcome.result)
                     }
                     if result == .passed, let composeFile {
-                        let up = await run(.e2e, ["docker", "compose", "-f", composeFile, "up", "--build", "--abort-on-container-exit"])
+                        let up = await run(
+                            .e2e,
+                            ["docker", "compose", "-f", composeFile, "up", "--build", "--abort-on-container-exit"]
+                        )
                         _ = await run(.e2e, ["docker", "compose", "-f", composeFile, "down", "--remove-orphans"])
                         result = Self.overall(up.outcome.result)
                     }
@@ -177,12 +212,16 @@ public struct RepositoryBuilder: Sendable {
     /// Whether a Swift package has tests: a `Tests/` folder, or a `.testTarget(` in its manifest.
     static func hasSwiftTests(_ directory: URL) -> Bool {
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Tests").path, isDirectory: &isDirectory),
-           isDirectory.boolValue
+        if FileManager.default.fileExists(
+            atPath: directory.appendingPathComponent("Tests").path,
+            isDirectory: &isDirectory
+        ),
+            isDirectory.boolValue
         {
             return true
         }
-        let manifest = (try? String(contentsOf: directory.appendingPathComponent("Package.swift"), encoding: .utf8)) ?? ""
+        let manifest =
+            (try? String(contentsOf: directory.appendingPathComponent("Package.swift"), encoding: .utf8)) ?? ""
         return manifest.contains(".testTarget(")
     }
 

@@ -1,14 +1,14 @@
 import Foundation
 import Subprocess
-import SystemPackage
 import Synchronization
+import SystemPackage
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Runs one ``BuildStep``: streams its output line by line into a log, enforces its timeout, and leaves no process
@@ -74,11 +74,26 @@ public struct StepRunner: Sendable {
             group.addTask {
                 do {
                     let result = try await Self.spawn(step, executable: executablePath) { execution in
-                        groupID.set(execution.processIdentifier.value)
-                        try await withThrowingTaskGroup(of: Void.self) { drains in
-                            drains.addTask { try await capture.drain(execution.standardOutput) }
-                            drains.addTask { try await capture.drain(execution.standardError) }
-                            try await drains.waitForAll()
+                        let pid = execution.processIdentifier.value
+                        groupID.set(pid)
+                        try await withThrowingTaskGroup(of: Bool.self) { drains in
+                            drains.addTask {
+                                try await capture.drain(execution.standardOutput)
+                                return true
+                            }
+                            drains.addTask {
+                                try await capture.drain(execution.standardError)
+                                return true
+                            }
+                            drains.addTask {
+                                await ProcessGroupTerminator.endOrphans(of: pid, grace: step.gracePeriod)
+                                return false
+                            }
+                            var drained = 0
+                            while drained < 2, let finished = try await drains.next() {
+                                if finished { drained += 1 }
+                            }
+                            drains.cancelAll()
                         }
                     }
                     return .finished(result)
@@ -137,7 +152,9 @@ public struct StepRunner: Sendable {
     ) async throws -> TerminationStatus {
         var options = PlatformOptions()
         options.createSession = true
-        options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: step.gracePeriod)]
+        options.teardownSequence = [
+            .gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: step.gracePeriod)
+        ]
         var updates: [Environment.Key: String?] = [:]
         for (key, value) in step.environment {
             if let key = Environment.Key(rawValue: key) { updates[key] = value }

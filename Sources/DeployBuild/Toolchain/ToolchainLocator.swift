@@ -36,11 +36,14 @@ public struct ToolchainLocator: Sendable {
         var looked: [String] = []
         if let override, !override.isEmpty {
             if let path = probe.lookUp(override) { return [path] }
-            throw BuildError(.toolchainNotFound, "no Swift toolchain at override '\(override)' (not an executable file\(override.contains("/") ? "" : " on PATH"))")
+            throw BuildError(.toolchainNotFound, "no Swift toolchain at override '\(override)' (\(Self.why(override)))")
         }
         if let fromEnvironment = probe.environment[Self.environmentOverride], !fromEnvironment.isEmpty {
             if let path = probe.lookUp(fromEnvironment) { return [path] }
-            throw BuildError(.toolchainNotFound, "no Swift toolchain at \(Self.environmentOverride)='\(fromEnvironment)' (not an executable file\(fromEnvironment.contains("/") ? "" : " on PATH"))")
+            throw BuildError(
+                .toolchainNotFound,
+                "no Swift toolchain at \(Self.environmentOverride)='\(fromEnvironment)' (\(Self.why(fromEnvironment)))"
+            )
         }
         looked.append("\(Self.environmentOverride) (unset)")
         if probe.isMacOS {
@@ -53,6 +56,10 @@ public struct ToolchainLocator: Sendable {
         throw BuildError(.toolchainNotFound, "no Swift toolchain found; looked for " + looked.joined(separator: ", "))
     }
 
+    private static func why(_ name: String) -> String {
+        name.contains("/") ? "not an executable file" : "not an executable file on PATH"
+    }
+
     /// Runs `command --version` and returns the line that names the version (the first non-empty line otherwise).
     static func version(of command: [String], environment: [String: String]) async throws(BuildError) -> String {
         let output: String
@@ -60,18 +67,26 @@ public struct ToolchainLocator: Sendable {
             let result = try await Subprocess.run(
                 .path(.init(command[0])),
                 arguments: Arguments(Array(command.dropFirst()) + ["--version"]),
-                environment: .custom(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(rawValue: $0.key)!, $0.value) })),
+                environment: .custom(
+                    Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(rawValue: $0.key)!, $0.value) })
+                ),
                 output: .string(limit: 64 * 1024),
                 error: .combinedWithOutput
             )
             guard result.terminationStatus.isSuccess else {
-                throw BuildError(.toolchainUnusable, "'\(command.joined(separator: " ")) --version' ended with \(result.terminationStatus)")
+                throw BuildError(
+                    .toolchainUnusable,
+                    "'\(command.joined(separator: " ")) --version' ended with \(result.terminationStatus)"
+                )
             }
             output = result.standardOutput
         } catch let error as BuildError {
             throw error
         } catch {
-            throw BuildError(.toolchainUnusable, "could not run '\(command.joined(separator: " ")) --version': \(error)")
+            throw BuildError(
+                .toolchainUnusable,
+                "could not run '\(command.joined(separator: " ")) --version': \(error)"
+            )
         }
         let lines = output.split(whereSeparator: \.isNewline).map { String($0).trimmingCharacters(in: .whitespaces) }
         if let line = lines.first(where: { $0.contains("Swift version") }) ?? lines.first(where: { !$0.isEmpty }) {

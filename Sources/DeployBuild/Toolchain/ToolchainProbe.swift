@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What ``ToolchainLocator`` needs to know about the machine, injectable so that every platform branch can be
@@ -30,9 +30,9 @@ public struct ToolchainProbe: Sendable {
     /// The probe of the running process: its platform and environment, and the real file system.
     public static func current(environment: [String: String]) -> ToolchainProbe {
         #if os(macOS)
-        ToolchainProbe(isMacOS: true, environment: environment)
+            ToolchainProbe(isMacOS: true, environment: environment)
         #else
-        ToolchainProbe(isMacOS: false, environment: environment)
+            ToolchainProbe(isMacOS: false, environment: environment)
         #endif
     }
 

@@ -17,8 +17,9 @@ public struct CompilerDiagnosticLine: OutputLine, Hashable {
 
     static func parse(_ line: LineBytes, marker: SeverityMarker) -> CompilerDiagnosticLine? {
         guard marker.follows(separatorIn: line),
-              let location = SourceLocation.parse(line, end: marker.start - 2),
-              let column = location.column else { return nil }
+            let location = SourceLocation.parse(line, end: marker.start - 2),
+            let column = location.column
+        else { return nil }
         let (message, category) = splitCategory(line, from: marker.messageStart)
         return CompilerDiagnosticLine(
             file: location.file,

@@ -14,7 +14,8 @@ public struct FatalErrorLine: OutputLine, Hashable {
 
     static func parse(_ line: LineBytes, marker: SeverityMarker) -> FatalErrorLine? {
         guard marker.severity == .error, marker.start >= 8, line.has(": Fatal ", at: marker.start - 8),
-              let location = SourceLocation.parse(line, end: marker.start - 8) else { return nil }
+            let location = SourceLocation.parse(line, end: marker.start - 8)
+        else { return nil }
         return FatalErrorLine(file: location.file, line: location.line, message: line.string(from: marker.messageStart))
     }
 }

@@ -15,8 +15,9 @@ public struct LocatedErrorLine: OutputLine, Hashable {
 
     static func parse(_ line: LineBytes, marker: SeverityMarker) -> LocatedErrorLine? {
         guard marker.follows(separatorIn: line),
-              let location = SourceLocation.parse(line, end: marker.start - 2), location.column == nil,
-              XCTestFailureLine.parse(line, marker: marker) == nil else { return nil }
+            let location = SourceLocation.parse(line, end: marker.start - 2), location.column == nil,
+            XCTestFailureLine.parse(line, marker: marker) == nil
+        else { return nil }
         return LocatedErrorLine(
             file: location.file,
             line: location.line,

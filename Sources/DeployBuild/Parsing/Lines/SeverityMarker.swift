@@ -49,12 +49,13 @@ struct SourceLocation {
         var digitsStart = end
         while digitsStart > 0, line[digitsStart - 1] &- 0x30 < 10 { digitsStart -= 1 }
         guard digitsStart < end, digitsStart > 0, line[digitsStart - 1] == 0x3A,
-              let last = line.integer(digitsStart, end) else { return nil }
+            let last = line.integer(digitsStart, end)
+        else { return nil }
         let firstColon = digitsStart - 1
         var secondStart = firstColon
         while secondStart > 0, line[secondStart - 1] &- 0x30 < 10 { secondStart -= 1 }
         if secondStart < firstColon, secondStart > 1, line[secondStart - 1] == 0x3A,
-           let number = line.integer(secondStart, firstColon)
+            let number = line.integer(secondStart, firstColon)
         {
             return SourceLocation(file: line.string(0, secondStart - 1), line: number, column: last)
         }

@@ -19,16 +19,17 @@ public struct SourceExcerptLine: OutputLine, Hashable {
         var position = index + 1
         while position < line.count, line[position] == 0x20 || line[position] == UInt8(ascii: "|") {
             if line[position] == UInt8(ascii: "|"), position + 2 < line.count, line[position + 1] == UInt8(ascii: "-"),
-               line[position + 2] == 0x20
+                line[position + 2] == 0x20
             {
                 break
             }
             position += 1
         }
         guard position + 2 < line.count,
-              line[position] == UInt8(ascii: "`") || line[position] == UInt8(ascii: "|"),
-              line[position + 1] == UInt8(ascii: "-"), line[position + 2] == 0x20,
-              let marker = SeverityMarker.find(in: line), marker.start == position + 3 else {
+            line[position] == UInt8(ascii: "`") || line[position] == UInt8(ascii: "|"),
+            line[position + 1] == UInt8(ascii: "-"), line[position + 2] == 0x20,
+            let marker = SeverityMarker.find(in: line), marker.start == position + 3
+        else {
             return SourceExcerptLine(marker: nil, message: nil)
         }
         let (message, _) = CompilerDiagnosticLine.splitCategory(line, from: marker.messageStart)

@@ -1,5 +1,5 @@
-/// Swift Testing's event lines all start with a symbol (`◇ ✔ ✘ ➜ ↳` on Linux, SF Symbols on macOS) and a space.
-/// Returns the index after that prefix.
+/// Swift Testing's event lines all start with a symbol (`◇ ✔ ✘ ➜ ↳` on Linux, SF Symbols on macOS) and a
+/// space. Returns the index after that prefix.
 enum SwiftTestingSymbol {
     static func bodyStart(_ line: LineBytes) -> Int? {
         guard line.count > 2, line[0] >= 0x80, let space = line.index(of: 0x20), space <= 4 else { return nil }
@@ -18,7 +18,8 @@ public struct SwiftTestingTestLine: OutputLine, Hashable {
 
     public static func parse(_ line: LineBytes) -> SwiftTestingTestLine? {
         guard let body = SwiftTestingSymbol.bodyStart(line), line.has("Test ", at: body),
-              !line.has("Test run ", at: body) else { return nil }
+            !line.has("Test run ", at: body)
+        else { return nil }
         let nameStart = body + 5
         if let at = line.range(of: " passed after ", from: nameStart) {
             return SwiftTestingTestLine(name: line.string(nameStart, at), event: .passed)
@@ -50,13 +51,17 @@ public struct SwiftTestingIssueLine: OutputLine, Hashable {
 
     public static func parse(_ line: LineBytes) -> SwiftTestingIssueLine? {
         guard let body = SwiftTestingSymbol.bodyStart(line), line.has("Test ", at: body),
-              let recorded = line.range(of: " recorded an issue", from: body + 5) else { return nil }
+            let recorded = line.range(of: " recorded an issue", from: body + 5)
+        else { return nil }
         let name = line.string(body + 5, recorded)
         var search = recorded + 18
         while let at = line.range(of: " at ", from: search) {
             // The location ends at the first ": " after " at ".
             if let colon = line.range(of: ": ", from: at + 4),
-               let location = SourceLocation.parse(LineBytes(UnsafeRawBufferPointer(rebasing: line.bytes[(at + 4)..<colon])), end: colon - at - 4)
+                let location = SourceLocation.parse(
+                    LineBytes(UnsafeRawBufferPointer(rebasing: line.bytes[(at + 4)..<colon])),
+                    end: colon - at - 4
+                )
             {
                 return SwiftTestingIssueLine(
                     name: name,
@@ -69,7 +74,13 @@ public struct SwiftTestingIssueLine: OutputLine, Hashable {
             search = at + 4
         }
         let colon = line.range(of: ": ", from: recorded) ?? line.count
-        return SwiftTestingIssueLine(name: name, file: nil, line: nil, column: nil, message: line.string(from: min(colon + 2, line.count)))
+        return SwiftTestingIssueLine(
+            name: name,
+            file: nil,
+            line: nil,
+            column: nil,
+            message: line.string(from: min(colon + 2, line.count))
+        )
     }
 }
 

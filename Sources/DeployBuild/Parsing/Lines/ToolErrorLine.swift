@@ -24,7 +24,8 @@ public struct ToolErrorLine: OutputLine, Hashable {
         let toolEnd = marker.start - 2
         // A tool name is one word (a path or a name), with no location after it.
         guard line.index(of: 0x20) ?? line.count >= toolEnd,
-              SourceLocation.parse(line, end: toolEnd) == nil else { return nil }
+            SourceLocation.parse(line, end: toolEnd) == nil
+        else { return nil }
         return ToolErrorLine(tool: line.string(0, toolEnd), severity: marker.severity, message: message)
     }
 }

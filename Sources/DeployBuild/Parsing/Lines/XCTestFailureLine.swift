@@ -16,9 +16,10 @@ public struct XCTestFailureLine: OutputLine, Hashable {
 
     static func parse(_ line: LineBytes, marker: SeverityMarker) -> XCTestFailureLine? {
         guard marker.severity == .error, marker.follows(separatorIn: line),
-              let separator = line.range(of: " : ", from: marker.messageStart),
-              let location = SourceLocation.parse(line, end: marker.start - 2), location.column == nil,
-              let (suite, test) = XCTestName.split(line, marker.messageStart, separator) else { return nil }
+            let separator = line.range(of: " : ", from: marker.messageStart),
+            let location = SourceLocation.parse(line, end: marker.start - 2), location.column == nil,
+            let (suite, test) = XCTestName.split(line, marker.messageStart, separator)
+        else { return nil }
         return XCTestFailureLine(
             file: location.file,
             line: location.line,
@@ -34,7 +35,7 @@ enum XCTestName {
     static func split(_ line: LineBytes, _ start: Int, _ end: Int) -> (suite: String, test: String)? {
         guard start < end else { return nil }
         if line.has("-[", at: start), line[end - 1] == UInt8(ascii: "]"),
-           let space = line.index(of: 0x20, from: start), space < end
+            let space = line.index(of: 0x20, from: start), space < end
         {
             var dot = space
             while dot > start + 2, line[dot - 1] != UInt8(ascii: ".") { dot -= 1 }

@@ -10,7 +10,8 @@ public struct XCTestCaseLine: OutputLine, Hashable {
 
     public static func parse(_ line: LineBytes) -> XCTestCaseLine? {
         guard line.has("Test Case '"), let close = line.range(of: "' ", from: 11),
-              let (suite, test) = XCTestName.split(line, 11, close) else { return nil }
+            let (suite, test) = XCTestName.split(line, 11, close)
+        else { return nil }
         let event: Event
         if line.has("started", at: close + 2) {
             event = .started
