@@ -163,6 +163,9 @@ public final class ForgeContractServer: @unchecked Sendable {
     /// Pull requests opened from now on are closed unmerged on their `n`-th GET (0: never).
     public func setCloseAfterPolls(_ n: Int) async throws { try await control(["close_after_polls": n]) }
 
+    /// Pull requests opened from now on say they were created at `date` (RFC 3339), instead of now.
+    public func setCreatedAt(_ date: String) async throws { try await control(["created_at": date]) }
+
     /// Adds an existing pull request.
     public func seed(owner: String, repo: String, head: String, base: String = "main", state: String = "open") async throws {
         try await control(["seed": ["owner": owner, "repo": repo, "head": head, "base": base, "state": state]])

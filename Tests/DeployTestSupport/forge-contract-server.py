@@ -24,6 +24,7 @@ Control endpoints (not part of the API, not checked):
     {"merge_after_polls": N}  pull requests created from now on merge on their N-th GET (0: never)
     {"close_after_polls": N}  ... close unmerged on their N-th GET
     {"seed": {"owner": "o", "repo": "r", "head": "b", "base": "main", "state": "open"}}  an existing pull request
+    {"created_at": "2026-01-01T00:00:00Z"}  the creation time of pull requests opened from now on (default: now)
   GET /__report   {"violations": [...], "requests": [{"method", "path", "query", "body", "status"}], "pulls": [...],
                    "comments": [...], "statuses": [...]}
 A request whose Authorization header has the right form but not the token gets 401 {"message": "Bad credentials"}.
@@ -333,7 +334,8 @@ def new_pull(owner, repo, head, base, title, body, state="open"):
         pull = {"owner": owner, "repo": repo, "number": number, "head": head, "base": base, "title": title,
                 "body": body, "state": state, "merged": False, "polls": 0,
                 "head_sha": branch_sha(repo, head) or "%040x" % (number * 7919),
-                "merge_after": STATE["merge_after"], "close_after": STATE["close_after"], "merge_sha": None}
+                "merge_after": STATE["merge_after"], "close_after": STATE["close_after"], "merge_sha": None,
+                "created_at": STATE.get("created_at") or time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         STATE["pulls"].append(pull)
         return pull
 
@@ -375,6 +377,7 @@ def github_pull_json(pull, schema_name="pull-request"):
     value = instance({"$ref": f"#/components/schemas/{schema_name}"})
     url = f"https://forge.invalid/{pull['owner']}/{pull['repo']}/pull/{pull['number']}"
     changes = {"number": pull["number"], "id": pull["number"], "title": pull["title"], "body": pull["body"],
+               "created_at": pull["created_at"], "updated_at": pull["created_at"],
                "state": pull["state"], "html_url": url, "merged_at": "2026-01-02T00:00:00Z" if pull["merged"] else None,
                "merge_commit_sha": pull["merge_sha"], "closed_at": None if pull["state"] == "open" else "2026-01-02T00:00:00Z",
                "head": {"ref": pull["head"], "sha": pull["head_sha"], "label": f"{pull['owner']}:{pull['head']}"},
@@ -394,7 +397,7 @@ def gitea_pull_json(pull):
             "merge_commit_sha": pull["merge_sha"] or "", "mergeable": True,
             "head": {"ref": pull["head"], "sha": pull["head_sha"], "label": pull["head"]},
             "base": {"ref": pull["base"], "sha": "0" * 40, "label": pull["base"]},
-            "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"}
+            "created_at": pull["created_at"], "updated_at": pull["created_at"]}
 
 
 def error_json(status, message):
@@ -518,6 +521,8 @@ class Handler(BaseHTTPRequestHandler):
                 STATE["merge_after"] = settings["merge_after_polls"]
             if "close_after_polls" in settings:
                 STATE["close_after"] = settings["close_after_polls"]
+            if "created_at" in settings:
+                STATE["created_at"] = settings["created_at"]
             if "seed" in settings:
                 s = settings["seed"]
                 pull = new_pull(s["owner"], s["repo"], s["head"], s.get("base", "main"), s.get("title", "seeded"),

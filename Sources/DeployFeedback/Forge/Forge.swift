@@ -83,10 +83,12 @@ public struct ForgePullRequest: Sendable, Hashable {
     public var webURL: String?
     /// The merge (or squash/rebase) commit, once merged, when reported.
     public var mergeCommitSHA: String?
+    /// When it was opened (the forge's clock), when reported; the merge wait is counted from here.
+    public var createdAt: Date?
 
     public init(
         number: Int, title: String, isOpen: Bool, merged: Bool, head: String, headSHA: String? = nil, base: String,
-        webURL: String? = nil, mergeCommitSHA: String? = nil
+        webURL: String? = nil, mergeCommitSHA: String? = nil, createdAt: Date? = nil
     ) {
         self.number = number
         self.title = title
@@ -97,6 +99,7 @@ public struct ForgePullRequest: Sendable, Hashable {
         self.base = base
         self.webURL = webURL
         self.mergeCommitSHA = mergeCommitSHA
+        self.createdAt = createdAt
     }
 
     /// Open, merged, or closed without merging.
@@ -104,6 +107,16 @@ public struct ForgePullRequest: Sendable, Hashable {
         if merged { return .merged(commit: mergeCommitSHA) }
         return isOpen ? .open : .closed
     }
+}
+
+/// Reads an RFC 3339 time as both forges write it (`2026-01-02T03:04:05Z`, `+01:00`, fractional seconds).
+func forgeDate(_ text: String?) -> Date? {
+    guard let text else { return nil }
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    if let date = formatter.date(from: text) { return date }
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter.date(from: text)
 }
 
 /// Where a pull request stands.

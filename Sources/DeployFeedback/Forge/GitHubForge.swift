@@ -88,6 +88,7 @@ public struct GitHubForge: Forge {
         var merged_at: String?
         var merge_commit_sha: String?
         var html_url: String?
+        var created_at: String?
         var head: Branch
         var base: Branch
 
@@ -95,7 +96,8 @@ public struct GitHubForge: Forge {
             let isMerged = merged ?? (merged_at != nil)
             return ForgePullRequest(
                 number: number, title: title, isOpen: state == "open", merged: isMerged, head: head.ref,
-                headSHA: head.sha, base: base.ref, webURL: html_url, mergeCommitSHA: isMerged ? merge_commit_sha : nil)
+                headSHA: head.sha, base: base.ref, webURL: html_url, mergeCommitSHA: isMerged ? merge_commit_sha : nil,
+                createdAt: forgeDate(created_at))
         }
     }
 }

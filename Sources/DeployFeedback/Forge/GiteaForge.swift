@@ -88,6 +88,7 @@ public struct GiteaForge: Forge {
         var merged: Bool?
         var merge_commit_sha: String?
         var html_url: String?
+        var created_at: String?
         var head: Branch?
         var base: Branch?
 
@@ -96,7 +97,7 @@ public struct GiteaForge: Forge {
             return ForgePullRequest(
                 number: number, title: title ?? "", isOpen: state == "open", merged: isMerged, head: head?.ref ?? "",
                 headSHA: head?.sha, base: base?.ref ?? "", webURL: html_url,
-                mergeCommitSHA: isMerged ? merge_commit_sha : nil)
+                mergeCommitSHA: isMerged ? merge_commit_sha : nil, createdAt: forgeDate(created_at))
         }
     }
 }

@@ -203,9 +203,17 @@ public struct PullRequestPublisher: FeedbackPublisher {
     }
 
     /// Polls until the pull request is merged; throws a rejection when it is closed or the timeout passes.
+    ///
+    /// The timeout counts from the pull request's `created_at` when the forge reports it (so a publish retried after
+    /// a restart does not wait afresh), never more than ``Options/timeout`` from now (clock skew).
     func waitForMerge(_ pullRequest: ForgePullRequest, in repository: ForgeRepository) async throws(FeedbackError) {
         let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: options.timeout)
+        var remaining = options.timeout
+        if let createdAt = pullRequest.createdAt {
+            let left = createdAt.addingTimeInterval(options.timeout.timeInterval).timeIntervalSinceNow
+            remaining = min(remaining, .milliseconds(Int64(max(0, left) * 1000)))
+        }
+        let deadline = clock.now.advanced(by: remaining)
         var state = pullRequest.mergeState
         while true {
             switch state {

@@ -191,12 +191,18 @@ struct ForgeContractTests {
     func aHangingServerHitsTheRequestTimeout(flavor: ForgeContractServer.Flavor) async throws {
         let server = try ForgeContractServer(flavor: flavor)
         let waits = RecordedWaits()
-        let forge = server.forge(waits: waits, requestTimeout: .milliseconds(500))
+        let forge = server.forge(waits: waits, requestTimeout: .seconds(2))
+        _ = try await forge.createPullRequest(Self.draft, in: Self.repository)
         try await server.inject([.init("POST", "/repos/octo/app/pulls", hang: 20)])
         let error = try #require(await forgeError { () async throws(ForgeError) in try await forge.createPullRequest(Self.draft, in: Self.repository) })
         #expect(error.code == .timedOut)
         #expect(error.isTransient)
         #expect(waits.all.isEmpty, "a create that may have reached the forge is not sent again")
+        // A read is retried after a timeout, within the bounded retries.
+        try await server.inject([.init("GET", "/repos/octo/app/pulls/1", times: 3, hang: 20)])
+        let read = try #require(await forgeError { () async throws(ForgeError) in try await forge.pullRequest(number: 1, in: Self.repository) })
+        #expect(read.code == .timedOut)
+        #expect(waits.all == [.seconds(1), .seconds(2)])
         try await server.expectNoViolations()
     }
 }

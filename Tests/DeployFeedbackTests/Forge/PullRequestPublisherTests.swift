@@ -185,3 +185,41 @@ struct PullRequestPublisherTests {
         try await setup.server.expectNoViolations()
     }
 }
+
+extension PullRequestPublisherTests {
+    @Test(arguments: ForgeContractServer.Flavor.allCases)
+    func theWaitCountsFromWhenThePullRequestWasOpened(flavor: ForgeContractServer.Flavor) async throws {
+        let setup = try Setup(flavor: flavor)
+        // Opened two days ago (an earlier run), never merged: a one-day timeout has already passed.
+        try await setup.server.setCreatedAt("2026-01-01T00:00:00Z")
+        try await setup.server.seed(owner: setup.repository.owner, repo: "app", head: "deployctl/fb-1")
+        let waits = RecordedWaits()
+        do {
+            _ = try await setup.publisher(timeout: .seconds(86_400), waits: waits).publish(setup.request)
+            Issue.record("published")
+        } catch {
+            #expect(error.code == .pullRequestTimedOut)
+        }
+        #expect(waits.all.isEmpty, "no wait for a deadline already gone")
+        try await setup.server.expectNoViolations()
+    }
+
+    @Test func cancellingTheWaitDefersTheFeedbackInsteadOfRejectingIt() async throws {
+        let setup = try Setup(flavor: .github)
+        let publisher = PullRequestPublisher(
+            forge: setup.server.forge(), options: .init(pollInterval: .seconds(3600), timeout: .seconds(86_400)))
+        let request = setup.request
+        let task = Task { () async throws(FeedbackError) -> FeedbackPublication in try await publisher.publish(request) }
+        while try await setup.server.report().pulls.first?.polls ?? 0 < 1 { try await Task.sleep(for: .milliseconds(20)) }
+        task.cancel()
+        let result = await task.result
+        guard case .failure(let failure) = result else {
+            Issue.record("published")
+            return
+        }
+        let error = try #require(failure as? FeedbackError)
+        #expect(error.code == .publish)
+        #expect(!error.isRejection)
+        try await setup.server.expectNoViolations()
+    }
+}
