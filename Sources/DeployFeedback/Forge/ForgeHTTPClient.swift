@@ -23,7 +23,8 @@ struct ForgeHTTPClient: Sendable {
     /// Headers sent with every request (authorization included; never logged).
     let headers: [String: String]
     let policy: ForgeRetryPolicy
-    let session: URLSession
+    private let owner: SessionOwner
+    var session: URLSession { owner.session }
     let logger: Logger
     /// The token, only to scrub it out of anything that could reach a message.
     private let secret: String
@@ -40,7 +41,7 @@ struct ForgeHTTPClient: Sendable {
         configuration.httpCookieStorage = nil
         configuration.urlCache = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        self.session = URLSession(configuration: configuration)
+        self.owner = SessionOwner(URLSession(configuration: configuration))
     }
 
     /// Sends `method path` with an optional JSON body and returns the answer when its status is 2xx.
@@ -273,6 +274,15 @@ struct ForgeHTTPClient: Sendable {
     private func scrub(_ text: String) -> String {
         secret.isEmpty ? text : text.replacingOccurrences(of: secret, with: "<redacted>")
     }
+}
+
+/// Owns a forge's `URLSession` and invalidates it when the last copy of the client goes away.
+private final class SessionOwner: Sendable {
+    let session: URLSession
+
+    init(_ session: URLSession) { self.session = session }
+
+    deinit { session.finishTasksAndInvalidate() }
 }
 
 /// The data task of one exchange, for the cancellation handler.

@@ -197,7 +197,7 @@ public struct PullRequestPublisher: FeedbackPublisher {
                 }
                 // A transient failure may or may not have opened it, and a 422 may say one exists: look again.
                 logger.warning("opening the pull request failed, looking again: \(error)")
-                try await sleep(options.pollInterval, reason: "retrying the pull request")
+                try await sleep(max(options.pollInterval, error.retryAfter ?? .zero), reason: "retrying the pull request")
             }
         }
     }
