@@ -52,3 +52,31 @@ struct ForgeRepositoryTests {
         #expect(PullRequestBody.make(description: "", feedbackID: "x", commit: "a", parent: "b", verification: nil).contains("not reported"))
     }
 }
+
+@Suite("Forge endpoints from remote URLs")
+struct ForgeEndpointTests {
+    @Test func gitHubAndEnterpriseAndGiteaAreDerivedFromTheHost() throws {
+        let github = try ForgeEndpoint.resolve(remoteURL: "git@github.com:octo/app.git")
+        #expect(github.kind == .github)
+        #expect(github.apiBase.absoluteString == "https://api.github.com")
+        #expect(github.repository == ForgeRepository(owner: "octo", name: "app"))
+
+        let enterprise = try ForgeEndpoint.resolve(remoteURL: "https://github.corp.example/team/svc.git")
+        #expect(enterprise.kind == .github)
+        #expect(enterprise.apiBase.absoluteString == "https://github.corp.example/api/v3")
+
+        let gitea = try ForgeEndpoint.resolve(remoteURL: "ssh://git@code.example.org:2222/team/svc.git")
+        #expect(gitea.kind == .gitea)
+        #expect(gitea.apiBase.absoluteString == "https://code.example.org/api/v1")
+    }
+
+    @Test func settingsOverrideTheGuess() throws {
+        let base = try #require(URL(string: "http://127.0.0.1:8080"))
+        let endpoint = try ForgeEndpoint.resolve(
+            remoteURL: "https://x-access-token:secret@git.example.org/o/r.git", kind: .github, apiBase: base)
+        #expect(endpoint.kind == .github)
+        #expect(endpoint.apiBase == base)
+        #expect(endpoint.forge(token: "t").kind == .github)
+        #expect(throws: ForgeError.self) { try ForgeEndpoint.resolve(remoteURL: "/srv/git/o/r.git") }
+    }
+}
