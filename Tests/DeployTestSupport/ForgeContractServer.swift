@@ -99,7 +99,8 @@ public final class ForgeContractServer: @unchecked Sendable {
             URL(fileURLWithPath: "/work/shared/contracts"),
         ]
         for candidate in candidates
-        where FileManager.default.fileExists(atPath: candidate.appendingPathComponent("github-pulls.openapi.json").path) {
+        where FileManager.default.fileExists(atPath: candidate.appendingPathComponent("github-pulls.openapi.json").path)
+        {
             return candidate
         }
         throw Shell.Failure(
@@ -135,7 +136,8 @@ public final class ForgeContractServer: @unchecked Sendable {
         guard let port = Int(String(decoding: line, as: UTF8.self)) else {
             kill(process.processIdentifier, SIGKILL)
             throw Shell.Failure(
-                command: arguments, result: ShellResult(status: -1, stdout: String(decoding: line, as: UTF8.self), stderr: "no port"))
+                command: arguments,
+                result: ShellResult(status: -1, stdout: String(decoding: line, as: UTF8.self), stderr: "no port"))
         }
         self.flavor = flavor
         self.port = port
@@ -147,9 +149,13 @@ public final class ForgeContractServer: @unchecked Sendable {
     public func inject(_ injections: [Injection]) async throws {
         let list: [[String: Any]] = injections.map { item in
             var rule: [String: Any] = [
-                "method": item.method, "path": item.path, "status": item.status, "times": item.times, "headers": item.headers,
+                "method": item.method, "path": item.path, "status": item.status, "times": item.times,
+                "headers": item.headers,
             ]
-            if let json = item.json { rule["json"] = (try? JSONSerialization.jsonObject(with: Data(json.utf8), options: [.fragmentsAllowed])) ?? json }
+            if let json = item.json {
+                rule["json"] =
+                    (try? JSONSerialization.jsonObject(with: Data(json.utf8), options: [.fragmentsAllowed])) ?? json
+            }
             if let raw = item.raw { rule["raw"] = raw }
             if let hang = item.hang { rule["hang"] = hang }
             return rule
@@ -167,7 +173,9 @@ public final class ForgeContractServer: @unchecked Sendable {
     public func setCreatedAt(_ date: String) async throws { try await control(["created_at": date]) }
 
     /// Adds an existing pull request.
-    public func seed(owner: String, repo: String, head: String, base: String = "main", state: String = "open") async throws {
+    public func seed(owner: String, repo: String, head: String, base: String = "main", state: String = "open")
+        async throws
+    {
         try await control(["seed": ["owner": owner, "repo": repo, "head": head, "base": base, "state": state]])
     }
 

@@ -48,7 +48,9 @@ public struct ForgeEndpoint: Sendable, Hashable {
     }
 
     /// A client for this endpoint.
-    public func forge(token: String, policy: ForgeRetryPolicy = ForgeRetryPolicy(), logger: Logger = Logger(label: "deployctl.forge"))
+    public func forge(
+        token: String, policy: ForgeRetryPolicy = ForgeRetryPolicy(), logger: Logger = Logger(label: "deployctl.forge")
+    )
         -> any Forge
     {
         switch kind {

@@ -79,11 +79,12 @@ struct ForgeHTTPClient: Sendable {
             }
             if response.status >= 500, idempotent, serverRetries < policy.maxRetries {
                 let wait = retryAfter(response) ?? policy.backoff(serverRetries)
-                try await self.wait(min(wait, policy.maxBackoff), operation: operation, reason: "status \(response.status)")
+                try await self.wait(
+                    min(wait, policy.maxBackoff), operation: operation, reason: "status \(response.status)")
                 serverRetries += 1
                 continue
             }
-            throw failure(response, operation: operation)
+            throw failure(response, operation: operation, retries: serverRetries)
         }
     }
 
@@ -134,7 +135,8 @@ struct ForgeHTTPClient: Sendable {
             case .cancelled:
                 throw ForgeError(.cancelled, "the request was cancelled", operation: operation)
             default:
-                throw ForgeError(.network, "the request failed: \(scrub(error.localizedDescription))", operation: operation)
+                throw ForgeError(
+                    .network, "the request failed: \(scrub(error.localizedDescription))", operation: operation)
             }
         } catch {
             if Task.isCancelled { throw ForgeError(.cancelled, "the request was cancelled", operation: operation) }
@@ -148,7 +150,8 @@ struct ForgeHTTPClient: Sendable {
             if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
         }
         logger.debug(
-            "forge request", metadata: ["deploy.forge.operation": "\(operation)", "deploy.forge.status": "\(http.statusCode)"])
+            "forge request",
+            metadata: ["deploy.forge.operation": "\(operation)", "deploy.forge.status": "\(http.statusCode)"])
         return Response(status: http.statusCode, headers: headers, body: data)
     }
 
@@ -158,7 +161,8 @@ struct ForgeHTTPClient: Sendable {
         let box = TaskBox()
         let timeout = policy.requestTimeout
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, URLResponse), any Error>) in
+            try await withCheckedThrowingContinuation {
+                (continuation: CheckedContinuation<(Data, URLResponse), any Error>) in
                 let once = ResumeOnce(continuation)
                 let task = session.dataTask(with: request) { data, response, error in
                     if let error {
@@ -233,13 +237,16 @@ struct ForgeHTTPClient: Sendable {
         var message = object["message"] as? String
         if let errors = object["errors"] as? [[String: Any]] {
             let details = errors.compactMap { $0["message"] as? String ?? $0["code"] as? String }
-            if !details.isEmpty { message = [message, details.joined(separator: "; ")].compactMap { $0 }.joined(separator: ": ") }
+            if !details.isEmpty {
+                message = [message, details.joined(separator: "; ")].compactMap { $0 }.joined(separator: ": ")
+            }
         }
         return message.map(scrub)
     }
 
     private func failure(
-        _ response: Response, operation: String, code: ForgeError.Code? = nil, retryAfter: Duration? = nil
+        _ response: Response, operation: String, code: ForgeError.Code? = nil, retryAfter: Duration? = nil,
+        retries: Int = 0
     ) -> ForgeError {
         let forgeMessage = forgeMessage(response)
         let code =
@@ -263,7 +270,7 @@ struct ForgeHTTPClient: Sendable {
         case .validationFailed: sentence = "the forge refused the request"
         case .rateLimited:
             sentence = "rate limited; the forge asks to wait \(retryAfter.map { "\($0.timeInterval) s" } ?? "a while")"
-        case .server: sentence = "the forge failed (after \(policy.maxRetries) retries for idempotent calls)"
+        case .server: sentence = retries > 0 ? "the forge failed (also on \(retries) retries)" : "the forge failed"
         default: sentence = "unexpected answer"
         }
         return ForgeError(

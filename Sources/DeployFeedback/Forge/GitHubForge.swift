@@ -61,7 +61,9 @@ public struct GitHubForge: Forge {
         return list.map(\.pullRequest).filter { $0.head == head && (base == nil || $0.base == base) }
     }
 
-    public func createStatus(_ status: CommitStatus, commit: String, in repository: ForgeRepository) async throws(ForgeError) {
+    public func createStatus(_ status: CommitStatus, commit: String, in repository: ForgeRepository)
+        async throws(ForgeError)
+    {
         let path = "/repos/\(segment(repository.owner))/\(segment(repository.name))/statuses/\(segment(commit))"
         var body: [String: any Sendable] = ["state": status.state.rawValue, "context": status.context]
         if let description = status.description { body["description"] = description }
@@ -69,7 +71,9 @@ public struct GitHubForge: Forge {
         _ = try await client.send("POST", path, json: body)
     }
 
-    public func createComment(_ body: String, pullRequest number: Int, in repository: ForgeRepository) async throws(ForgeError) {
+    public func createComment(_ body: String, pullRequest number: Int, in repository: ForgeRepository)
+        async throws(ForgeError)
+    {
         let path = "/repos/\(segment(repository.owner))/\(segment(repository.name))/issues/\(number)/comments"
         _ = try await client.send("POST", path, json: ["body": body], idempotent: false)
     }

@@ -88,16 +88,19 @@ public struct PullRequestPublisher: FeedbackPublisher {
         ]
         try await pushHead(request, head: head)
         let draft = PullRequestDraft(
-            title: request.title, body: PullRequestBody.make(
+            title: request.title,
+            body: PullRequestBody.make(
                 description: request.title, feedbackID: request.feedbackID, commit: request.commit.hex,
                 parent: request.parent.hex, verification: nil),
             head: head, base: request.branch)
         let pullRequest = try await findOrOpen(draft, commit: request.commit.hex, in: repository)
         logger.notice(
-            "pull request #\(pullRequest.number) waiting for a merge", metadata: metadata.merging(["deploy.forge.url": "\(pullRequest.webURL ?? "")"]) { $1 })
+            "pull request #\(pullRequest.number) waiting for a merge",
+            metadata: metadata.merging(["deploy.forge.url": "\(pullRequest.webURL ?? "")"]) { $1 })
         try await waitForMerge(pullRequest, in: repository)
         do {
-            try await request.git.fetch(remote: request.repository.remote, credentials: credentials, timeout: options.gitTimeout)
+            try await request.git.fetch(
+                remote: request.repository.remote, credentials: credentials, timeout: options.gitTimeout)
         } catch {
             logger.warning("fetch after the merge failed: \(error)", metadata: metadata)
         }
@@ -117,12 +120,15 @@ public struct PullRequestPublisher: FeedbackPublisher {
         targetURL: String? = nil, in repository: ForgeRepository
     ) async throws(ForgeError) {
         try await forge.createStatus(
-            CommitStatus(state: state, description: description, context: context, targetURL: targetURL), commit: commit,
+            CommitStatus(state: state, description: description, context: context, targetURL: targetURL),
+            commit: commit,
             in: repository)
     }
 
     /// Comments on pull request `number` (e.g. the build summary).
-    public func postComment(_ body: String, pullRequest number: Int, in repository: ForgeRepository) async throws(ForgeError) {
+    public func postComment(_ body: String, pullRequest number: Int, in repository: ForgeRepository)
+        async throws(ForgeError)
+    {
         try await forge.createComment(body, pullRequest: number, in: repository)
     }
 
@@ -137,7 +143,9 @@ public struct PullRequestPublisher: FeedbackPublisher {
         guard let url else {
             throw FeedbackError(.publish, "\(request.repository.name) has no remote named \(request.repository.remote)")
         }
-        do { return try ForgeRepository.parse(remoteURL: url) } catch { throw FeedbackError(.publish, error.description) }
+        do { return try ForgeRepository.parse(remoteURL: url) } catch {
+            throw FeedbackError(.publish, error.description)
+        }
     }
 
     /// Pushes the commit to `head`, leased on what the checkout last saw of that branch; a stale lease is refreshed
@@ -157,7 +165,8 @@ public struct PullRequestPublisher: FeedbackPublisher {
             do {
                 try await git.push(
                     branch: DirectPushPublisher.stagingBranch, to: head, remote: remote,
-                    lease: seen.map(PushLease.expect) ?? .expectAbsent, credentials: credentials, timeout: options.gitTimeout)
+                    lease: seen.map(PushLease.expect) ?? .expectAbsent, credentials: credentials,
+                    timeout: options.gitTimeout)
                 return
             } catch {
                 guard error.code == .pushRejected, !fetched else {
@@ -166,14 +175,16 @@ public struct PullRequestPublisher: FeedbackPublisher {
             }
             // The lease was stale (the branch was pushed from elsewhere or our tracking ref is old): look again.
             do { try await git.fetch(remote: remote, credentials: credentials, timeout: options.gitTimeout) } catch {
-                throw FeedbackError(.publish, "fetching \(remote) to refresh the lease on \(head) failed: \(error.message)")
+                throw FeedbackError(
+                    .publish, "fetching \(remote) to refresh the lease on \(head) failed: \(error.message)")
             }
             fetched = true
         }
     }
 
     /// The open pull request from `draft.head` (or one merged with `commit`), else a new one.
-    func findOrOpen(_ draft: PullRequestDraft, commit: String, in repository: ForgeRepository) async throws(FeedbackError)
+    func findOrOpen(_ draft: PullRequestDraft, commit: String, in repository: ForgeRepository)
+        async throws(FeedbackError)
         -> ForgePullRequest
     {
         var attempt = 0
@@ -185,19 +196,23 @@ public struct PullRequestPublisher: FeedbackPublisher {
             } catch {
                 throw FeedbackError(.publish, "looking for an existing pull request failed: \(error)")
             }
-            if let open = existing.first(where: \.isOpen) ?? existing.first(where: { $0.merged && $0.headSHA == commit }) {
+            if let open = existing.first(where: \.isOpen)
+                ?? existing.first(where: { $0.merged && $0.headSHA == commit })
+            {
                 logger.info("found pull request #\(open.number) for \(draft.head)")
                 return open
             }
             do {
                 return try await forge.createPullRequest(draft, in: repository)
             } catch {
-                guard error.isTransient || error.code == .validationFailed, attempt < max(1, options.createAttempts) else {
+                guard error.isTransient || error.code == .validationFailed, attempt < max(1, options.createAttempts)
+                else {
                     throw FeedbackError(.publish, "opening the pull request failed: \(error)")
                 }
                 // A transient failure may or may not have opened it, and a 422 may say one exists: look again.
                 logger.warning("opening the pull request failed, looking again: \(error)")
-                try await sleep(max(options.pollInterval, error.retryAfter ?? .zero), reason: "retrying the pull request")
+                try await sleep(
+                    max(options.pollInterval, error.retryAfter ?? .zero), reason: "retrying the pull request")
             }
         }
     }
@@ -245,7 +260,8 @@ public struct PullRequestPublisher: FeedbackPublisher {
                     "pull request #\(pullRequest.number) (\(pullRequest.webURL ?? pullRequest.head)) was neither merged "
                         + "nor closed within \(Int(options.timeout.timeInterval)) s")
             }
-            try await sleep(min(wait, now.duration(to: deadline)), reason: "waiting for pull request #\(pullRequest.number)")
+            try await sleep(
+                min(wait, now.duration(to: deadline)), reason: "waiting for pull request #\(pullRequest.number)")
         }
     }
 

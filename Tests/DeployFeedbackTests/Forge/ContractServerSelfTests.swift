@@ -1,7 +1,8 @@
-@testable import DeployFeedback
 import DeployTestSupport
 import Foundation
 import Testing
+
+@testable import DeployFeedback
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -13,7 +14,8 @@ struct ContractServerSelfTests {
     @Test func aGiteaClientTalkingToTheGitHubServerIsCaught() async throws {
         let server = try ForgeContractServer(flavor: .github)
         let forge = GiteaForge(apiBase: server.apiBase, token: server.token, policy: ForgeRetryPolicy(maxRetries: 0))
-        _ = try? await forge.pullRequests(head: "b", base: nil, state: .open, in: ForgeRepository(owner: "o", name: "r"))
+        _ = try? await forge.pullRequests(
+            head: "b", base: nil, state: .open, in: ForgeRepository(owner: "o", name: "r"))
         let violations = try await server.report().violations
         #expect(violations.contains { $0.contains("Accept") })
         #expect(violations.contains { $0.contains("X-GitHub-Api-Version") })
@@ -24,7 +26,8 @@ struct ContractServerSelfTests {
         let server = try ForgeContractServer(flavor: .gitea)
         // Right base path, GitHub's auth form and a query parameter Gitea does not know.
         let forge = GitHubForge(apiBase: server.apiBase, token: server.token, policy: ForgeRetryPolicy(maxRetries: 0))
-        _ = try? await forge.pullRequests(head: "b", base: "main", state: .open, in: ForgeRepository(owner: "o", name: "r"))
+        _ = try? await forge.pullRequests(
+            head: "b", base: "main", state: .open, in: ForgeRepository(owner: "o", name: "r"))
         let violations = try await server.report().violations
         #expect(violations.contains { $0.contains("Authorization header is not 'token <token>'") })
         #expect(violations.contains { $0.contains("query parameter 'head' is not declared") })

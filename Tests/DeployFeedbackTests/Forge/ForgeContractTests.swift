@@ -1,7 +1,8 @@
-@testable import DeployFeedback
 import DeployTestSupport
 import Foundation
 import Testing
+
+@testable import DeployFeedback
 
 /// Each forge client against the local contract server, which checks every request against the published API
 /// description; the same scenarios for GitHub and Gitea.
@@ -24,9 +25,11 @@ struct ForgeContractTests {
         let fetched = try await forge.pullRequest(number: created.number, in: Self.repository)
         #expect(fetched.title == "Fix the README")
         #expect(try await forge.mergeState(of: 1, in: Self.repository) == .open)
-        let listed = try await forge.pullRequests(head: "deployctl/fb-1", base: "main", state: .open, in: Self.repository)
+        let listed = try await forge.pullRequests(
+            head: "deployctl/fb-1", base: "main", state: .open, in: Self.repository)
         #expect(listed.map(\.number) == [1])
-        #expect(try await forge.pullRequests(head: "deployctl/other", base: nil, state: .all, in: Self.repository).isEmpty)
+        #expect(
+            try await forge.pullRequests(head: "deployctl/other", base: nil, state: .all, in: Self.repository).isEmpty)
 
         try await forge.createStatus(
             CommitStatus(state: .success, description: "build and tests passed", targetURL: "https://ci.invalid/1"),
@@ -34,7 +37,8 @@ struct ForgeContractTests {
         try await forge.createComment("Build summary: green", pullRequest: 1, in: Self.repository)
         let report = try await server.report()
         #expect(report.comments.map(\.body) == ["Build summary: green"])
-        let status = try #require(report.requests.first { $0.path.hasSuffix("/statuses/" + String(repeating: "a", count: 40)) })
+        let status = try #require(
+            report.requests.first { $0.path.hasSuffix("/statuses/" + String(repeating: "a", count: 40)) })
         #expect(status.body.contains("\"state\":\"success\""))
         try await server.expectNoViolations()
     }
@@ -44,7 +48,10 @@ struct ForgeContractTests {
         let server = try ForgeContractServer(flavor: flavor)
         let secret = "ghp_wrongSecret0123456789"
         let forge = server.forge(token: secret)
-        let error = try #require(await forgeError { () async throws(ForgeError) in try await forge.pullRequest(number: 1, in: Self.repository) })
+        let error = try #require(
+            await forgeError { () async throws(ForgeError) in
+                try await forge.pullRequest(number: 1, in: Self.repository)
+            })
         #expect(error.code == .unauthorized)
         #expect(error.status == 401)
         #expect(error.forgeMessage == "Bad credentials")
@@ -57,7 +64,10 @@ struct ForgeContractTests {
     func aMissingPullRequestIs404(flavor: ForgeContractServer.Flavor) async throws {
         let server = try ForgeContractServer(flavor: flavor)
         let forge = server.forge()
-        let error = try #require(await forgeError { () async throws(ForgeError) in try await forge.pullRequest(number: 42, in: Self.repository) })
+        let error = try #require(
+            await forgeError { () async throws(ForgeError) in
+                try await forge.pullRequest(number: 42, in: Self.repository)
+            })
         #expect(error.code == .notFound)
         #expect(error.status == 404)
         #expect(error.operation.hasSuffix("/repos/octo/app/pulls/42"))
@@ -69,7 +79,10 @@ struct ForgeContractTests {
         let server = try ForgeContractServer(flavor: flavor)
         let forge = server.forge()
         _ = try await forge.createPullRequest(Self.draft, in: Self.repository)
-        let error = try #require(await forgeError { () async throws(ForgeError) in try await forge.createPullRequest(Self.draft, in: Self.repository) })
+        let error = try #require(
+            await forgeError { () async throws(ForgeError) in
+                try await forge.createPullRequest(Self.draft, in: Self.repository)
+            })
         // GitHub answers 422 (validation-error), Gitea 409 for "already exists".
         #expect(error.code == (flavor == .github ? .validationFailed : .conflict))
         #expect(error.forgeMessage?.contains("already exists") == true)
@@ -85,7 +98,10 @@ struct ForgeContractTests {
             : #"{"message":"base branch is invalid","url":"https://gitea.invalid/api/swagger"}"#
         try await server.inject([.init("POST", "/repos/octo/app/pulls", status: 422, json: body)])
         let forge = server.forge()
-        let error = try #require(await forgeError { () async throws(ForgeError) in try await forge.createPullRequest(Self.draft, in: Self.repository) })
+        let error = try #require(
+            await forgeError { () async throws(ForgeError) in
+                try await forge.createPullRequest(Self.draft, in: Self.repository)
+            })
         #expect(error.code == .validationFailed)
         #expect(error.status == 422)
         #expect(error.forgeMessage?.contains("base branch is invalid") == true)
@@ -100,7 +116,9 @@ struct ForgeContractTests {
         let forge = server.forge(waits: waits)
         _ = try await forge.createPullRequest(Self.draft, in: Self.repository)
         try await server.inject([
-            .init("GET", "/repos/octo/app/pulls/1", status: 429, headers: ["Retry-After": "1"], json: #"{"message":"slow down"}"#)
+            .init(
+                "GET", "/repos/octo/app/pulls/1", status: 429, headers: ["Retry-After": "1"],
+                json: #"{"message":"slow down"}"#)
         ])
         let pull = try await forge.pullRequest(number: 1, in: Self.repository)
         #expect(pull.number == 1)
@@ -136,9 +154,14 @@ struct ForgeContractTests {
         let waits = RecordedWaits()
         let forge = server.forge(waits: waits)
         try await server.inject([
-            .init("GET", "/repos/octo/app/pulls/1", status: 429, headers: ["Retry-After": "3600"], json: #"{"message":"later"}"#)
+            .init(
+                "GET", "/repos/octo/app/pulls/1", status: 429, headers: ["Retry-After": "3600"],
+                json: #"{"message":"later"}"#)
         ])
-        let error = try #require(await forgeError { () async throws(ForgeError) in try await forge.pullRequest(number: 1, in: Self.repository) })
+        let error = try #require(
+            await forgeError { () async throws(ForgeError) in
+                try await forge.pullRequest(number: 1, in: Self.repository)
+            })
         #expect(error.code == .rateLimited)
         #expect(error.retryAfter == .seconds(3600))
         #expect(error.isTransient)
@@ -152,7 +175,9 @@ struct ForgeContractTests {
         let waits = RecordedWaits()
         let forge = server.forge(waits: waits)
         _ = try await forge.createPullRequest(Self.draft, in: Self.repository)
-        try await server.inject([.init("GET", "/repos/octo/app/pulls/1", status: 503, times: 2, json: #"{"message":"unavailable"}"#)])
+        try await server.inject([
+            .init("GET", "/repos/octo/app/pulls/1", status: 503, times: 2, json: #"{"message":"unavailable"}"#)
+        ])
         let pull = try await forge.pullRequest(number: 1, in: Self.repository)
         #expect(pull.number == 1)
         #expect(waits.all == [.seconds(1), .seconds(2)], "exponential back-off")
@@ -163,8 +188,13 @@ struct ForgeContractTests {
     func persistentServerErrorsEndAfterTheBoundedRetries(flavor: ForgeContractServer.Flavor) async throws {
         let server = try ForgeContractServer(flavor: flavor)
         let forge = server.forge()
-        try await server.inject([.init("GET", "/repos/octo/app/pulls/1", status: 502, times: 10, raw: "<html>bad gateway</html>")])
-        let error = try #require(await forgeError { () async throws(ForgeError) in try await forge.pullRequest(number: 1, in: Self.repository) })
+        try await server.inject([
+            .init("GET", "/repos/octo/app/pulls/1", status: 502, times: 10, raw: "<html>bad gateway</html>")
+        ])
+        let error = try #require(
+            await forgeError { () async throws(ForgeError) in
+                try await forge.pullRequest(number: 1, in: Self.repository)
+            })
         #expect(error.code == .server)
         #expect(error.status == 502)
         #expect(try await server.report().requests.count == 3, "one try and two retries")
@@ -175,13 +205,21 @@ struct ForgeContractTests {
     func malformedJSONIsAClearError(flavor: ForgeContractServer.Flavor) async throws {
         let server = try ForgeContractServer(flavor: flavor)
         let forge = server.forge()
-        try await server.inject([.init("GET", "/repos/octo/app/pulls/1", status: 200, raw: "{\"number\": 1, \"state\": ")])
-        let error = try #require(await forgeError { () async throws(ForgeError) in try await forge.pullRequest(number: 1, in: Self.repository) })
+        try await server.inject([
+            .init("GET", "/repos/octo/app/pulls/1", status: 200, raw: "{\"number\": 1, \"state\": ")
+        ])
+        let error = try #require(
+            await forgeError { () async throws(ForgeError) in
+                try await forge.pullRequest(number: 1, in: Self.repository)
+            })
         #expect(error.code == .malformedResponse)
         #expect(error.message.contains("not valid JSON"))
         // Valid JSON of the wrong shape is refused too, naming the field.
         try await server.inject([.init("GET", "/repos/octo/app/pulls/1", status: 200, json: #"{"number":"one"}"#)])
-        let shape = try #require(await forgeError { () async throws(ForgeError) in try await forge.pullRequest(number: 1, in: Self.repository) })
+        let shape = try #require(
+            await forgeError { () async throws(ForgeError) in
+                try await forge.pullRequest(number: 1, in: Self.repository)
+            })
         #expect(shape.code == .malformedResponse)
         #expect(shape.message.contains("number"))
         try await server.expectNoViolations()
@@ -194,13 +232,19 @@ struct ForgeContractTests {
         let forge = server.forge(waits: waits, requestTimeout: .seconds(2))
         _ = try await forge.createPullRequest(Self.draft, in: Self.repository)
         try await server.inject([.init("POST", "/repos/octo/app/pulls", hang: 20)])
-        let error = try #require(await forgeError { () async throws(ForgeError) in try await forge.createPullRequest(Self.draft, in: Self.repository) })
+        let error = try #require(
+            await forgeError { () async throws(ForgeError) in
+                try await forge.createPullRequest(Self.draft, in: Self.repository)
+            })
         #expect(error.code == .timedOut)
         #expect(error.isTransient)
         #expect(waits.all.isEmpty, "a create that may have reached the forge is not sent again")
         // A read is retried after a timeout, within the bounded retries.
         try await server.inject([.init("GET", "/repos/octo/app/pulls/1", times: 3, hang: 20)])
-        let read = try #require(await forgeError { () async throws(ForgeError) in try await forge.pullRequest(number: 1, in: Self.repository) })
+        let read = try #require(
+            await forgeError { () async throws(ForgeError) in
+                try await forge.pullRequest(number: 1, in: Self.repository)
+            })
         #expect(read.code == .timedOut)
         #expect(waits.all == [.seconds(1), .seconds(2)])
         try await server.expectNoViolations()

@@ -1,6 +1,7 @@
-@testable import DeployFeedback
 import Foundation
 import Testing
+
+@testable import DeployFeedback
 
 @Suite("Forge repository names and branch names")
 struct ForgeRepositoryTests {
@@ -49,7 +50,9 @@ struct ForgeRepositoryTests {
         #expect(body.hasPrefix("Fix the greeting\n\nIt said hello twice."))
         #expect(body.contains("Feedback-Id: `fb-7`"))
         #expect(body.contains("- Verification: **passed** in 3.5 s (tests: 12 passed, 0 failed, 1 skipped)"))
-        #expect(PullRequestBody.make(description: "", feedbackID: "x", commit: "a", parent: "b", verification: nil).contains("not reported"))
+        #expect(
+            PullRequestBody.make(description: "", feedbackID: "x", commit: "a", parent: "b", verification: nil)
+                .contains("not reported"))
     }
 }
 

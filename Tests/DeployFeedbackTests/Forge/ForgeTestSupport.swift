@@ -1,7 +1,8 @@
-@testable import DeployFeedback
 import DeployTestSupport
 import Foundation
 import Testing
+
+@testable import DeployFeedback
 
 /// Waits asked of a ``ForgeRetryPolicy`` or a publisher, recorded instead of spent.
 final class RecordedWaits: @unchecked Sendable {
@@ -43,7 +44,9 @@ extension ForgeContractServer {
 }
 
 /// Runs `body` and returns the ``ForgeError`` it throws (recording an issue when it throws none).
-func forgeError<T>(_ body: () async throws(ForgeError) -> T, sourceLocation: SourceLocation = #_sourceLocation) async -> ForgeError? {
+func forgeError<T>(_ body: () async throws(ForgeError) -> T, sourceLocation: SourceLocation = #_sourceLocation) async
+    -> ForgeError?
+{
     do {
         _ = try await body()
         Issue.record("expected a ForgeError", sourceLocation: sourceLocation)

@@ -1,8 +1,9 @@
-@testable import DeployFeedback
 import DeployGit
 import DeployTestSupport
 import Foundation
 import Testing
+
+@testable import DeployFeedback
 
 /// The whole path: a feedback file → the processor → a pushed `deployctl/<id>` branch on a real bare remote → a pull
 /// request on the contract server → merged (fast-forward of the bare `main`) → an applied record.
@@ -14,7 +15,8 @@ struct ProcessorPullRequestTests {
         options.worktreeDirectory = root.folder.url.appendingPathComponent("worktrees")
         let publisher = PullRequestPublisher(
             forge: server.forge(waits: waits),
-            options: .init(pollInterval: .milliseconds(10), timeout: .seconds(60), gitTimeout: .seconds(30), sleep: waits.sleep))
+            options: .init(
+                pollInterval: .milliseconds(10), timeout: .seconds(60), gitTimeout: .seconds(30), sleep: waits.sleep))
         return FeedbackProcessor(
             feedbackDirectory: root.feedback, commandsDirectory: root.commands, repositories: root.repositories,
             options: options, publisher: publisher,
@@ -28,8 +30,10 @@ struct ProcessorPullRequestTests {
         try await server.setMergeAfterPolls(2)
         try root.drop(
             "fb.json",
-            ["version": 1, "id": "fb-pr", "repo": "app", "description": "Greet properly",
-             "patch": try ApplyTests.diff(root, ["README.md": "hi\n"])])
+            [
+                "version": 1, "id": "fb-pr", "repo": "app", "description": "Greet properly",
+                "patch": try ApplyTests.diff(root, ["README.md": "hi\n"]),
+            ])
 
         let outcomes = try await Self.processor(root, server: server).run()
 
@@ -57,7 +61,9 @@ struct ProcessorPullRequestTests {
         let root = try ApplyTests.makeRoot()
         let server = try ForgeContractServer(flavor: flavor, gitRoot: root.folder.scratch.url)
         try await server.setCloseAfterPolls(1)
-        try root.drop("fb.json", ["version": 1, "id": "fb-no", "repo": "app", "patch": try ApplyTests.diff(root, ["README.md": "no\n"])])
+        try root.drop(
+            "fb.json",
+            ["version": 1, "id": "fb-no", "repo": "app", "patch": try ApplyTests.diff(root, ["README.md": "no\n"])])
         let before = try Shell.check(["git", "--git-dir", root.remotes["app"]!.path, "rev-parse", "main"])
 
         let outcomes = try await Self.processor(root, server: server).run()

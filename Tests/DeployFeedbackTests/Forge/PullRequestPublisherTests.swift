@@ -1,8 +1,9 @@
-@testable import DeployFeedback
 import DeployGit
 import DeployTestSupport
 import Foundation
 import Testing
+
+@testable import DeployFeedback
 
 /// The pull-request publisher with a real bare remote (pushed with libgit2) and the contract server, which merges by
 /// fast-forwarding the bare repository's base branch; GitHub and Gitea alike.
@@ -30,15 +31,18 @@ struct PullRequestPublisherTests {
             let git = try GitRepository.open(at: checkout)
             request = FeedbackPublishRequest(
                 repository: FeedbackRepository(name: "app", directory: checkout), git: git,
-                commit: try #require(ObjectID(hex: commit)), parent: try #require(ObjectID(hex: parent)), branch: "main",
+                commit: try #require(ObjectID(hex: commit)), parent: try #require(ObjectID(hex: parent)),
+                branch: "main",
                 feedbackID: id, title: "Fix the README")
             repository = try ForgeRepository.parse(remoteURL: remote.path)
         }
 
-        func publisher(timeout: Duration = .seconds(60), waits: RecordedWaits = RecordedWaits()) -> PullRequestPublisher {
+        func publisher(timeout: Duration = .seconds(60), waits: RecordedWaits = RecordedWaits()) -> PullRequestPublisher
+        {
             PullRequestPublisher(
                 forge: server.forge(waits: waits),
-                options: .init(pollInterval: .milliseconds(20), timeout: timeout, gitTimeout: .seconds(30), sleep: waits.sleep))
+                options: .init(
+                    pollInterval: .milliseconds(20), timeout: timeout, gitTimeout: .seconds(30), sleep: waits.sleep))
         }
 
         func remoteRef(_ name: String) throws -> String {
@@ -47,7 +51,9 @@ struct PullRequestPublisherTests {
     }
 
     @Test(arguments: ForgeContractServer.Flavor.allCases)
-    func aPullRequestMergedAfterSomePollsIsAPublicationAndTheBranchIsFetched(flavor: ForgeContractServer.Flavor) async throws {
+    func aPullRequestMergedAfterSomePollsIsAPublicationAndTheBranchIsFetched(flavor: ForgeContractServer.Flavor)
+        async throws
+    {
         let setup = try Setup(flavor: flavor)
         try await setup.server.setMergeAfterPolls(3)
         let waits = RecordedWaits()
@@ -60,7 +66,8 @@ struct PullRequestPublisherTests {
         #expect(try setup.remoteRef("deployctl/fb-1") == setup.request.commit.hex, "the head branch was pushed")
         #expect(try setup.remoteRef("main") == setup.request.commit.hex, "the forge merged it")
         #expect(
-            try Shell.check(["git", "rev-parse", "refs/remotes/origin/main"], in: setup.checkout) == setup.request.commit.hex,
+            try Shell.check(["git", "rev-parse", "refs/remotes/origin/main"], in: setup.checkout)
+                == setup.request.commit.hex,
             "fetched after the merge so the processor can fast-forward")
         let report = try await setup.server.report()
         let pull = try #require(report.pulls.first)
@@ -99,7 +106,8 @@ struct PullRequestPublisherTests {
         #expect(publication.url?.hasSuffix("/1") == true)
         let report = try await setup.server.report()
         #expect(report.pulls.count == 1)
-        #expect(!report.requests.contains { $0.method == "POST" && $0.path.hasSuffix("/pulls") }, "no second pull request")
+        #expect(
+            !report.requests.contains { $0.method == "POST" && $0.path.hasSuffix("/pulls") }, "no second pull request")
         try await setup.server.expectNoViolations()
     }
 
@@ -128,7 +136,8 @@ struct PullRequestPublisherTests {
         // The branch moved on (a new commit for the same feedback after the base changed): the same branch is reused.
         let fixture = GitFixture(scratch: setup.folder.scratch)
         try Shell.check(["git", "checkout", "--quiet", "-B", "work2", "main"], in: setup.checkout)
-        let second = try fixture.commit(["README.md": "hello, reviewed again\n"], in: setup.checkout, message: "Fix the README")
+        let second = try fixture.commit(
+            ["README.md": "hello, reviewed again\n"], in: setup.checkout, message: "Fix the README")
         try Shell.check(["git", "checkout", "--quiet", "main"], in: setup.checkout)
         var request = setup.request
         request.commit = try #require(ObjectID(hex: second))
@@ -144,13 +153,15 @@ struct PullRequestPublisherTests {
         let setup = try Setup(flavor: flavor)
         try await setup.server.setMergeAfterPolls(1)
         try await setup.server.inject([
-            .init("POST", "/repos/\(setup.repository.owner)/app/pulls", status: 502, json: #"{"message":"bad gateway"}"#)
+            .init(
+                "POST", "/repos/\(setup.repository.owner)/app/pulls", status: 502, json: #"{"message":"bad gateway"}"#)
         ])
         let publication = try await setup.publisher().publish(setup.request)
         #expect(publication.kind == "pull-request")
         let report = try await setup.server.report()
         #expect(report.pulls.count == 1)
-        #expect(report.requests.filter { $0.method == "POST" && $0.path.hasSuffix("/pulls") }.map(\.status) == [502, 201])
+        #expect(
+            report.requests.filter { $0.method == "POST" && $0.path.hasSuffix("/pulls") }.map(\.status) == [502, 201])
         try await setup.server.expectNoViolations()
     }
 
@@ -176,7 +187,8 @@ struct PullRequestPublisherTests {
         let publisher = setup.publisher()
         for state in CommitStatus.State.allCases {
             try await publisher.postStatus(
-                commit: setup.request.commit.hex, state: state, description: "build \(state.rawValue)", in: setup.repository)
+                commit: setup.request.commit.hex, state: state, description: "build \(state.rawValue)",
+                in: setup.repository)
         }
         try await publisher.postComment("Build summary: 12 tests passed", pullRequest: 1, in: setup.repository)
         let report = try await setup.server.report()
@@ -209,8 +221,11 @@ extension PullRequestPublisherTests {
         let publisher = PullRequestPublisher(
             forge: setup.server.forge(), options: .init(pollInterval: .seconds(3600), timeout: .seconds(86_400)))
         let request = setup.request
-        let task = Task { () async throws(FeedbackError) -> FeedbackPublication in try await publisher.publish(request) }
-        while try await setup.server.report().pulls.first?.polls ?? 0 < 1 { try await Task.sleep(for: .milliseconds(20)) }
+        let task = Task { () async throws(FeedbackError) -> FeedbackPublication in try await publisher.publish(request)
+        }
+        while try await setup.server.report().pulls.first?.polls ?? 0 < 1 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         task.cancel()
         let result = await task.result
         guard case .failure(let failure) = result else {
