@@ -1,0 +1,107 @@
+import Foundation
+import Logging
+
+/// Gitea's and Forgejo's REST API (`https://HOST/api/v1`), with `Authorization: token <token>`.
+///
+/// Gitea's pull-request listing has no head-branch filter, so ``pullRequests(head:base:state:in:)`` pages through
+/// the listing (50 a page, at most ``maxListPages`` pages) and filters by head branch itself.
+public struct GiteaForge: Forge {
+    public var kind: ForgeKind { .gitea }
+    public let apiBase: URL
+    /// The most listing pages read when looking for a pull request by head branch.
+    public var maxListPages = 20
+    let client: ForgeHTTPClient
+
+    /// - Parameters:
+    ///   - apiBase: the API root, `https://HOST/api/v1` (see ``apiBase(host:)``).
+    ///   - token: an access token (sent in a header only).
+    public init(
+        apiBase: URL, token: String, policy: ForgeRetryPolicy = ForgeRetryPolicy(),
+        logger: Logger = Logger(label: "deployctl.forge")
+    ) {
+        self.apiBase = apiBase
+        self.client = ForgeHTTPClient(
+            baseURL: apiBase, headers: ["Authorization": "token \(token)", "Accept": "application/json"], secret: token,
+            policy: policy, logger: logger)
+    }
+
+    /// `https://HOST/api/v1` for a Gitea or Forgejo host name (with an optional `:port`).
+    public static func apiBase(host: String) -> URL? {
+        URL(string: "https://\(host)/api/v1")
+    }
+
+    public func createPullRequest(_ draft: PullRequestDraft, in repository: ForgeRepository) async throws(ForgeError)
+        -> ForgePullRequest
+    {
+        let path = "/repos/\(segment(repository.owner))/\(segment(repository.name))/pulls"
+        let response = try await client.send(
+            "POST", path, json: ["title": draft.title, "body": draft.body, "head": draft.head, "base": draft.base],
+            idempotent: false)
+        return try client.decode(Payload.self, from: response, operation: "POST \(path)").pullRequest
+    }
+
+    public func pullRequest(number: Int, in repository: ForgeRepository) async throws(ForgeError) -> ForgePullRequest {
+        let path = "/repos/\(segment(repository.owner))/\(segment(repository.name))/pulls/\(number)"
+        let response = try await client.send("GET", path)
+        return try client.decode(Payload.self, from: response, operation: "GET \(path)").pullRequest
+    }
+
+    public func pullRequests(
+        head: String, base: String?, state: PullRequestStateFilter, in repository: ForgeRepository
+    ) async throws(ForgeError) -> [ForgePullRequest] {
+        let path = "/repos/\(segment(repository.owner))/\(segment(repository.name))/pulls"
+        let pageSize = 50
+        var found: [ForgePullRequest] = []
+        for page in 1...max(1, maxListPages) {
+            let response = try await client.send(
+                "GET", path, query: [("state", state.rawValue), ("page", "\(page)"), ("limit", "\(pageSize)")])
+            let list = try client.decode([Payload].self, from: response, operation: "GET \(path)")
+            found += list.map(\.pullRequest).filter { $0.head == head && (base == nil || $0.base == base) }
+            if list.count < pageSize { break }
+        }
+        return found
+    }
+
+    public func createStatus(_ status: CommitStatus, commit: String, in repository: ForgeRepository)
+        async throws(ForgeError)
+    {
+        let path = "/repos/\(segment(repository.owner))/\(segment(repository.name))/statuses/\(segment(commit))"
+        var body: [String: any Sendable] = ["state": status.state.rawValue, "context": status.context]
+        if let description = status.description { body["description"] = description }
+        if let target = status.targetURL { body["target_url"] = target }
+        _ = try await client.send("POST", path, json: body)
+    }
+
+    public func createComment(_ body: String, pullRequest number: Int, in repository: ForgeRepository)
+        async throws(ForgeError)
+    {
+        let path = "/repos/\(segment(repository.owner))/\(segment(repository.name))/issues/\(number)/comments"
+        _ = try await client.send("POST", path, json: ["body": body], idempotent: false)
+    }
+
+    /// The fields of Gitea's `PullRequest` publishing reads (none are required by Gitea's description).
+    struct Payload: Decodable {
+        struct Branch: Decodable {
+            var ref: String?
+            var sha: String?
+        }
+
+        var number: Int
+        var title: String?
+        var state: String?
+        var merged: Bool?
+        var merge_commit_sha: String?
+        var html_url: String?
+        var created_at: String?
+        var head: Branch?
+        var base: Branch?
+
+        var pullRequest: ForgePullRequest {
+            let isMerged = merged ?? false
+            return ForgePullRequest(
+                number: number, title: title ?? "", isOpen: state == "open", merged: isMerged, head: head?.ref ?? "",
+                headSHA: head?.sha, base: base?.ref ?? "", webURL: html_url,
+                mergeCommitSHA: isMerged ? merge_commit_sha : nil, createdAt: forgeDate(created_at))
+        }
+    }
+}
