@@ -66,6 +66,7 @@ public struct StatusReport: Sendable, Codable, Hashable {
         let store = try SQLiteStateStore.openExisting(at: root.stateDatabase)
         let states = try store?.repositoryStates() ?? [:]
         let cycles = try store?.history(limit: max(history, 1)) ?? []
+        let lastBuildCycle = try store?.lastCycle(excludingTrigger: "feedback")
         let health = try store?.health()
         let pending = (try? FeedbackInbox(directory: root.feedback).pendingFiles()) ?? []
         let pendingByRepository = countByRepository(pending)
@@ -95,7 +96,7 @@ public struct StatusReport: Sendable, Codable, Hashable {
                 nextAttemptAt: state?.nextAttemptAt)
         }
         let holder = DispatcherLock.holder(of: root)
-        let last = cycles.first
+        let last = lastBuildCycle
         return StatusReport(
             root: root.url.path,
             neverRan: last == nil,

@@ -378,7 +378,8 @@ extension FeedbackProcessor {
         let request = FeedbackPublishRequest(
             repository: validated.repository, git: git, commit: commit, parent: parent, branch: validated.branch,
             feedbackID: validated.document.id,
-            title: String(commitMessage(validated, file: claim.name).prefix { $0 != "\n" }))
+            title: String(commitMessage(validated, file: claim.name).prefix { $0 != "\n" }),
+            description: validated.document.description, verification: journal.verification)
         let publication: FeedbackPublication
         do { publication = try await publisher.publish(request) } catch {
             if error.code == .publishRejected {

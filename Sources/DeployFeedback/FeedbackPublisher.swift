@@ -17,6 +17,10 @@ public struct FeedbackPublishRequest: Sendable {
     public var feedbackID: String
     /// The commit message's first line.
     public var title: String
+    /// The feedback's description (a pull request's body carries it).
+    public var description: String = ""
+    /// What verification found (a pull request's body carries it).
+    public var verification: FeedbackVerification? = nil
 }
 
 /// Publishes a verified feedback commit: a direct push (``DirectPushPublisher``) or a pull request (supplied by the
@@ -33,7 +37,7 @@ public protocol FeedbackPublisher: Sendable {
 
 extension FeedbackPublication {
     /// Whether the commit is now on the remote branch the checkout tracks (a direct push).
-    public var updatesBranch: Bool { kind == "push" }
+    public var updatesBranch: Bool { kind == "push" || kind == "pull-request" }
 }
 
 /// Pushes the commit straight to the branch on the remote, fast-forward only (never forced).

@@ -27,7 +27,6 @@ enum ConfigurationPrinter {
         if !disabled.isEmpty {
             out += "\nfeatures off:\n" + disabled.map { "  - \($0)\n" }.joined()
         }
-        for warning in configuration.warnings { out += "warning: \(warning)\n" }
         return out
     }
 }

@@ -44,6 +44,9 @@ enum GitHubActions {
             guard let build = report.builds[name], build.report.hasProblems else { continue }
             text += "\n<details><summary>\(name)</summary>\n\n\(build.report.markdownSummary())\n</details>\n"
         }
+        if !FileManager.default.fileExists(atPath: url.path) {
+            FileManager.default.createFile(atPath: url.path, contents: nil)
+        }
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         try handle.seekToEnd()

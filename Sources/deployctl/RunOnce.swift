@@ -50,6 +50,9 @@ extension Deployctl {
                     observer: { progress.handle($0) })
             } catch let error as ConfigurationError {
                 throw CommandFailure(message: error.description, exitStatus: ExitStatus.usage)
+            } catch let error as BuildError {
+                // No usable toolchain: nothing could be built, which is not a build failure.
+                throw CommandFailure(message: error.description, exitStatus: ExitStatus.infrastructure)
             }
             progress.finish()
             FileHandle.standardError.write(Data(ReportPrinter.summary(report).utf8))

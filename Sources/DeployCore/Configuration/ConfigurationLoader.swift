@@ -89,6 +89,9 @@ public struct ConfigurationLoader: Sendable {
             feedbackMaxBytes: try resolver.positiveInteger(.feedbackMaxBytes, default: 1_048_576),
             logRetentionCount: try resolver.positiveInteger(.logRetentionCount, default: 100),
             logRetentionDays: try resolver.positiveInteger(.logRetentionDays, default: 30),
+            githubAPIURL: try resolver.httpURL(.githubAPIURL, default: "https://api.github.com"),
+            prPollInterval: try resolver.positiveInteger(.prPollInterval, default: 30),
+            prTimeout: try resolver.positiveInteger(.prTimeout, default: 86_400),
             origins: [:],
             warnings: [],
             deployRootDisplay: root.path

@@ -58,6 +58,14 @@ extension ConfigurationVariable {
         "DISPATCHER_FEEDBACK_MAX_BYTES", default: "1048576", "largest feedback file accepted, in bytes")
     static let logRetentionCount = Self(
         "DISPATCHER_LOG_KEEP", default: "100", "cycle logs kept in deploy/logs (older ones are removed)")
+    static let githubAPIURL = Self(
+        "GITHUB_API_URL", default: "https://api.github.com",
+        "GitHub's REST API root (GitHub Enterprise: https://HOST/api/v3); used for github.com remotes")
+    static let prPollInterval = Self(
+        "DISPATCHER_PR_POLL_INTERVAL", default: "30", "seconds between polls of a pull request's merge state")
+    static let prTimeout = Self(
+        "DISPATCHER_PR_TIMEOUT", default: "86400",
+        "seconds a pull request may stay open before its feedback is rejected")
     static let logRetentionDays = Self(
         "DISPATCHER_LOG_MAX_AGE_DAYS", default: "30", "cycle logs older than this many days are removed")
 
@@ -65,6 +73,7 @@ extension ConfigurationVariable {
     public static let all: [ConfigurationVariable] = [
         .deployRoot, .interval, .usePullRequests, .githubToken, .gitUserName, .gitUserEmail, .openAIAPIKey,
         .openAIAPIBase, .buildDocker, .runE2E, .swiftpmJobs, .swiftOverride, .fetchConcurrency, .stepTimeout,
-        .verifyFeedback, .feedbackMaxBytes, .logRetentionCount, .logRetentionDays,
+        .verifyFeedback, .feedbackMaxBytes, .logRetentionCount, .logRetentionDays, .githubAPIURL, .prPollInterval,
+        .prTimeout,
     ]
 }

@@ -39,6 +39,13 @@ public struct DispatcherConfiguration: Sendable {
     /// Days a cycle log is kept (`DISPATCHER_LOG_MAX_AGE_DAYS`).
     public var logRetentionDays: Int
 
+    /// GitHub's REST API root (`GITHUB_API_URL`).
+    public var githubAPIURL: URL
+    /// Seconds between merge polls of a pull request (`DISPATCHER_PR_POLL_INTERVAL`).
+    public var prPollInterval: Int
+    /// Seconds before a pull request wait gives up (`DISPATCHER_PR_TIMEOUT`).
+    public var prTimeout: Int
+
     /// Where each variable's value came from, by variable name.
     public var origins: [String: ConfigurationOrigin]
     /// Non-fatal findings: likely typos of `DISPATCHER_*` names.
@@ -85,6 +92,9 @@ public struct DispatcherConfiguration: Sendable {
         case ConfigurationVariable.feedbackMaxBytes.name: return String(feedbackMaxBytes)
         case ConfigurationVariable.logRetentionCount.name: return String(logRetentionCount)
         case ConfigurationVariable.logRetentionDays.name: return String(logRetentionDays)
+        case ConfigurationVariable.githubAPIURL.name: return githubAPIURL.absoluteString
+        case ConfigurationVariable.prPollInterval.name: return String(prPollInterval)
+        case ConfigurationVariable.prTimeout.name: return String(prTimeout)
         default: return ""
         }
     }

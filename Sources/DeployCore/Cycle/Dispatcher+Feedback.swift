@@ -41,7 +41,7 @@ extension Dispatcher {
             options: FeedbackProcessor.Options(
                 maxFileBytes: configuration.feedbackMaxBytes, verify: configuration.verifyFeedback, dryRun: dryRun,
                 worktreeDirectory: root.deploy.appendingPathComponent("worktrees")),
-            verifier: verifier, publisher: publisher(),
+            verifier: verifier, publisher: publisher(manifest: manifest),
             restartRunner: StepRestartRunner(logFile: restartLog, secrets: configuration.secrets),
             author: Signature(name: configuration.gitUserName, email: configuration.gitUserEmail), logger: logger)
         let outcomes = try await processor.run(files: files)
@@ -60,9 +60,14 @@ extension Dispatcher {
         return !pending.isEmpty || !claimed.isEmpty
     }
 
-    /// Where verified feedback commits go: `DISPATCHER_USE_PRS=0` pushes to the branch.
-    func publisher() -> any FeedbackPublisher {
-        DirectPushPublisher(
+    /// Where verified feedback commits go: a pull request on the repository's forge (`DISPATCHER_USE_PRS=1`, the
+    /// default), or a direct fast-forward push to the branch (`DISPATCHER_USE_PRS=0`).
+    func publisher(manifest: Manifest) -> any FeedbackPublisher {
+        if configuration.usePullRequests {
+            return ForgeRoutingPublisher(
+                manifest: manifest, configuration: configuration, networkTimeout: networkTimeout, logger: logger)
+        }
+        return DirectPushPublisher(
             credentials: GitCredentials(token: configuration.githubToken?.revealed), timeout: networkTimeout)
     }
 

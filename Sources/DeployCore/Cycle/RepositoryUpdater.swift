@@ -138,7 +138,7 @@ actor RepositoryUpdater {
     static func describe(_ error: any Error) -> String {
         if let error = error as? GitError {
             switch error.code {
-            case .authenticationFailed: return "authentication failed: \(error.message) (check GITHUB_TOKEN or SSH keys)"
+            case .authenticationFailed: return "\(error.message) (check GITHUB_TOKEN or SSH keys)"
             case .network, .timedOut: return "remote unreachable: \(error.message)"
             default: return "\(error.operation) failed: \(error.message)"
             }

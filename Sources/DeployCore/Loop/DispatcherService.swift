@@ -4,10 +4,12 @@ import ServiceLifecycle
 
 /// `deployctl loop` as a swift-service-lifecycle `Service`: cycles until graceful shutdown.
 ///
-/// Between cycles it sleeps `DISPATCHER_INTERVAL` seconds, or less when woken: a new file in `feedback/` or a call to
-/// ``wake()`` (the CLI wires SIGHUP to it) starts the next cycle at once. On graceful shutdown (SIGTERM, SIGINT) no new
-/// cycle starts; a running cycle is cancelled — its steps' process groups are killed — and recorded, then ``run()``
-/// returns.
+/// Between cycles it sleeps `DISPATCHER_INTERVAL` seconds, or less when woken: a call to ``wake()`` (the CLI wires
+/// SIGHUP to it) starts the next cycle at once. Feedback runs beside the cycles in its own task, so a pull request
+/// that waits a day to be merged never holds up the other repositories' builds: a new file in `feedback/` is taken
+/// at once, and an applied one wakes the next cycle. On graceful shutdown (SIGTERM, SIGINT) no new cycle starts; a
+/// running cycle (and feedback step) is cancelled — its steps' process groups are killed — and recorded, then
+/// ``run()`` returns.
 public final class DispatcherService: Service, Sendable {
     private let dispatcher: Dispatcher
     private let interval: Duration
@@ -16,6 +18,8 @@ public final class DispatcherService: Service, Sendable {
     private let onCycle: (@Sendable (CycleReport) -> Void)?
     private let wakeups: AsyncStream<Void>
     private let wakeContinuation: AsyncStream<Void>.Continuation
+    private let feedbackWakeups: AsyncStream<Void>
+    private let feedbackWakeContinuation: AsyncStream<Void>.Continuation
 
     /// - Parameters:
     ///   - observer: live progress of each cycle.
@@ -30,11 +34,13 @@ public final class DispatcherService: Service, Sendable {
         self.observer = observer
         self.onCycle = onCycle
         (wakeups, wakeContinuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        (feedbackWakeups, feedbackWakeContinuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Starts the next cycle now (or right after the running one).
     public func wake() {
         wakeContinuation.yield()
+        feedbackWakeContinuation.yield()
     }
 
     public func run() async throws {
@@ -42,16 +48,19 @@ public final class DispatcherService: Service, Sendable {
         defer { watcher.stop() }
         logger.info(
             "loop started", metadata: ["deploy.interval": "\(interval)", "deploy.feedback.watch": "\(watcher.mechanism.rawValue)"])
-        let forward = Task { [wakeContinuation] in
-            for await _ in watcher.events { wakeContinuation.yield() }
+        let forward = Task { [feedbackWakeContinuation] in
+            for await _ in watcher.events { feedbackWakeContinuation.yield() }
         }
         defer { forward.cancel() }
+        feedbackWakeContinuation.yield()
+        let feedback = Task { await self.processFeedbackUntilShutdown() }
+        defer { feedback.cancel() }
         let started = Date()
         var trigger = "start"
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             try? dispatcher.store.updateHealth(
                 DispatcherHealth(pid: getpid(), startedAt: started, heartbeatAt: Date(), nextCycleAt: nil, phase: "running"))
-            let options = CycleOptions(trigger: trigger, respectBackoff: true)
+            let options = CycleOptions(trigger: trigger, respectBackoff: true, processFeedback: false)
             do {
                 let report = try await cancelWhenGracefulShutdown {
                     try await self.dispatcher.runCycle(options, observer: self.observer)
@@ -71,10 +80,37 @@ public final class DispatcherService: Service, Sendable {
         logger.info("loop stopped")
     }
 
+    /// Takes feedback whenever `feedback/` changes (or every interval, to resume claims), until shutdown; records
+    /// each batch in the store (trigger `feedback`) and wakes the next cycle when something was applied.
+    private func processFeedbackUntilShutdown() async {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            if await sleepUntil(wakeups: feedbackWakeups) == "shutdown" { break }
+            guard dispatcher.hasFeedbackToProcess else { continue }
+            let started = Date()
+            do {
+                let records = try await cancelWhenGracefulShutdown {
+                    try await self.dispatcher.processFeedback(observer: self.observer)
+                }
+                guard !records.isEmpty else { continue }
+                try dispatcher.store.record(
+                    CycleRecord(
+                        startedAt: started, finishedAt: Date(), trigger: "feedback", result: "feedback",
+                        repositories: [], feedback: records, log: nil),
+                    states: [])
+                if records.contains(where: { $0.outcome == "applied" }) { wakeContinuation.yield() }
+            } catch {
+                logger.error("feedback could not be processed: \(error)")
+            }
+        }
+    }
+
     /// Waits for the interval, a wake-up or shutdown; returns what ended the wait.
     private func sleepUntilNextCycle() async -> String {
+        await sleepUntil(wakeups: wakeups)
+    }
+
+    private func sleepUntil(wakeups: AsyncStream<Void>) async -> String {
         let interval = self.interval
-        let wakeups = self.wakeups
         return await withTaskGroup(of: String.self) { group in
             group.addTask {
                 try? await Task.sleep(for: interval)

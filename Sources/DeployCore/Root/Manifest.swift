@@ -1,3 +1,4 @@
+import DeployFeedback
 import Foundation
 
 /// The optional manifest `deployctl.json` of a deploy root: repositories to clone when missing, and per-repository
@@ -12,7 +13,8 @@ import Foundation
 /// }
 /// ```
 /// `name` and `url` are required; `branch` defaults to the remote's default branch; `build`/`test` replace the Swift
-/// commands (so non-Swift repositories work too); `shallow` clones with depth 1. Unknown keys are an error, so a typo
+/// commands (so non-Swift repositories work too); `shallow` clones with depth 1; `forge` (`github` or `gitea`) and
+/// `forgeAPI` (the REST API root) say where pull requests are opened when the remote's host does not tell. Unknown keys are an error, so a typo
 /// does not silently do nothing. Documented in `docs/manifest.md`.
 public struct Manifest: Sendable, Hashable {
     /// One repository entry.
@@ -23,6 +25,10 @@ public struct Manifest: Sendable, Hashable {
         public var buildCommand: [String]?
         public var testCommand: [String]?
         public var shallow: Bool
+        /// The forge pull requests are opened on; nil guesses from the remote's host.
+        public var forge: ForgeKind?
+        /// The forge's REST API root; nil derives it from the remote's host.
+        public var forgeAPI: String?
     }
 
     public var repositories: [Repository]
@@ -71,7 +77,7 @@ public struct Manifest: Sendable, Hashable {
             guard let entry = element as? [String: Any] else {
                 throw ConfigurationError(.invalidManifest, location: location, found: typeName(element), accepted: "an object")
             }
-            try rejectUnknownKeys(entry, allowed: ["name", "url", "branch", "build", "test", "shallow"], location: location)
+            try rejectUnknownKeys(entry, allowed: ["name", "url", "branch", "build", "test", "shallow", "forge", "forgeAPI"], location: location)
             let nameText: String = try field(entry, "name", location: location)
             let name = try RepositoryName(nameText, location: "\(location).name")
             guard !repositories.contains(where: { $0.name == name }) else {
@@ -94,10 +100,24 @@ public struct Manifest: Sendable, Hashable {
                     accepted: "an array of strings: the program and its arguments")
             }
             let shallow: Bool? = try optionalField(entry, "shallow", location: location)
+            let forgeText: String? = try optionalField(entry, "forge", location: location)
+            let forge = try forgeText.map { text throws(ConfigurationError) -> ForgeKind in
+                guard let kind = ForgeKind(rawValue: text) else {
+                    throw ConfigurationError(
+                        .invalidManifest, location: "\(location).forge", found: "'\(text)'", accepted: "github or gitea")
+                }
+                return kind
+            }
+            let forgeAPI: String? = try optionalField(entry, "forgeAPI", location: location)
+            if let forgeAPI, URL(string: forgeAPI)?.host == nil {
+                throw ConfigurationError(
+                    .invalidManifest, location: "\(location).forgeAPI", found: "'\(forgeAPI)'",
+                    accepted: "an http:// or https:// URL")
+            }
             repositories.append(
                 Repository(
                     name: name, url: url, branch: branch, buildCommand: build, testCommand: test,
-                    shallow: shallow ?? false))
+                    shallow: shallow ?? false, forge: forge, forgeAPI: forgeAPI))
         }
         return Manifest(repositories: repositories)
     }

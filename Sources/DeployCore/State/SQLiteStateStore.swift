@@ -166,9 +166,16 @@ public final class SQLiteStateStore: StateStore {
     }
 
     public func history(limit: Int) throws -> [StoredCycle] {
+        try cycles(sql: "SELECT * FROM cycle ORDER BY id DESC LIMIT ?", arguments: [max(0, limit)])
+    }
+
+    public func lastCycle(excludingTrigger trigger: String) throws -> StoredCycle? {
+        try cycles(sql: "SELECT * FROM cycle WHERE trigger != ? ORDER BY id DESC LIMIT 1", arguments: [trigger]).first
+    }
+
+    private func cycles(sql: String, arguments: StatementArguments) throws -> [StoredCycle] {
         try pool.read { db in
-            let cycles = try Row.fetchAll(
-                db, sql: "SELECT * FROM cycle ORDER BY id DESC LIMIT ?", arguments: [max(0, limit)])
+            let cycles = try Row.fetchAll(db, sql: sql, arguments: arguments)
             return try cycles.map { row in
                 let id: Int64 = row["id"]
                 let repositories = try String.fetchAll(

@@ -24,6 +24,9 @@ public protocol StateStore: Sendable {
     /// The loop's last written health, if any.
     func health() throws -> DispatcherHealth?
 
+    /// The newest cycle whose trigger is not `trigger` (status skips feedback-only records this way).
+    func lastCycle(excludingTrigger trigger: String) throws -> StoredCycle?
+
     /// How many cycles are recorded.
     func cycleCount() throws -> Int
 }

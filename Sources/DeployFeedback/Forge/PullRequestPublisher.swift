@@ -90,8 +90,9 @@ public struct PullRequestPublisher: FeedbackPublisher {
         let draft = PullRequestDraft(
             title: request.title,
             body: PullRequestBody.make(
-                description: request.title, feedbackID: request.feedbackID, commit: request.commit.hex,
-                parent: request.parent.hex, verification: nil),
+                description: request.description.isEmpty ? request.title : request.description,
+                feedbackID: request.feedbackID, commit: request.commit.hex, parent: request.parent.hex,
+                verification: request.verification),
             head: head, base: request.branch)
         let pullRequest = try await findOrOpen(draft, commit: request.commit.hex, in: repository)
         logger.notice(

@@ -50,9 +50,7 @@ struct ProcessorPullRequestTests {
         #expect(try root.names(in: "applied") == ["fb.json", "fb.result.json"])
         let pull = try #require(try await server.report().pulls.first)
         #expect(pull.title == "Greet properly")
-        withKnownIssue("FeedbackPublication.updatesBranch counts only kind \"push\"; the lead adds \"pull-request\"") {
-            #expect(record.checkout?.hasPrefix("fast-forwarded") == true)
-        }
+        #expect(record.checkout?.hasPrefix("fast-forwarded") == true)
         try await server.expectNoViolations()
     }
 

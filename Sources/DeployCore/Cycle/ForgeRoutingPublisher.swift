@@ -1,0 +1,49 @@
+import DeployFeedback
+import DeployGit
+import Foundation
+import Logging
+
+/// Publishes each verified feedback commit through a pull request on the forge its repository's remote lives on.
+///
+/// The forge kind and API root come from the manifest entry (`forge`, `forgeAPI`) when given; otherwise a github.com
+/// remote uses `GITHUB_API_URL` and any other host is taken for Gitea/Forgejo (`https://HOST/api/v1`).
+struct ForgeRoutingPublisher: FeedbackPublisher {
+    let manifest: Manifest
+    let configuration: DispatcherConfiguration
+    let networkTimeout: Duration
+    let logger: Logger
+
+    func publish(_ request: FeedbackPublishRequest) async throws(FeedbackError) -> FeedbackPublication {
+        let remoteURL: String
+        do {
+            guard let url = try request.git.remoteURL(name: request.repository.remote) else {
+                throw FeedbackError(
+                    .publish, "\(request.repository.name) has no remote '\(request.repository.remote)' to open a pull request on")
+            }
+            remoteURL = url
+        } catch let error as FeedbackError {
+            throw error
+        } catch {
+            throw FeedbackError(.publish, "cannot read the remote of \(request.repository.name): \(error)")
+        }
+        let entry = (try? RepositoryName(request.repository.name)).flatMap { manifest.repository(named: $0) }
+        let endpoint: ForgeEndpoint
+        do {
+            let host = URL(string: remoteURL)?.host
+            let apiBase = entry?.forgeAPI.flatMap(URL.init(string:))
+                ?? (entry?.forge == .github || host == "github.com" ? configuration.githubAPIURL : nil)
+            endpoint = try ForgeEndpoint.resolve(remoteURL: remoteURL, kind: entry?.forge, apiBase: apiBase)
+        } catch {
+            throw FeedbackError(.publish, "cannot find the forge of \(redactedURL(remoteURL)): \(error.message)")
+        }
+        let forge = endpoint.forge(token: configuration.githubToken?.revealed ?? "", logger: logger)
+        let publisher = PullRequestPublisher(
+            forge: forge, repository: endpoint.repository,
+            credentials: GitCredentials(token: configuration.githubToken?.revealed),
+            options: .init(
+                pollInterval: .seconds(configuration.prPollInterval), timeout: .seconds(configuration.prTimeout),
+                gitTimeout: networkTimeout),
+            logger: logger)
+        return try await publisher.publish(request)
+    }
+}
