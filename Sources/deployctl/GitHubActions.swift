@@ -45,7 +45,7 @@ enum GitHubActions {
             text += "\n<details><summary>\(name)</summary>\n\n\(build.report.markdownSummary())\n</details>\n"
         }
         if !FileManager.default.fileExists(atPath: url.path) {
-            FileManager.default.createFile(atPath: url.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         }
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
