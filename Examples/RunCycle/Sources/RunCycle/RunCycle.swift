@@ -7,6 +7,12 @@ import Logging
 @main
 struct RunCycle {
     static func main() async {
+        // Every logger of the library, the build steps' included, prints warnings and errors only.
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .warning
+            return handler
+        }
         do {
             let root = try makeScratchRoot()
             defer { try? FileManager.default.removeItem(at: root.url) }
@@ -22,8 +28,7 @@ struct RunCycle {
     static func runOneCycle(on root: DeployRoot) async throws -> Int32 {
         // Configuration as deployctl reads it: flags > environment > dispatcher.env > defaults.
         let configuration = try ConfigurationLoader(gitIdentity: DeployEnvironment.gitIdentity()).load(root: root.url)
-        var logger = Logger(label: "run-cycle")
-        logger.logLevel = .warning
+        let logger = Logger(label: "run-cycle")
         // Taking the dispatcher takes the root's lock; it is released when `dispatcher` goes away.
         let dispatcher = try Dispatcher(root: root, configuration: configuration, command: "RunCycle", logger: logger)
         let report = try await dispatcher.runCycle(CycleOptions()) { event in
@@ -50,7 +55,7 @@ struct RunCycle {
         try git(["-c", "user.name=RunCycle", "-c", "user.email=run-cycle@localhost", "commit", "-q", "-m", "hello"], in: repository)
         let manifest = """
             {"repositories": [{"name": "hello", "url": "https://example.invalid/hello.git",
-              "build": ["sh", "-c", "echo ok"], "test": ["sh", "-c", "echo 'Test Case HelloTests.testHello passed'"]}]}
+              "build": ["sh", "-c", "echo ok"], "test": ["sh", "-c", "echo \\"Test Case 'HelloTests.testHello' passed (0.001 seconds)\\""]}]}
             """
         try manifest.write(to: url.appendingPathComponent("deployctl.json"), atomically: true, encoding: .utf8)
         return DeployRoot(url: url)
