@@ -7,7 +7,7 @@ import Testing
 ///
 /// - a block opened with ```` ```sh {.run} ```` runs and must exit 0; ```` ```sh {.run exit=N} ```` must exit `N`;
 /// - a ```` ```text {.output} ```` block right after a runnable block lists lines the block must print (standard output
-///   and standard error together); `…` in such a line matches any text;
+///   and standard error together; runs of spaces count as one); `…` in such a line matches any text;
 /// - the blocks of one page run in order, each in a fresh `bash -e -o pipefail`, in one scratch deploy root per page
 ///   (`DEPLOY_ROOT`, also the working directory), with the built `deployctl` first on `PATH`;
 /// - on the handbook's own pages a shell block must be either runnable or marked ```` ```sh {.example} ````.
@@ -82,6 +82,11 @@ import Testing
         return blocks
     }
 
+    /// Trims a line and turns each run of spaces into one, so that table columns sized to a path still match.
+    static func collapsingSpaces(_ line: String) -> String {
+        line.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+    }
+
     static let shellLanguages: Set<String> = ["sh", "bash", "shell", "console", "zsh"]
 
     @Test func everyShellBlockOnTheHandbookPagesIsMarkedRunnableOrExample() throws {
@@ -125,10 +130,10 @@ import Testing
             #expect(
                 result.status == block.expectedStatus,
                 "\(block) exited \(result.status), expected \(block.expectedStatus)\n--- block\n\(block.text)\n--- output\n\(output)")
-            let lines = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            let lines = output.split(separator: "\n").map { Self.collapsingSpaces(String($0)) }
             for expected in block.expectedOutput {
-                let pattern = try Regex("^" + expected.split(separator: "…", omittingEmptySubsequences: false)
-                    .map { NSRegularExpression.escapedPattern(for: String($0)) }.joined(separator: ".*") + "$")
+                let pattern = try Regex(Self.collapsingSpaces(expected).split(separator: "…", omittingEmptySubsequences: false)
+                    .map { NSRegularExpression.escapedPattern(for: String($0)) }.joined(separator: ".*"))
                 #expect(
                     lines.contains { $0.wholeMatch(of: pattern) != nil },
                     "\(block): no output line matches '\(expected)'\n--- output\n\(output)")
