@@ -15,8 +15,15 @@ struct RunCycle {
         }
         do {
             let root = try makeScratchRoot()
-            defer { try? FileManager.default.removeItem(at: root.url) }
-            let status = try await runOneCycle(on: root)
+            let status: Int32
+            do {
+                status = try await runOneCycle(on: root)
+            } catch {
+                try? FileManager.default.removeItem(at: root.url)
+                throw error
+            }
+            // `exit` runs no `defer`: remove the scratch root first.
+            try? FileManager.default.removeItem(at: root.url)
             exit(status)
         } catch {
             FileHandle.standardError.write(Data("RunCycle: \(error)\n".utf8))
