@@ -1,3 +1,4 @@
+import DeployFeedback
 import Foundation
 
 /// What `deployctl status` shows: each repository's last build and update state, pending feedback, the loop's health.
@@ -66,8 +67,8 @@ public struct StatusReport: Sendable, Codable, Hashable {
         let states = try store?.repositoryStates() ?? [:]
         let cycles = try store?.history(limit: max(history, 1)) ?? []
         let health = try store?.health()
-        let pending = FeedbackInbox(root: root).pendingFiles()
-        let pendingByRepository = FeedbackInbox.countByRepository(pending)
+        let pending = (try? FeedbackInbox(directory: root.feedback).pendingFiles()) ?? []
+        let pendingByRepository = countByRepository(pending)
 
         var names = Set(states.keys)
         names.formUnion(root.repositoryFolders().names.map(\.rawValue))
@@ -104,5 +105,19 @@ public struct StatusReport: Sendable, Codable, Hashable {
                 running: holder != nil, holder: holder, lastCycleAt: last?.record.finishedAt,
                 lastCycleResult: last?.record.result, nextCycleAt: holder != nil ? health?.nextCycleAt : nil),
             history: history > 0 ? Array(cycles.prefix(history)) : nil)
+    }
+
+    /// Pending files per target repository, read cheaply from each file's `repo` field (others are not counted).
+    private static func countByRepository(_ files: [URL]) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for file in files {
+            guard let size = (try? FileManager.default.attributesOfItem(atPath: file.path))?[.size] as? Int,
+                size < 8 << 20, let data = try? Data(contentsOf: file),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let repository = object["repo"] as? String
+            else { continue }
+            counts[repository, default: 0] += 1
+        }
+        return counts
     }
 }

@@ -12,6 +12,8 @@ do {
     switch name {
     case "git-update": try await GitUpdateBenchmark.run(rest)
     case "parse-log": try await LogParseBenchmark.run(rest)
+    case "status-fill": try await StatusBenchmark.run(rest)
+    case "feedback-apply": try await FeedbackApplyBenchmark.run(rest)
     default:
         FileHandle.standardError.write(Data("unknown benchmark '\(name)'\n".utf8))
         exit(2)

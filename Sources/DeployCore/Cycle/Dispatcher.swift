@@ -155,7 +155,15 @@ public final class Dispatcher: Sendable {
         }
 
         // Feedback phase.
-        let feedback: [FeedbackEventRecord] = []
+        var feedback: [FeedbackEventRecord] = []
+        if options.processFeedback, !Task.isCancelled, hasFeedbackToProcess {
+            do {
+                feedback = try await processFeedback(
+                    toolchain: toolchain, logFile: try cycleLog.file().url, observer: observer)
+            } catch {
+                logger.error("feedback could not be processed: \(error)")
+            }
+        }
 
         // Record.
         let ordered = selected.compactMap { records[$0.rawValue] }

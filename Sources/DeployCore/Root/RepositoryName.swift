@@ -1,7 +1,9 @@
+import DeployFeedback
+
 /// A validated repository name: one path component that can never leave `repos/` of the deploy root.
 ///
-/// Accepted: letters, digits, `.`, `_`, `-`; not empty, not starting with `-` or `.`, at most 100 characters. So no
-/// path separators, no `..`, nothing a shell would treat as an option or an operator.
+/// The rule is ``DeployFeedback/FeedbackNames/isValidRepositoryName(_:)``: no path separators, no `..`, nothing a
+/// shell would treat as an option or an operator.
 public struct RepositoryName: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public let rawValue: String
 
@@ -17,15 +19,11 @@ public struct RepositoryName: Sendable, Hashable, Comparable, Codable, CustomStr
 
     /// What a valid name looks like, for messages.
     public static let accepted =
-        "1-100 characters from letters, digits, '.', '_', '-', not starting with '-' or '.'"
+        "1-100 characters from letters, digits, '.', '_', '-', starting with a letter or digit, without '..' or a '.lock' suffix"
 
-    /// Whether `name` is a valid repository name.
+    /// Whether `name` is a valid repository name (the same rule feedback files are checked with).
     public static func isValid(_ name: String) -> Bool {
-        guard !name.isEmpty, name.utf8.count <= 100, let first = name.unicodeScalars.first else { return false }
-        guard first != "-", first != "." else { return false }
-        return name.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar))
-        }
+        FeedbackNames.isValidRepositoryName(name)
     }
 
     public var description: String { rawValue }

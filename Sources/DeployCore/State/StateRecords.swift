@@ -76,7 +76,7 @@ public struct FeedbackEventRecord: Sendable, Codable, Hashable {
     public var repository: String?
     public var file: String
     public var feedbackID: String?
-    /// `applied`, `rejected` or `dryRun`.
+    /// `applied`, `rejected`, `deferred` (resumed next run); with `--dry-run` `checked` or `wouldReject`.
     public var outcome: String
     public var commit: String?
     public var detail: String

@@ -1,0 +1,103 @@
+import DeployBuild
+import DeployFeedback
+import DeployGit
+import Foundation
+
+extension Dispatcher {
+    /// Processes pending feedback (or the named files) for the repositories this root manages.
+    ///
+    /// Each file ends in `feedback/applied/` or `feedback/rejected/` (or stays claimed after an environment failure,
+    /// to be resumed next time). Feedback targets repositories that are git checkouts of their own; a vendored folder
+    /// of the root's repository is not a target yet (its files are rejected as for an unknown repository).
+    /// - Parameters:
+    ///   - files: only these files (copied into `feedback/` when outside it); all pending ones when nil.
+    ///   - dryRun: validate and check that patches apply; change nothing.
+    ///   - toolchain: the toolchain verification builds with (located when nil and verification is on).
+    /// - Returns: one record per file, in processing order.
+    public func processFeedback(
+        files: [URL]? = nil, dryRun: Bool = false, toolchain: Toolchain? = nil, logFile: URL? = nil,
+        observer: (@Sendable (CycleEvent) -> Void)? = nil
+    ) async throws -> [FeedbackEventRecord] {
+        let manifest = try Manifest.load(at: root.manifestFile)
+        let repositories = feedbackTargets(manifest: manifest)
+        var verifier: FeedbackVerifier?
+        if configuration.verifyFeedback && !dryRun {
+            let located: Toolchain
+            if let toolchain {
+                located = toolchain
+            } else {
+                located = try await ToolchainLocator(probe: .current(environment: ProcessInfo.processInfo.environment))
+                    .locate(override: configuration.swiftOverride)
+            }
+            verifier = FeedbackVerifier(
+                settings: RepositoryBuildSettings(
+                    jobs: configuration.swiftpmJobs, timeout: .seconds(configuration.stepTimeout),
+                    retryFailedTests: false),
+                toolchain: located, logDirectory: root.logs, secrets: configuration.secrets)
+        }
+        let restartLog = logFile ?? root.logs.appendingPathComponent("restart.log")
+        let processor = FeedbackProcessor(
+            feedbackDirectory: root.feedback, commandsDirectory: root.commands, repositories: repositories,
+            options: FeedbackProcessor.Options(
+                maxFileBytes: configuration.feedbackMaxBytes, verify: configuration.verifyFeedback, dryRun: dryRun,
+                worktreeDirectory: root.deploy.appendingPathComponent("worktrees")),
+            verifier: verifier, publisher: publisher(),
+            restartRunner: StepRestartRunner(logFile: restartLog, secrets: configuration.secrets),
+            author: Signature(name: configuration.gitUserName, email: configuration.gitUserEmail), logger: logger)
+        let outcomes = try await processor.run(files: files)
+        return outcomes.map { outcome in
+            let record = Self.record(outcome)
+            observer?(.feedback(file: record.file, outcome: record.outcome, detail: record.detail))
+            return record
+        }
+    }
+
+    /// Whether `feedback/` holds pending files or claims a killed run left behind (checked before opening a log).
+    var hasFeedbackToProcess: Bool {
+        let inbox = FeedbackInbox(directory: root.feedback)
+        let pending = (try? inbox.pendingFiles()) ?? []
+        let claimed = (try? FileManager.default.contentsOfDirectory(atPath: inbox.inflightDirectory.path)) ?? []
+        return !pending.isEmpty || !claimed.isEmpty
+    }
+
+    /// Where verified feedback commits go: `DISPATCHER_USE_PRS=0` pushes to the branch.
+    func publisher() -> any FeedbackPublisher {
+        DirectPushPublisher(
+            credentials: GitCredentials(token: configuration.githubToken?.revealed), timeout: networkTimeout)
+    }
+
+    /// The repositories feedback may target: managed folders that are git checkouts of their own, on a branch.
+    func feedbackTargets(manifest: Manifest) -> [FeedbackRepository] {
+        managedRepositories(manifest: manifest).compactMap { name in
+            let folder = root.repository(name)
+            guard FileManager.default.fileExists(atPath: folder.appendingPathComponent(".git").path),
+                let repository = try? GitRepository.open(at: folder), let branch = try? repository.head().branch
+            else { return nil }
+            return FeedbackRepository(name: name.rawValue, directory: folder, branch: branch)
+        }
+    }
+
+    static func record(_ outcome: FeedbackOutcome) -> FeedbackEventRecord {
+        switch outcome {
+        case .applied(let result, _):
+            return FeedbackEventRecord(
+                repository: result.repository, file: result.file, feedbackID: result.id, outcome: "applied",
+                commit: result.commit, detail: "committed \(result.commit.prefix(10)) on \(result.branch)")
+        case .rejected(let rejection, _):
+            return FeedbackEventRecord(
+                repository: rejection.repository, file: rejection.file, feedbackID: rejection.id, outcome: "rejected",
+                commit: nil, detail: "\(rejection.stage): \(rejection.message)")
+        case .deferred(let name, let error):
+            return FeedbackEventRecord(
+                repository: nil, file: name, feedbackID: nil, outcome: "deferred", commit: nil,
+                detail: "will be resumed: \(error.message)")
+        case .checked(let check):
+            return FeedbackEventRecord(
+                repository: check.repository, file: check.file, feedbackID: check.id,
+                outcome: check.error == nil ? "checked" : "wouldReject",
+                commit: nil,
+                detail: check.error.map { "would be rejected: \($0.message)" }
+                    ?? "would apply (\(check.paths.joined(separator: ", ")))")
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// DeployFeedback module. See docs/architecture.md.

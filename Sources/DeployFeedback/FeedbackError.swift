@@ -1,0 +1,125 @@
+import Foundation
+
+/// The one error type of DeployFeedback: why a feedback file was rejected, or why processing could not go on.
+///
+/// Codes for which ``Code/isRejection`` is true describe a fault of the feedback file itself (bad JSON, a path that
+/// escapes the repository, a red build); the file ends in `feedback/rejected/` with a record of the error. Other codes
+/// (I/O, git or toolchain trouble, a held lock) are the environment's fault: the file stays claimed and is retried.
+public struct FeedbackError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong, as a stable machine-readable name (the `code` field of rejection records).
+    public struct Code: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+    }
+
+    /// What went wrong.
+    public let code: Code
+    /// A sentence for people and agents; names the field, path or command concerned. Never holds secrets.
+    public let message: String
+    /// The feedback field concerned (`"patch"`, `"restart"`, …), when there is one.
+    public let field: String?
+    /// The repository-relative paths concerned (escaping paths, conflicting paths), in order.
+    public let paths: [String]
+
+    public init(_ code: Code, _ message: String, field: String? = nil, paths: [String] = []) {
+        self.code = code
+        self.message = message
+        self.field = field
+        self.paths = paths
+    }
+
+    /// Whether the feedback file is at fault, so that it is rejected rather than retried.
+    public var isRejection: Bool { code.isRejection }
+
+    public var description: String { "\(code): \(message)" }
+}
+
+extension FeedbackError.Code {
+    // MARK: The file and its fields
+    /// The file is not valid JSON, or its top level is not an object.
+    public static let malformedJSON = Self(rawValue: "malformed-json")
+    /// The file is not valid UTF-8.
+    public static let notUTF8 = Self(rawValue: "not-utf8")
+    /// The file is a symbolic link, a folder or another non-regular file.
+    public static let notRegularFile = Self(rawValue: "not-regular-file")
+    /// The file is larger than the configured limit.
+    public static let fileTooLarge = Self(rawValue: "file-too-large")
+    /// `version` names a format this build does not know.
+    public static let unsupportedVersion = Self(rawValue: "unsupported-version")
+    /// A field holds a value of the wrong JSON type.
+    public static let wrongType = Self(rawValue: "wrong-type")
+    /// A required field is absent.
+    public static let missingField = Self(rawValue: "missing-field")
+    /// A field holds a value of the right type that is not acceptable (a branch name with `..`, an id with spaces).
+    public static let invalidValue = Self(rawValue: "invalid-value")
+    /// `patch` is empty or only whitespace.
+    public static let emptyPatch = Self(rawValue: "empty-patch")
+    /// `repo` is not a safe repository name (`../x`, `x; rm -rf /`, `-x`).
+    public static let invalidRepositoryName = Self(rawValue: "invalid-repository-name")
+    /// `repo` names no repository managed by this root.
+    public static let unknownRepository = Self(rawValue: "unknown-repository")
+    /// `repo` is absent and the root manages more than one repository.
+    public static let ambiguousRepository = Self(rawValue: "ambiguous-repository")
+    /// The feedback id was applied before.
+    public static let duplicate = Self(rawValue: "duplicate")
+
+    // MARK: The patch
+    /// The patch is not a unified diff that can be read (no file headers, a corrupt hunk, a bad quoted path).
+    public static let malformedPatch = Self(rawValue: "malformed-patch")
+    /// The patch is larger than the configured limit.
+    public static let patchTooLarge = Self(rawValue: "patch-too-large")
+    /// The patch touches more files than the configured limit.
+    public static let tooManyFiles = Self(rawValue: "too-many-files")
+    /// A path in the patch is absolute.
+    public static let absolutePath = Self(rawValue: "absolute-path")
+    /// A path in the patch has a `..` segment.
+    public static let pathTraversal = Self(rawValue: "path-traversal")
+    /// A path in the patch is empty, has `.` or empty segments, or control characters.
+    public static let invalidPath = Self(rawValue: "invalid-path")
+    /// A path in the patch goes through (or is) a symbolic link that leads outside the repository.
+    public static let symlinkEscape = Self(rawValue: "symlink-escape")
+    /// A path in the patch writes into a `.git` directory.
+    public static let gitDirectory = Self(rawValue: "git-directory")
+    /// A path in the patch matches the deny-list.
+    public static let deniedPath = Self(rawValue: "denied-path")
+    /// The patch carries binary data and binary patches are not allowed.
+    public static let binaryPatch = Self(rawValue: "binary-patch")
+    /// The patch creates a symbolic link or a submodule entry.
+    public static let specialFileMode = Self(rawValue: "special-file-mode")
+    /// The patch does not apply to the branch tip (nor, with a `base`, three-way).
+    public static let patchDoesNotApply = Self(rawValue: "patch-does-not-apply")
+    /// A three-way apply from `base` onto the moved branch conflicted; `paths` names the conflicting files.
+    public static let conflict = Self(rawValue: "conflict")
+    /// The patched tree failed to build or its tests failed.
+    public static let verificationFailed = Self(rawValue: "verification-failed")
+    /// The remote refused the published commit (not a network or authentication failure).
+    public static let publishRejected = Self(rawValue: "publish-rejected")
+    /// Environment failures repeated on every attempt; the file is rejected so that it does not block the queue.
+    public static let tooManyAttempts = Self(rawValue: "too-many-attempts")
+
+    // MARK: The environment (not rejections)
+    /// Reading or writing files under `feedback/` failed.
+    public static let io = Self(rawValue: "io")
+    /// Another process holds `feedback/.lock`.
+    public static let locked = Self(rawValue: "locked")
+    /// A git operation failed for a reason that is not the patch's fault.
+    public static let git = Self(rawValue: "git")
+    /// The build or test step could not run (no toolchain, spawn failure, cancelled).
+    public static let build = Self(rawValue: "build")
+    /// Publishing failed for a reason that is not a refusal (network, authentication).
+    public static let publish = Self(rawValue: "publish")
+    /// The journal of a claimed file could not be read.
+    public static let journal = Self(rawValue: "journal")
+
+    /// Whether this code describes a fault of the feedback file (see ``FeedbackError``).
+    public var isRejection: Bool {
+        ![Self.io, .locked, .git, .build, .publish, .journal].contains(self)
+    }
+}
+
+extension FeedbackError {
+    static func io(_ message: String, _ url: URL, errno code: Int32 = errno) -> FeedbackError {
+        FeedbackError(.io, "\(message) '\(url.path)': \(String(cString: strerror(code)))")
+    }
+}

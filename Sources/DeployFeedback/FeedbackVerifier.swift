@@ -1,0 +1,90 @@
+import DeployBuild
+import Foundation
+
+/// Builds and tests a patched tree before anything is published, with DeployBuild's ``RepositoryBuilder``.
+public struct FeedbackVerifier: Sendable {
+    public var builder: RepositoryBuilder
+    public var settings: RepositoryBuildSettings
+    public var toolchain: Toolchain
+    /// The folder verification logs go to (`deploy/logs`); each run gets `feedback-<id>-<time>.log` and its report.
+    public var logDirectory: URL
+    /// Redacted from every captured line.
+    public var secrets: [String]
+
+    public init(
+        builder: RepositoryBuilder = RepositoryBuilder(), settings: RepositoryBuildSettings, toolchain: Toolchain,
+        logDirectory: URL, secrets: [String] = []
+    ) {
+        self.builder = builder
+        self.settings = settings
+        self.toolchain = toolchain
+        self.logDirectory = logDirectory
+        self.secrets = secrets
+    }
+
+    /// What a verification run found.
+    struct Result: Sendable {
+        var green: Bool
+        var verification: FeedbackVerification
+        var logExcerpt: String?
+        var summary: String
+    }
+
+    /// Builds and tests `directory`; a red result is a normal result.
+    ///
+    /// - Throws: ``FeedbackError/Code/build`` when the log cannot be created.
+    func verify(directory: URL, repository: String, feedbackID: String) async throws(FeedbackError) -> Result {
+        let stamp = Int(Date().timeIntervalSince1970 * 1000)
+        let safeID = String(
+            feedbackID.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(60))
+        let logURL = logDirectory.appendingPathComponent("feedback-\(safeID)-\(stamp).log")
+        try AtomicFile.makeFolder(logDirectory)
+        let log: BuildLogFile
+        do { log = try BuildLogFile(appendingTo: logURL) } catch {
+            throw FeedbackError(.build, "cannot create the verification log: \(error)")
+        }
+        let result = await builder.build(
+            repository: directory, name: repository, settings: settings, toolchain: toolchain, log: log,
+            secrets: secrets)
+        log.close()
+        let report = try? JSONValue(encoding: result.report)
+        let verification = FeedbackVerification(
+            outcome: result.isGreen ? "passed" : "failed", logFile: logURL.path, report: report,
+            seconds: result.duration.seconds)
+        let failed = result.steps.last { !$0.outcome.result.isPassed && !Self.isSkipped($0.outcome.result) }
+        let excerpt = failed.map { $0.outcome.lastLines.joined(separator: "\n") }
+        var summary = "build and tests \(result.result.rawValue)"
+        if result.flaky { summary += " (flaky: a test failed, then passed on retry)" }
+        if let failed { summary += "; step \(failed.outcome.step) \(Self.describe(failed.outcome.result))" }
+        let errors = result.report.diagnostics.filter { $0.severity == .error }
+        if !errors.isEmpty {
+            summary +=
+                "; \(errors.count) error(s), first: "
+                + "\(errors[0].file ?? "?"):\(errors[0].line ?? 0): \(errors[0].message)"
+        }
+        let failures = result.report.tests.failures
+        if !failures.isEmpty {
+            summary +=
+                "; failing tests: "
+                + failures.prefix(5).map { [$0.suite, $0.name].compactMap { $0 }.joined(separator: ".") }
+                .joined(separator: ", ")
+        }
+        return Result(green: result.isGreen, verification: verification, logExcerpt: excerpt, summary: summary)
+    }
+
+    private static func isSkipped(_ result: StepOutcome.Result) -> Bool {
+        if case .skipped = result { return true }
+        return false
+    }
+
+    private static func describe(_ result: StepOutcome.Result) -> String {
+        switch result {
+        case .passed: "passed"
+        case .failed(let status): "failed (\(status))"
+        case .timedOut: "timed out"
+        case .cancelled: "was cancelled"
+        case .skipped(let reason): "skipped (\(reason))"
+        case .notStarted(let message): "did not start (\(message))"
+        }
+    }
+}

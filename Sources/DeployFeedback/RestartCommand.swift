@@ -1,0 +1,71 @@
+import Foundation
+
+/// The command that restarts a repository's services after a successful publish.
+///
+/// It is never taken from the feedback file: it is `commands/restart-NAME.sh` for a valid repository name, else
+/// `commands/restart-services.sh`, else there is none. The feedback's `restart` field only says whether to run it.
+public struct RestartCommand: Sendable, Hashable, Codable {
+    /// The script to run.
+    public var script: URL
+    /// The script's path relative to the deploy root, for records and logs (`commands/restart-api.sh`).
+    public var displayPath: String
+
+    public init(script: URL, displayPath: String) {
+        self.script = script
+        self.displayPath = displayPath
+    }
+
+    /// Finds the restart command for `repository` in `commandsDirectory` (the root's `commands/`).
+    ///
+    /// - Returns: `nil` when neither script exists as a regular file, or when the repository name is not valid
+    ///   (then only `restart-services.sh` is considered).
+    public static func resolve(commandsDirectory: URL, repository: String) -> RestartCommand? {
+        var candidates: [String] = []
+        if FeedbackNames.isValidRepositoryName(repository) { candidates.append("restart-\(repository).sh") }
+        candidates.append("restart-services.sh")
+        for name in candidates {
+            let url = commandsDirectory.appendingPathComponent(name)
+            var info = stat()
+            if stat(url.path, &info) == 0, info.st_mode & S_IFMT == S_IFREG {
+                return RestartCommand(script: url, displayPath: "commands/\(name)")
+            }
+        }
+        return nil
+    }
+}
+
+/// What running a restart command did; goes into the result record.
+public struct RestartOutcome: Sendable, Hashable, Codable {
+    /// The script's path relative to the deploy root.
+    public var command: String
+    /// The exit status, when the script exited.
+    public var exitStatus: Int32?
+    /// The signal that ended it, when it was killed (by the timeout or otherwise).
+    public var signal: Int32?
+    /// Whether the timeout ended it.
+    public var timedOut: Bool
+    public var seconds: Double
+    /// Where its output went.
+    public var logFile: String?
+
+    public init(
+        command: String, exitStatus: Int32?, signal: Int32? = nil, timedOut: Bool = false, seconds: Double,
+        logFile: String? = nil
+    ) {
+        self.command = command
+        self.exitStatus = exitStatus
+        self.signal = signal
+        self.timedOut = timedOut
+        self.seconds = seconds
+        self.logFile = logFile
+    }
+
+    /// Whether the script exited with status 0.
+    public var succeeded: Bool { exitStatus == 0 && !timedOut }
+}
+
+/// Runs a restart command with a timeout, its output going to the log; the dispatcher supplies one.
+public protocol RestartRunner: Sendable {
+    /// Runs `command` in `directory`; a failure to run is an outcome (`exitStatus` nil), not a thrown error.
+    func run(_ command: RestartCommand, in directory: URL, timeout: Duration) async -> RestartOutcome
+}
