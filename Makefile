@@ -13,10 +13,12 @@ build: deps
 sample: build
 	$(SWIFT) run deployctl run-once --root . && $(SWIFT) run deployctl status --root .
 
-# The whole test suite against real git repositories, a real git HTTP server and the real toolchain.
+# The whole test suite against real git repositories, a real git HTTP server and the real toolchain, then the
+# example package that imports DeployCore from outside (Examples/RunCycle).
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	./scripts/run-example.sh
 
 bench: deps
 	./bench/run-all.sh

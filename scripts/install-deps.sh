@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what deployctl needs beyond the Swift toolchain, only when it is missing:
-# libgit2 (with its pkg-config file) and pkg-config. Debian/Ubuntu through apt, macOS through Homebrew.
+# libgit2 (with its pkg-config file) and pkg-config; jq, which the handbook's runnable examples use.
+# Debian/Ubuntu through apt, macOS through Homebrew.
 set -euo pipefail
 
-if pkg-config --exists libgit2 2>/dev/null; then
+if pkg-config --exists libgit2 2>/dev/null && command -v jq >/dev/null; then
     exit 0
 fi
 
@@ -16,16 +17,16 @@ Linux)
     fi
     sudo=""
     if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
-    echo "install-deps: installing libgit2-dev and pkg-config through apt" >&2
+    echo "install-deps: installing libgit2-dev, pkg-config and jq through apt" >&2
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libgit2-dev pkg-config >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libgit2-dev pkg-config jq >/dev/null
     ;;
 Darwin)
     if ! command -v brew >/dev/null; then
-        echo "install-deps: install Homebrew, then run: brew install libgit2 pkg-config" >&2
+        echo "install-deps: install Homebrew, then run: brew install libgit2 pkg-config jq" >&2
         exit 1
     fi
-    brew install libgit2 pkg-config
+    brew install libgit2 pkg-config jq
     ;;
 *)
     echo "install-deps: unsupported system $(uname -s); install libgit2 and pkg-config" >&2
