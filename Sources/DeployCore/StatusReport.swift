@@ -61,7 +61,9 @@ public struct StatusReport: Sendable, Codable, Hashable {
     public var history: [StoredCycle]?
 
     /// Reads the status of `root` without taking the dispatcher's lock (safe while `loop` runs).
-    /// - Parameter history: how many recent cycles to include (0 for none).
+    /// - Parameters:
+    ///   - root: the deploy root.
+    ///   - history: how many recent cycles to include (0 for none).
     public static func load(root: DeployRoot, history: Int = 0) throws -> StatusReport {
         let store = try SQLiteStateStore.openExisting(at: root.stateDatabase)
         let states = try store?.repositoryStates() ?? [:]

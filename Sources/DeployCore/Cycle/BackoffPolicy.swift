@@ -14,7 +14,9 @@ public struct BackoffPolicy: Sendable, Hashable {
     }
 
     /// The delay before the next attempt after `failures` failures in a row (0 → none).
-    /// - Parameter jitter: a number in `0...1` (random in production); the delay is scaled into `50%...100%`.
+    /// - Parameters:
+    ///   - failures: failures in a row so far.
+    ///   - jitter: a number in `0...1` (random in production); the delay is scaled into `50%...100%`.
     public func delay(afterFailures failures: Int, jitter: Double) -> TimeInterval {
         guard failures > 0 else { return 0 }
         let exponent = min(failures - 1, 30)

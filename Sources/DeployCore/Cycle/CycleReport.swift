@@ -8,7 +8,7 @@ public struct CycleReport: Sendable, Codable {
     public var cycleID: Int64
     /// The full result of each build that ran this cycle, by repository (diagnostics, failing tests, steps).
     public var builds: [String: RepositoryBuildResult]
-    /// The last build of each repository that was unchanged, for reporting.
+    /// What the CLI exits with: see ``exitStatus(for:lastBuilds:)``.
     public var exitStatus: Int32
 
     /// 0 all green (or unchanged and last green); 1 a build or test failed; 3 infrastructure failure with no build

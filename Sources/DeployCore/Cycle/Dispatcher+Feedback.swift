@@ -13,6 +13,8 @@ extension Dispatcher {
     ///   - files: only these files (copied into `feedback/` when outside it); all pending ones when nil.
     ///   - dryRun: validate and check that patches apply; change nothing.
     ///   - toolchain: the toolchain verification builds with (located when nil and verification is on).
+    ///   - logFile: where restart commands write their output (default `deploy/logs/restart.log`).
+    ///   - observer: told about each file's outcome as it is decided.
     /// - Returns: one record per file, in processing order.
     public func processFeedback(
         files: [URL]? = nil, dryRun: Bool = false, toolchain: Toolchain? = nil, logFile: URL? = nil,

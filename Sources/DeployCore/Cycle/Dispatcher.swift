@@ -26,7 +26,12 @@ public final class Dispatcher: Sendable {
 
     /// Takes the root's lock and opens (or creates) its state store.
     /// - Parameters:
+    ///   - root: the deploy root to work on.
+    ///   - configuration: the effective configuration (see ``ConfigurationLoader``).
     ///   - command: how this dispatcher describes itself to a second one that finds the lock held.
+    ///   - logger: receives what the dispatcher does, with `deploy.*` metadata.
+    ///   - networkTimeout: how long one fetch, push or clone may take.
+    ///   - backoff: how long a repository that cannot be updated waits before the next attempt (loop only).
     /// - Throws: ``DispatcherLock/HeldError`` when another dispatcher works on the root; store errors.
     public init(
         root: DeployRoot, configuration: DispatcherConfiguration, command: String = "deployctl",
@@ -70,7 +75,7 @@ public final class Dispatcher: Sendable {
     /// A failing build, an unreachable remote or a rejected feedback file is a normal result recorded in the report,
     /// never a throw. Cancelling the calling task stops running steps (their process groups are killed) and the cycle
     /// is recorded as cancelled.
-    /// - Throws: ``ConfigurationError`` for a bad manifest or an unknown repository in `options`; ``BuildError``
+    /// - Throws: ``ConfigurationError`` for a bad manifest or an unknown repository in `options`; ``DeployBuild/BuildError``
     ///   when no Swift toolchain can be found; store errors.
     public func runCycle(_ options: CycleOptions, observer: (@Sendable (CycleEvent) -> Void)? = nil) async throws
         -> CycleReport

@@ -22,6 +22,8 @@ public final class DispatcherService: Service, Sendable {
     private let feedbackWakeContinuation: AsyncStream<Void>.Continuation
 
     /// - Parameters:
+    ///   - dispatcher: the dispatcher whose cycles this service runs (it holds the root's lock).
+    ///   - logger: receives the loop's own events (start, stop, errors).
     ///   - observer: live progress of each cycle.
     ///   - onCycle: called with each finished cycle's report.
     public init(

@@ -27,7 +27,9 @@ public final class DispatcherLock: Sendable {
     public let url: URL
 
     /// Takes the lock or throws ``HeldError`` at once (never waits).
-    /// - Parameter command: how the holder describes itself, e.g. `deployctl loop`.
+    /// - Parameters:
+    ///   - root: the deploy root whose `deploy/dispatcher.lock` is taken.
+    ///   - command: how the holder describes itself, e.g. `deployctl loop`.
     public init(root: DeployRoot, command: String) throws {
         try FileManager.default.createDirectory(at: root.deploy, withIntermediateDirectories: true)
         url = root.lockFile

@@ -2,7 +2,7 @@ import DeployFeedback
 
 /// A validated repository name: one path component that can never leave `repos/` of the deploy root.
 ///
-/// The rule is ``DeployFeedback/FeedbackNames/isValidRepositoryName(_:)``: no path separators, no `..`, nothing a
+/// The rule is DeployFeedback's `FeedbackNames.isValidRepositoryName(_:)`: no path separators, no `..`, nothing a
 /// shell would treat as an option or an operator.
 public struct RepositoryName: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public let rawValue: String

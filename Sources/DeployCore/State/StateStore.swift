@@ -7,7 +7,9 @@ import Foundation
 /// or nothing.
 public protocol StateStore: Sendable {
     /// Records a finished cycle and updates each repository's state (last build, failures, backoff).
-    /// - Parameter states: the repositories' new states, written in the same transaction.
+    /// - Parameters:
+    ///   - cycle: what the cycle did.
+    ///   - states: the repositories' new states, written in the same transaction.
     /// - Returns: the cycle's id.
     @discardableResult
     func record(_ cycle: CycleRecord, states: [RepositoryState]) throws -> Int64
