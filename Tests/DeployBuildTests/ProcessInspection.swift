@@ -23,14 +23,4 @@ enum ProcessInspection {
         else { return false }
         return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
     }
-
-    /// This process's peak resident set (`VmHWM`) in bytes.
-    static func peakResidentBytes() -> Int {
-        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            let digits = line.filter(\.isNumber)
-            return (Int(digits) ?? 0) * 1024
-        }
-        return 0
-    }
 }

@@ -141,11 +141,13 @@ import Testing
         }
     }
 
-    /// 100 MB of output goes to the log file line by line; the process never holds it whole.
+    /// 100 MB of output goes to the log file line by line, whole, and the outcome keeps only the last lines.
+    ///
+    /// (Peak memory is not asserted here: the test process runs other suites in parallel, so its peak RSS says
+    /// nothing about this step. Memory figures belong to the benchmarks.)
     @Test func hundredMegabytesOfOutputStreamToTheLog() async throws {
         try await ScratchDirectory.with { scratch in
             let log = try BuildLogFile(appendingTo: scratch.appending("big.log"))
-            let before = ProcessInspection.peakResidentBytes()
             let outcome = await StepRunner().run(
                 step(
                     "yes 'a line of build output that is about sixty characters long' | head -c 100000000",
@@ -165,8 +167,6 @@ import Testing
                 "every byte printed, plus the step header, is in the log"
             )
             #expect(outcome.lastLines.count <= 30)
-            let growth = ProcessInspection.peakResidentBytes() - before
-            #expect(growth < 50_000_000, "peak RSS grew by \(growth) bytes")
         }
     }
 }

@@ -34,10 +34,11 @@ extension ConfigurationVariable {
     static let gitUserEmail = Self(
         "GIT_USER_EMAIL", default: "git config user.email, else deployctl@localhost", "email of the commit identity")
     static let openAIAPIKey = Self(
-        "OPENAI_API_KEY", default: "none", secret: true, "enables generated commit messages")
+        "OPENAI_API_KEY", default: "none", secret: true,
+        "key for an OpenAI-compatible API; read and checked, not used yet (generated commit messages are planned)")
     static let openAIAPIBase = Self(
         "OPENAI_API_BASE", default: "https://api.openai.com/v1",
-        "base URL of an OpenAI-compatible API (chat completions at /chat/completions)")
+        "base URL of an OpenAI-compatible API (chat completions at /chat/completions); not used yet")
     static let buildDocker = Self(
         "DISPATCHER_BUILD_DOCKER", default: "0", "build an image for each repository with a Dockerfile")
     static let runE2E = Self(

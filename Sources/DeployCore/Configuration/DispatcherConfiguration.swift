@@ -64,7 +64,7 @@ public struct DispatcherConfiguration: Sendable {
                 "GITHUB_TOKEN not set: HTTPS fetch/push use no credentials and pull requests cannot be opened")
         }
         if openAIAPIKey == nil {
-            result.append("OPENAI_API_KEY not set: commit messages come from the feedback description")
+            result.append("OPENAI_API_KEY not set: no model is asked for anything (commit messages are the feedback description)")
         }
         if !buildDocker { result.append("DISPATCHER_BUILD_DOCKER=0: Docker images are not built") }
         if !runE2E { result.append("DISPATCHER_RUN_E2E=0: docker compose integration tests are not run") }
