@@ -176,3 +176,26 @@ extension CycleEndToEndTests {
         #expect(loopState["lastCycleResult"] as? String == "cancelled")
     }
 }
+
+extension CycleEndToEndTests {
+    @Test func aRepositoryTheManifestDeclaresIsClonedOnTheFirstRunAndBuilt() throws {
+        let root = try Root()
+        defer { root.scratch.remove() }
+        let remote = try root.fixture.makeRemote("tool", files: ["build.sh": "echo building the tool\n"])
+        let manifest = """
+            {"repositories": [{"name": "tool", "url": "\(remote.path)", "build": ["sh", "build.sh"], "test": ["true"]}]}
+            """
+        try Data(manifest.utf8).write(to: root.url.appendingPathComponent("deployctl.json"))
+
+        let result = try root.run(["run-once", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(Self.outcomes(try root.cycleJSON(result)) == ["tool": "built"])
+        #expect(result.stderr.contains("tool: cloned from \(remote.path)"))
+        let checkout = root.url.appendingPathComponent("repos/tool")
+        #expect(try Shell.check(["git", "rev-parse", "HEAD"], in: checkout) == Shell.check(["git", "rev-parse", "main"], in: remote))
+        let log = try String(contentsOf: root.url.appendingPathComponent("deploy/logs/build.log"), encoding: .utf8)
+        #expect(log.contains("building the tool"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.url.appendingPathComponent("repos").path)
+        #expect(leftovers == ["tool"], "no staging folder is left behind")
+    }
+}

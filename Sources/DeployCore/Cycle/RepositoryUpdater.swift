@@ -119,10 +119,10 @@ actor RepositoryUpdater {
         // Clone beside the final folder and rename, so a crash never leaves a half-cloned repos/NAME.
         let staging = root.repositories.appendingPathComponent(".\(name).cloning")
         try? FileManager.default.removeItem(at: staging)
-        let repository = try await GitRepository.clone(
+        // The clone's handle is dropped before the rename; the moved repository is opened afresh below.
+        _ = try await GitRepository.clone(
             from: entry.url, to: staging, branch: entry.branch, depth: entry.shallow ? 1 : nil,
             credentials: credentials, timeout: networkTimeout)
-        _ = repository
         try FileManager.default.moveItem(at: staging, to: folder)
         let owner = try GitRepository.open(at: folder)
         let head = try owner.head()
