@@ -10,11 +10,15 @@ public struct CycleOptions: Sendable, Hashable {
     public var respectBackoff: Bool
     /// Process pending feedback after the builds.
     public var processFeedback: Bool
+    /// While a repository builds, fetch its remote this often; when its branch has moved on, the stale build is
+    /// cancelled and recorded as superseded (newest wins). Nil never checks (a one-off run builds what it found).
+    public var supersedeCheckInterval: Duration?
 
     public init(
         repositories: [RepositoryName] = [], force: Bool = false, trigger: String = "run-once",
-        respectBackoff: Bool = false, processFeedback: Bool = true
+        respectBackoff: Bool = false, processFeedback: Bool = true, supersedeCheckInterval: Duration? = nil
     ) {
+        self.supersedeCheckInterval = supersedeCheckInterval
         self.repositories = repositories
         self.force = force
         self.trigger = trigger

@@ -11,6 +11,11 @@ public struct CycleReport: Sendable, Codable {
     /// What the CLI exits with: see ``exitStatus(for:lastBuilds:)``.
     public var exitStatus: Int32
 
+    /// Whether a build was superseded by a newer commit, so the next cycle should start at once.
+    public var hasSupersededBuilds: Bool {
+        record.repositories.contains { $0.outcome == .superseded }
+    }
+
     /// 0 all green (or unchanged and last green); 1 a build or test failed; 3 infrastructure failure with no build
     /// failure.
     static func exitStatus(for repositories: [RepositoryCycleRecord], lastBuilds: [String: RepositoryCycleRecord])
@@ -26,6 +31,8 @@ public struct CycleReport: Sendable, Codable {
                 if let last = lastBuilds[repository.repository]?.buildResult, last != "passed" { failed = true }
             case .updateFailed, .backingOff:
                 infrastructure = true
+            case .superseded:
+                break
             }
         }
         return failed ? 1 : infrastructure ? 3 : 0

@@ -143,13 +143,25 @@ public final class Dispatcher: Sendable {
                 let buildStart = Date()
                 observer?(.buildStarted(repository: key))
                 let log = try cycleLog.file()
-                var live: (@Sendable (String) -> Void)? = nil
-                if let observer {
-                    live = { @Sendable line in observer(.output(repository: key, line: line)) }
+                let live: (@Sendable (String) -> Void)? = observer.map { observer in
+                    { @Sendable line in observer(.output(repository: key, line: line)) }
                 }
-                let result = await builder.build(
-                    repository: updated.folder, name: key, settings: settings, toolchain: toolchain, log: log,
-                    secrets: configuration.secrets, live: live)
+                let race = await buildUnlessSuperseded(updated, every: options.supersedeCheckInterval) {
+                    await builder.build(
+                        repository: updated.folder, name: key, settings: settings, toolchain: toolchain, log: log,
+                        secrets: self.configuration.secrets, live: live)
+                }
+                guard case .finished(let result) = race else {
+                    if case .superseded(let newer) = race {
+                        let summary = "superseded by \(newer.short) while building \(updated.head?.short ?? "?"); the next cycle builds it"
+                        observer?(.skipped(repository: key, reason: summary))
+                        records[key] = RepositoryCycleRecord(
+                            repository: key, branch: updated.branch, head: updated.head?.hex, tree: updated.tree?.hex,
+                            outcome: .superseded, startedAt: buildStart, finishedAt: Date(), summary: summary,
+                            log: log.url.path)
+                    }
+                    continue
+                }
                 observer?(.buildFinished(repository: key, result: result))
                 builds[key] = result
                 records[key] = Self.record(
@@ -252,7 +264,7 @@ public final class Dispatcher: Sendable {
         // build at once (newest wins).
         let failed: Bool
         switch record.outcome {
-        case .built, .unchanged: failed = false
+        case .built, .unchanged, .superseded: failed = false
         case .updateFailed: failed = true
         case .backingOff:
             return RepositoryState(

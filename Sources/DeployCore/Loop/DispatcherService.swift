@@ -62,12 +62,16 @@ public final class DispatcherService: Service, Sendable {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             try? dispatcher.store.updateHealth(
                 DispatcherHealth(pid: getpid(), startedAt: started, heartbeatAt: Date(), nextCycleAt: nil, phase: "running"))
-            let options = CycleOptions(trigger: trigger, respectBackoff: true, processFeedback: false)
+            // Newest wins: while a repository builds, its remote is checked at the loop's own cadence.
+            let options = CycleOptions(
+                trigger: trigger, respectBackoff: true, processFeedback: false, supersedeCheckInterval: interval)
+            var superseded = false
             do {
                 let report = try await cancelWhenGracefulShutdown {
                     try await self.dispatcher.runCycle(options, observer: self.observer)
                 }
                 onCycle?(report)
+                superseded = report.hasSupersededBuilds
             } catch {
                 logger.error("cycle failed: \(error)")
             }
@@ -75,7 +79,8 @@ public final class DispatcherService: Service, Sendable {
             let next = Date().addingTimeInterval(Double(interval.components.seconds))
             try? dispatcher.store.updateHealth(
                 DispatcherHealth(pid: getpid(), startedAt: started, heartbeatAt: Date(), nextCycleAt: next, phase: "sleeping"))
-            trigger = await sleepUntilNextCycle()
+            // A superseded build means a newer commit waits: build it now.
+            trigger = superseded ? "superseded" : await sleepUntilNextCycle()
         }
         try? dispatcher.store.updateHealth(
             DispatcherHealth(pid: getpid(), startedAt: started, heartbeatAt: Date(), nextCycleAt: nil, phase: "stopped"))

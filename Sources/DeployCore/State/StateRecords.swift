@@ -12,6 +12,9 @@ public struct RepositoryCycleRecord: Sendable, Codable, Hashable {
         case updateFailed
         /// Not attempted this cycle because of backoff after earlier failures.
         case backingOff
+        /// A newer commit arrived while it was building: the stale build was cancelled; the next cycle builds the
+        /// new commit.
+        case superseded
     }
 
     public var repository: String
