@@ -8,7 +8,8 @@ public struct CycleReport: Sendable, Codable {
     public var cycleID: Int64
     /// The full result of each build that ran this cycle, by repository (diagnostics, failing tests, steps).
     public var builds: [String: RepositoryBuildResult]
-    /// What the CLI exits with: see ``exitStatus(for:lastBuilds:)``.
+    /// What the CLI exits with: 0 all green (or unchanged and last green), 1 a build or test failed, 3 an
+    /// infrastructure failure with no build failure.
     public var exitStatus: Int32
 
     /// Whether a build was superseded by a newer commit, so the next cycle should start at once.

@@ -75,7 +75,7 @@ public final class Dispatcher: Sendable {
     /// A failing build, an unreachable remote or a rejected feedback file is a normal result recorded in the report,
     /// never a throw. Cancelling the calling task stops running steps (their process groups are killed) and the cycle
     /// is recorded as cancelled.
-    /// - Throws: ``ConfigurationError`` for a bad manifest or an unknown repository in `options`; ``DeployBuild/BuildError``
+    /// - Throws: ``ConfigurationError`` for a bad manifest or an unknown repository in `options`; `BuildError`
     ///   when no Swift toolchain can be found; store errors.
     public func runCycle(_ options: CycleOptions, observer: (@Sendable (CycleEvent) -> Void)? = nil) async throws
         -> CycleReport
