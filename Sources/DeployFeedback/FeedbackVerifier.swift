@@ -1,7 +1,7 @@
 import DeployBuild
 import Foundation
 
-/// Builds and tests a patched tree before anything is published, with DeployBuild's ``RepositoryBuilder``.
+/// Builds and tests a patched tree before anything is published, with DeployBuild's `RepositoryBuilder`.
 public struct FeedbackVerifier: Sendable {
     public var builder: RepositoryBuilder
     public var settings: RepositoryBuildSettings

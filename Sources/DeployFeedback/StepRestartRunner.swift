@@ -1,7 +1,7 @@
 import DeployBuild
 import Foundation
 
-/// Runs restart commands with DeployBuild's ``StepRunner`` (own process group, timeout, output to a log file).
+/// Runs restart commands with DeployBuild's `StepRunner` (own process group, timeout, output to a log file).
 public struct StepRestartRunner: RestartRunner {
     public var runner: StepRunner
     /// The log the restart output is appended to.

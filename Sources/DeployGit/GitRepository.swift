@@ -4,17 +4,17 @@ import Foundation
 /// A git repository opened through libgit2: the one owner of its `git_repository` handle.
 ///
 /// ## Thread-safety rules relied upon
-/// - libgit2 is initialised once per process (``libgit2Runtime``) and never shut down while handles exist.
+/// - libgit2 is initialised once per process (`libgit2Runtime`) and never shut down while handles exist.
 /// - libgit2 objects "cannot be safely accessed by multiple threads simultaneously" (libgit2 `docs/threading.md`),
 ///   but different repositories may be used from different threads at once. So every access to this repository's
-///   handle, and to every object read from it, happens inside ``withHandle(_:)``, which holds a per-repository lock:
+///   handle, and to every object read from it, happens inside `withHandle(_:)`, which holds a per-repository lock:
 ///   one repository is never touched by two operations at once, while separate repositories run in parallel.
-/// - libgit2's last error is thread-local: it is read by ``GitError/check(_:_:repository:secrets:)`` in the same
+/// - libgit2's last error is thread-local: it is read by `GitError.check(_:_:repository:secrets:)` in the same
 ///   synchronous stretch as the failing call, never across an `await`.
 /// - Child objects (commits, trees, references, remotes) are freed before the lock is released; no libgit2 pointer
 ///   leaves this module.
 /// - Network operations (clone, fetch, push) block in C, so they run on a dedicated thread (never Swift's cooperative
-///   pool) and are stopped through progress callbacks and ``DeadlineSocketStream`` when their deadline passes or the
+///   pool) and are stopped through progress callbacks and `DeadlineSocketStream` when their deadline passes or the
 ///   awaiting task is cancelled. While one runs, synchronous methods on the same repository wait for the lock.
 public final class GitRepository: @unchecked Sendable {
     private let handle: OpaquePointer

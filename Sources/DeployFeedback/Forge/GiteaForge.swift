@@ -15,6 +15,8 @@ public struct GiteaForge: Forge {
     /// - Parameters:
     ///   - apiBase: the API root, `https://HOST/api/v1` (see ``apiBase(host:)``).
     ///   - token: an access token (sent in a header only).
+    ///   - policy: timeouts, retries and rate-limit waits.
+    ///   - logger: receives one debug line per request (operation and status; never headers).
     public init(
         apiBase: URL, token: String, policy: ForgeRetryPolicy = ForgeRetryPolicy(),
         logger: Logger = Logger(label: "deployctl.forge")

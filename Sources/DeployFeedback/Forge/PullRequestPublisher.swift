@@ -116,6 +116,9 @@ public struct PullRequestPublisher: FeedbackPublisher {
     ///   - commit: the commit id (40 hex digits).
     ///   - state: `pending`, `success`, `failure` or `error`.
     ///   - description: a short line (cut at 140 characters).
+    ///   - context: the status's name on the forge (one per context is shown).
+    ///   - targetURL: a link shown with the status (e.g. the build log), if any.
+    ///   - repository: the repository to post it on.
     public func postStatus(
         commit: String, state: CommitStatus.State, description: String?, context: String = "deployctl",
         targetURL: String? = nil, in repository: ForgeRepository

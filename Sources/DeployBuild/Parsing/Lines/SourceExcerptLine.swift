@@ -2,7 +2,7 @@
 /// ` 3 |     let model = …` (code), `   |   `- error: MESSAGE` (the diagnostic again), `   |   |- note: MESSAGE`
 /// (notes, often only here).
 ///
-/// Captures: `marker` (the severity of a `` `- `` / `|- ` line) and `message`; both `nil` for a code line.
+/// Captures: `marker` (the severity of a line whose marker is a backtick and a dash, or `|- `) and `message`; both `nil` for a code line.
 public struct SourceExcerptLine: OutputLine, Hashable {
     public var marker: BuildReport.Severity?
     public var message: String?
