@@ -92,6 +92,7 @@ public struct ConfigurationLoader: Sendable {
             githubAPIURL: try resolver.httpURL(.githubAPIURL, default: "https://api.github.com"),
             prPollInterval: try resolver.positiveInteger(.prPollInterval, default: 30),
             prTimeout: try resolver.positiveInteger(.prTimeout, default: 86_400),
+            postCommitStatus: try resolver.boolean(.commitStatus, default: false),
             origins: [:],
             warnings: [],
             deployRootDisplay: root.path

@@ -67,6 +67,9 @@ extension ConfigurationVariable {
     static let prTimeout = Self(
         "DISPATCHER_PR_TIMEOUT", default: "86400",
         "seconds a pull request may stay open before its feedback is rejected")
+    static let commitStatus = Self(
+        "DISPATCHER_COMMIT_STATUS", default: "0",
+        "1: post a commit status (pending, then success/failure/error) for each build to the repository's forge")
     static let logRetentionDays = Self(
         "DISPATCHER_LOG_MAX_AGE_DAYS", default: "30", "cycle logs older than this many days are removed")
 
@@ -75,6 +78,6 @@ extension ConfigurationVariable {
         .deployRoot, .interval, .usePullRequests, .githubToken, .gitUserName, .gitUserEmail, .openAIAPIKey,
         .openAIAPIBase, .buildDocker, .runE2E, .swiftpmJobs, .swiftOverride, .fetchConcurrency, .stepTimeout,
         .verifyFeedback, .feedbackMaxBytes, .logRetentionCount, .logRetentionDays, .githubAPIURL, .prPollInterval,
-        .prTimeout,
+        .prTimeout, .commitStatus,
     ]
 }

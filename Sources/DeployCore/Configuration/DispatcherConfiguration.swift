@@ -46,6 +46,9 @@ public struct DispatcherConfiguration: Sendable {
     /// Seconds before a pull request wait gives up (`DISPATCHER_PR_TIMEOUT`).
     public var prTimeout: Int
 
+    /// Post a commit status for each build (`DISPATCHER_COMMIT_STATUS`).
+    public var postCommitStatus: Bool
+
     /// Where each variable's value came from, by variable name.
     public var origins: [String: ConfigurationOrigin]
     /// Non-fatal findings: likely typos of `DISPATCHER_*` names.
@@ -95,6 +98,7 @@ public struct DispatcherConfiguration: Sendable {
         case ConfigurationVariable.githubAPIURL.name: return githubAPIURL.absoluteString
         case ConfigurationVariable.prPollInterval.name: return String(prPollInterval)
         case ConfigurationVariable.prTimeout.name: return String(prTimeout)
+        case ConfigurationVariable.commitStatus.name: return postCommitStatus ? "1" : "0"
         default: return ""
         }
     }

@@ -1,4 +1,5 @@
 import DeployBuild
+import DeployFeedback
 import DeployGit
 import Foundation
 import Logging
@@ -117,6 +118,8 @@ public final class Dispatcher: Sendable {
         let cycleLog = CycleLog(directory: BuildLogDirectory(url: root.logs), startedAt: startedAt)
         var builds: [String: RepositoryBuildResult] = [:]
         let builder = RepositoryBuilder()
+        let statuses = configuration.postCommitStatus
+            ? CommitStatusReporter(manifest: manifest, configuration: configuration, logger: logger) : nil
         building: for name in attempted {
             let key = name.rawValue
             switch updates[name] {
@@ -142,6 +145,7 @@ public final class Dispatcher: Sendable {
                 if Task.isCancelled { break building }
                 let buildStart = Date()
                 observer?(.buildStarted(repository: key))
+                await statuses?.post(.pending, description: "deployctl is building and testing", for: updated)
                 let log = try cycleLog.file()
                 let live: (@Sendable (String) -> Void)? = observer.map { observer in
                     { @Sendable line in observer(.output(repository: key, line: line)) }
@@ -164,6 +168,12 @@ public final class Dispatcher: Sendable {
                 }
                 observer?(.buildFinished(repository: key, result: result))
                 builds[key] = result
+                await statuses?.post(
+                    CommitStatusReporter.state(for: result),
+                    description: "\(result.flaky && result.result == .passed ? "flaky" : result.result.rawValue): "
+                        + "\(result.report.errorCount) errors, \(result.report.tests.passed) tests passed, "
+                        + "\(result.report.tests.failed) failed",
+                    for: updated)
                 records[key] = Self.record(
                     result, updated: updated, settings: fingerprint, startedAt: buildStart, log: log.url.path)
             case nil:

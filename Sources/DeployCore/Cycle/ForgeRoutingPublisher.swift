@@ -26,13 +26,11 @@ struct ForgeRoutingPublisher: FeedbackPublisher {
         } catch {
             throw FeedbackError(.publish, "cannot read the remote of \(request.repository.name): \(error)")
         }
-        let entry = (try? RepositoryName(request.repository.name)).flatMap { manifest.repository(named: $0) }
         let endpoint: ForgeEndpoint
         do {
-            let host = URL(string: remoteURL)?.host
-            let apiBase = entry?.forgeAPI.flatMap(URL.init(string:))
-                ?? (entry?.forge == .github || host == "github.com" ? configuration.githubAPIURL : nil)
-            endpoint = try ForgeEndpoint.resolve(remoteURL: remoteURL, kind: entry?.forge, apiBase: apiBase)
+            endpoint = try Self.endpoint(
+                remoteURL: remoteURL, repository: request.repository.name, manifest: manifest,
+                configuration: configuration)
         } catch {
             throw FeedbackError(.publish, "cannot find the forge of \(redactedURL(remoteURL)): \(error.message)")
         }
@@ -45,5 +43,17 @@ struct ForgeRoutingPublisher: FeedbackPublisher {
                 gitTimeout: networkTimeout),
             logger: logger)
         return try await publisher.publish(request)
+    }
+
+    /// The forge endpoint of a repository's remote: the manifest's `forge`/`forgeAPI` when given, `GITHUB_API_URL`
+    /// for github.com, else derived from the remote's host.
+    static func endpoint(
+        remoteURL: String, repository: String, manifest: Manifest, configuration: DispatcherConfiguration
+    ) throws(ForgeError) -> ForgeEndpoint {
+        let entry = (try? RepositoryName(repository)).flatMap { manifest.repository(named: $0) }
+        let host = URL(string: remoteURL)?.host
+        let apiBase = entry?.forgeAPI.flatMap(URL.init(string:))
+            ?? (entry?.forge == .github || host == "github.com" ? configuration.githubAPIURL : nil)
+        return try ForgeEndpoint.resolve(remoteURL: remoteURL, kind: entry?.forge, apiBase: apiBase)
     }
 }
