@@ -66,6 +66,11 @@ while read -r remote && [ "${#repos[@]}" -lt "$COUNT" ]; do
   repos+=("$dir")
 done < <(candidates)
 [ "${#repos[@]}" -eq "$COUNT" ] || log "only ${#repos[@]} of $COUNT packages found in $MIRROR"
+present=$(find "$ROOT/repos" -mindepth 1 -maxdepth 1 -type d | wc -l)
+if [ "$present" -ne "${#repos[@]}" ]; then # deployctl manages every folder in repos/, the loops only these
+  log "$ROOT/repos holds $present repositories, not the ${#repos[@]} measured: use a fresh BENCH_ROOT"
+  exit 2
+fi
 log "deploy root $ROOT with ${#repos[@]} packages: $(cd "$ROOT/repos" && echo *)"
 
 # The first cycle builds and tests everything. A package whose build or tests fail keeps that result and is
