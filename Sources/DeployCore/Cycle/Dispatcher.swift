@@ -109,12 +109,13 @@ public final class Dispatcher: Sendable {
             }
         }
 
-        // Update phase: fetch and fast-forward concurrently, bounded.
+        // Update phase: fetch and fast-forward concurrently, bounded; the toolchain is asked for its version meanwhile.
+        async let located = ToolchainLocator(probe: .current(environment: ProcessInfo.processInfo.environment))
+            .locate(override: configuration.swiftOverride)
         let updates = await updateAll(attempted, manifest: manifest, observer: observer)
 
         // Build phase: sequential (builds use every core), in name order.
-        let toolchain = try await ToolchainLocator(probe: .current(environment: ProcessInfo.processInfo.environment))
-            .locate(override: configuration.swiftOverride)
+        let toolchain = try await located
         let cycleLog = CycleLog(directory: BuildLogDirectory(url: root.logs), startedAt: startedAt)
         var builds: [String: RepositoryBuildResult] = [:]
         let builder = RepositoryBuilder()
