@@ -40,7 +40,7 @@ final class ProgressPrinter: @unchecked Sendable {
                 let seconds = String(format: "%.1fs", Double(result.duration.components.seconds)
                     + Double(result.duration.components.attoseconds) / 1e18)
                 let text = result.isGreen ? style.paint("passed", .green)
-                    : style.paint(result.flaky && result.result == .passed ? "flaky" : result.result.rawValue, .red)
+                    : style.paint(result.recordedResult, .red)
                 line("\(repository): \(text) in \(seconds) (\(result.report.errorCount) errors, \(result.report.tests.passed) tests passed, \(result.report.tests.failed) failed)")
             case .feedback(let file, let outcome, let detail):
                 line("feedback \(file): \(outcome)\(detail.isEmpty ? "" : ": \(detail)")")

@@ -39,3 +39,11 @@ public struct CycleReport: Sendable, Codable {
         return failed ? 1 : infrastructure ? 3 : 0
     }
 }
+
+extension RepositoryBuildResult {
+    /// The result as deployctl records and shows it: `flaky` for tests that passed only on a retry, else the
+    /// result's own name (`passed`, `failed`, `timedOut`, `cancelled`, `skipped`).
+    public var recordedResult: String {
+        flaky && result == .passed ? "flaky" : result.rawValue
+    }
+}

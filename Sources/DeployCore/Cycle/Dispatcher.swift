@@ -171,7 +171,7 @@ public final class Dispatcher: Sendable {
                 builds[key] = result
                 await statuses?.post(
                     CommitStatusReporter.state(for: result),
-                    description: "\(result.flaky && result.result == .passed ? "flaky" : result.result.rawValue): "
+                    description: "\(result.recordedResult): "
                         + "\(result.report.errorCount) errors, \(result.report.tests.passed) tests passed, "
                         + "\(result.report.tests.failed) failed",
                     for: updated)
@@ -251,7 +251,7 @@ public final class Dispatcher: Sendable {
         let failing = report.tests.failures.map { failure in
             [failure.suite, failure.name].compactMap { $0 }.joined(separator: ".")
         }
-        let resultText = result.flaky && result.result == .passed ? "flaky" : result.result.rawValue
+        let resultText = result.recordedResult
         let errors = report.errorCount
         let warnings = report.warningCount
         var summary = "\(resultText): \(errors) errors, \(warnings) warnings, \(report.tests.passed) tests passed, \(report.tests.failed) failed"
