@@ -110,35 +110,12 @@ public final class ForgeContractServer: @unchecked Sendable {
 
     /// Starts the server and waits until it reports its port.
     public init(flavor: Flavor, token: String = "forge-test-token", gitRoot: URL? = nil) throws {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("forge-contract-server.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         var arguments = [
-            "python3", script.path, "--contracts", try Self.contractsDirectory().path, "--flavor", flavor.rawValue,
-            "--token", token,
+            "--contracts", try Self.contractsDirectory().path, "--flavor", flavor.rawValue, "--token", token,
         ]
         if let gitRoot { arguments += ["--git-root", gitRoot.path] }
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment.merge(Shell.isolatedGitEnvironment) { $1 }
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while true {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data("\n".utf8) { break }
-            line.append(byte)
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
-            kill(process.processIdentifier, SIGKILL)
-            throw Shell.Failure(
-                command: arguments,
-                result: ShellResult(status: -1, stdout: String(decoding: line, as: UTF8.self), stderr: "no port"))
-        }
+        let (process, port) = try LocalServerProcess.launch(
+            script: "forge-contract-server.py", arguments: arguments, environment: Shell.isolatedGitEnvironment)
         self.flavor = flavor
         self.port = port
         self.token = token

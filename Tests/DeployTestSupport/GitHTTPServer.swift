@@ -17,30 +17,9 @@ public final class GitHTTPServer: @unchecked Sendable {
 
     /// Starts the server and waits until it reports its port.
     public init(root: URL, token: String = "", mode: Mode = .serve) throws {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("git-http-server.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, "--root", root.path, "--mode", mode.rawValue]
-        var environment = ProcessInfo.processInfo.environment
-        environment["GIT_TEST_TOKEN"] = token
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while true {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data("\n".utf8) { break }
-            line.append(byte)
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
-            kill(process.processIdentifier, SIGKILL)
-            throw Shell.Failure(
-                command: process.arguments ?? [],
-                result: ShellResult(status: -1, stdout: String(decoding: line, as: UTF8.self), stderr: "no port reported"))
-        }
+        let (process, port) = try LocalServerProcess.launch(
+            script: "git-http-server.py", arguments: ["--root", root.path, "--mode", mode.rawValue],
+            environment: ["GIT_TEST_TOKEN": token])
         self.port = port
         self.token = token
         self.process = process
