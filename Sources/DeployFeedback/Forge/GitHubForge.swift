@@ -36,17 +36,11 @@ public struct GitHubForge: Forge {
     public func createPullRequest(_ draft: PullRequestDraft, in repository: ForgeRepository) async throws(ForgeError)
         -> ForgePullRequest
     {
-        let path = "/repos/\(segment(repository.owner))/\(segment(repository.name))/pulls"
-        let response = try await client.send(
-            "POST", path, json: ["title": draft.title, "body": draft.body, "head": draft.head, "base": draft.base],
-            idempotent: false)
-        return try client.decode(Payload.self, from: response, operation: "POST \(path)").pullRequest
+        try await client.createPullRequest(draft, in: repository, as: Payload.self)
     }
 
     public func pullRequest(number: Int, in repository: ForgeRepository) async throws(ForgeError) -> ForgePullRequest {
-        let path = "/repos/\(segment(repository.owner))/\(segment(repository.name))/pulls/\(number)"
-        let response = try await client.send("GET", path)
-        return try client.decode(Payload.self, from: response, operation: "GET \(path)").pullRequest
+        try await client.pullRequest(number: number, in: repository, as: Payload.self)
     }
 
     public func pullRequests(
@@ -79,7 +73,7 @@ public struct GitHubForge: Forge {
     }
 
     /// The fields of `pull-request` / `pull-request-simple` publishing reads (`merged` is only in the former).
-    struct Payload: Decodable {
+    struct Payload: PullRequestPayload {
         struct Branch: Decodable {
             var ref: String
             var sha: String?

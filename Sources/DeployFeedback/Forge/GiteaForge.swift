@@ -35,17 +35,11 @@ public struct GiteaForge: Forge {
     public func createPullRequest(_ draft: PullRequestDraft, in repository: ForgeRepository) async throws(ForgeError)
         -> ForgePullRequest
     {
-        let path = "/repos/\(segment(repository.owner))/\(segment(repository.name))/pulls"
-        let response = try await client.send(
-            "POST", path, json: ["title": draft.title, "body": draft.body, "head": draft.head, "base": draft.base],
-            idempotent: false)
-        return try client.decode(Payload.self, from: response, operation: "POST \(path)").pullRequest
+        try await client.createPullRequest(draft, in: repository, as: Payload.self)
     }
 
     public func pullRequest(number: Int, in repository: ForgeRepository) async throws(ForgeError) -> ForgePullRequest {
-        let path = "/repos/\(segment(repository.owner))/\(segment(repository.name))/pulls/\(number)"
-        let response = try await client.send("GET", path)
-        return try client.decode(Payload.self, from: response, operation: "GET \(path)").pullRequest
+        try await client.pullRequest(number: number, in: repository, as: Payload.self)
     }
 
     public func pullRequests(
@@ -82,7 +76,7 @@ public struct GiteaForge: Forge {
     }
 
     /// The fields of Gitea's `PullRequest` publishing reads (none are required by Gitea's description).
-    struct Payload: Decodable {
+    struct Payload: PullRequestPayload {
         struct Branch: Decodable {
             var ref: String?
             var sha: String?
