@@ -21,13 +21,21 @@ public struct ToolchainLocator: Sendable {
 
     /// Finds the toolchain and runs `swift --version` to record its version.
     ///
-    /// - Parameter override: a path or name that wins over everything else (e.g. from the manifest); `nil` to search.
+    /// - Parameters:
+    ///   - override: a path or name that wins over everything else (e.g. from the manifest); `nil` to search.
+    ///   - cache: where versions of unchanged toolchain files are remembered; `nil` always runs `swift --version`.
     /// - Returns: the toolchain with its version string.
     /// - Throws: ``BuildError/Code/toolchainNotFound`` naming every place looked at, or
     ///   ``BuildError/Code/toolchainUnusable`` when `--version` fails.
-    public func locate(override: String? = nil) async throws(BuildError) -> Toolchain {
+    public func locate(override: String? = nil, cache: ToolchainVersionCache? = nil) async throws(BuildError)
+        -> Toolchain
+    {
         let command = try findCommand(override: override)
+        if let cached = cache?.version(for: command) {
+            return Toolchain(command: command, version: cached)
+        }
         let version = try await Self.version(of: command, environment: probe.environment)
+        cache?.remember(version, for: command)
         return Toolchain(command: command, version: version)
     }
 

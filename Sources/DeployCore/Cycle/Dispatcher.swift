@@ -110,8 +110,11 @@ public final class Dispatcher: Sendable {
         }
 
         // Update phase: fetch and fast-forward concurrently, bounded; the toolchain is asked for its version meanwhile.
+        // An unchanged toolchain's version comes from the cache, without starting the compiler driver.
         async let located = ToolchainLocator(probe: .current(environment: ProcessInfo.processInfo.environment))
-            .locate(override: configuration.swiftOverride)
+            .locate(
+                override: configuration.swiftOverride,
+                cache: ToolchainVersionCache(file: root.toolchainVersionCache))
         let updates = await updateAll(attempted, manifest: manifest, observer: observer)
 
         // Build phase: sequential (builds use every core), in name order.

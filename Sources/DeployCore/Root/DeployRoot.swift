@@ -28,6 +28,8 @@ public struct DeployRoot: Sendable, Hashable {
     public var logs: URL { deploy.appendingPathComponent("logs", isDirectory: true) }
     public var stateDatabase: URL { deploy.appendingPathComponent("state.sqlite") }
     public var lockFile: URL { deploy.appendingPathComponent("dispatcher.lock") }
+    /// Versions printed by `swift --version`, keyed by the toolchain files' identity (``ToolchainVersionCache``).
+    public var toolchainVersionCache: URL { deploy.appendingPathComponent("toolchain-versions.json") }
     public var environmentFile: URL { url.appendingPathComponent("dispatcher.env") }
     public var manifestFile: URL { url.appendingPathComponent("deployctl.json") }
 
