@@ -93,6 +93,7 @@ public struct ConfigurationLoader: Sendable {
             prPollInterval: try resolver.positiveInteger(.prPollInterval, default: 30),
             prTimeout: try resolver.positiveInteger(.prTimeout, default: 86_400),
             postCommitStatus: try resolver.boolean(.commitStatus, default: false),
+            commitLogs: try resolver.boolean(.commitLogs, default: false),
             origins: [:],
             warnings: [],
             deployRootDisplay: root.path

@@ -70,6 +70,9 @@ extension ConfigurationVariable {
     static let commitStatus = Self(
         "DISPATCHER_COMMIT_STATUS", default: "0",
         "1: post a commit status (pending, then success/failure/error) for each build to the repository's forge")
+    static let commitLogs = Self(
+        "DISPATCHER_COMMIT_LOGS", default: "0",
+        "1: commit each cycle log whose results changed into the deploy root's git repository and push it")
     static let logRetentionDays = Self(
         "DISPATCHER_LOG_MAX_AGE_DAYS", default: "30", "cycle logs older than this many days are removed")
 
@@ -78,6 +81,6 @@ extension ConfigurationVariable {
         .deployRoot, .interval, .usePullRequests, .githubToken, .gitUserName, .gitUserEmail, .openAIAPIKey,
         .openAIAPIBase, .buildDocker, .runE2E, .swiftpmJobs, .swiftOverride, .fetchConcurrency, .stepTimeout,
         .verifyFeedback, .feedbackMaxBytes, .logRetentionCount, .logRetentionDays, .githubAPIURL, .prPollInterval,
-        .prTimeout, .commitStatus,
+        .prTimeout, .commitStatus, .commitLogs,
     ]
 }

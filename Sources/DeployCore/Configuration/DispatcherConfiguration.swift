@@ -48,6 +48,9 @@ public struct DispatcherConfiguration: Sendable {
 
     /// Post a commit status for each build (`DISPATCHER_COMMIT_STATUS`).
     public var postCommitStatus: Bool
+    /// Commit each cycle log whose results changed into the deploy root's repository and push it
+    /// (`DISPATCHER_COMMIT_LOGS`).
+    public var commitLogs: Bool
 
     /// Where each variable's value came from, by variable name.
     public var origins: [String: ConfigurationOrigin]
@@ -99,6 +102,7 @@ public struct DispatcherConfiguration: Sendable {
         case ConfigurationVariable.prPollInterval.name: return String(prPollInterval)
         case ConfigurationVariable.prTimeout.name: return String(prTimeout)
         case ConfigurationVariable.commitStatus.name: return postCommitStatus ? "1" : "0"
+        case ConfigurationVariable.commitLogs.name: return commitLogs ? "1" : "0"
         default: return ""
         }
     }

@@ -208,6 +208,15 @@ public final class Dispatcher: Sendable {
         let states = ordered.map { nextState(for: $0, previous: previous[$0.repository]) }
         let cycleID = try store.record(record, states: states)
         cycleLog.close()
+        if configuration.commitLogs, let log = cycleLog.existing?.url,
+            CycleLogCommitter.resultsChanged(ordered, lastBuilds: lastBuilds)
+        {
+            _ = await CycleLogCommitter(
+                root: root, author: Signature(name: configuration.gitUserName, email: configuration.gitUserEmail),
+                credentials: GitCredentials(token: configuration.githubToken?.revealed),
+                networkTimeout: networkTimeout, logger: logger
+            ).commit(log: log, cycleResult: result, records: ordered)
+        }
         let removed = BuildLogDirectory(url: root.logs).prune(
             LogRetentionPolicy(
                 maximumCount: configuration.logRetentionCount,
