@@ -120,10 +120,12 @@ public final class Dispatcher: Sendable {
         // Build phase: sequential (builds use every core), in name order.
         let toolchain = try await located
         let cycleLog = CycleLog(directory: BuildLogDirectory(url: root.logs), startedAt: startedAt)
+        let phase = BuildPhase(
+            options: options, manifest: manifest, previous: previous, toolchain: toolchain, log: cycleLog,
+            statuses: configuration.postCommitStatus
+                ? CommitStatusReporter(manifest: manifest, configuration: configuration, logger: logger) : nil,
+            observer: observer)
         var builds: [String: RepositoryBuildResult] = [:]
-        let builder = RepositoryBuilder()
-        let statuses = configuration.postCommitStatus
-            ? CommitStatusReporter(manifest: manifest, configuration: configuration, logger: logger) : nil
         building: for name in attempted {
             let key = name.rawValue
             switch updates[name] {
@@ -132,54 +134,15 @@ public final class Dispatcher: Sendable {
                     repository: key, branch: failure.branch, head: failure.head?.hex, outcome: .updateFailed,
                     startedAt: now, finishedAt: Date(), summary: failure.summary)
             case .success(let updated):
-                let settings = buildSettings(for: name, manifest: manifest)
-                let fingerprint = Self.fingerprint(settings)
-                let last = previous[key]?.lastBuild
-                if !options.force, let last, last.tree == updated.tree?.hex, last.toolchain == toolchain.version,
-                    last.settings == fingerprint
-                {
-                    let summary = "unchanged since \(ISO8601DateFormatter().string(from: last.finishedAt)) (last result: \(last.buildResult ?? "unknown"))"
-                    observer?(.skipped(repository: key, reason: summary))
-                    records[key] = RepositoryCycleRecord(
-                        repository: key, branch: updated.branch, head: updated.head?.hex, tree: updated.tree?.hex,
-                        toolchain: toolchain.version, settings: fingerprint, outcome: .unchanged, startedAt: Date(),
-                        finishedAt: Date(), summary: summary, log: last.log)
-                    continue
+                switch try await buildIfChanged(updated, in: phase) {
+                case .notBuilt(let record):
+                    records[key] = record
+                case .built(let record, let result):
+                    records[key] = record
+                    builds[key] = result
+                case .cancelled:
+                    break building
                 }
-                if Task.isCancelled { break building }
-                let buildStart = Date()
-                observer?(.buildStarted(repository: key))
-                await statuses?.post(.pending, description: "deployctl is building and testing", for: updated)
-                let log = try cycleLog.file()
-                let live: (@Sendable (String) -> Void)? = observer.map { observer in
-                    { @Sendable line in observer(.output(repository: key, line: line)) }
-                }
-                let race = await buildUnlessSuperseded(updated, every: options.supersedeCheckInterval) {
-                    await builder.build(
-                        repository: updated.folder, name: key, settings: settings, toolchain: toolchain, log: log,
-                        secrets: self.configuration.secrets, live: live)
-                }
-                guard case .finished(let result) = race else {
-                    if case .superseded(let newer) = race {
-                        let summary = "superseded by \(newer.short) while building \(updated.head?.short ?? "?"); the next cycle builds it"
-                        observer?(.skipped(repository: key, reason: summary))
-                        records[key] = RepositoryCycleRecord(
-                            repository: key, branch: updated.branch, head: updated.head?.hex, tree: updated.tree?.hex,
-                            outcome: .superseded, startedAt: buildStart, finishedAt: Date(), summary: summary,
-                            log: log.url.path)
-                    }
-                    continue
-                }
-                observer?(.buildFinished(repository: key, result: result))
-                builds[key] = result
-                await statuses?.post(
-                    CommitStatusReporter.state(for: result),
-                    description: "\(result.recordedResult): "
-                        + "\(result.report.errorCount) errors, \(result.report.tests.passed) tests passed, "
-                        + "\(result.report.tests.failed) failed",
-                    for: updated)
-                records[key] = Self.record(
-                    result, updated: updated, settings: fingerprint, startedAt: buildStart, log: log.url.path)
             case nil:
                 continue
             }
