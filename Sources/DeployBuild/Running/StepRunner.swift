@@ -76,6 +76,7 @@ public struct StepRunner: Sendable {
                     let result = try await Self.spawn(step, executable: executablePath) { execution in
                         let pid = execution.processIdentifier.value
                         groupID.set(pid)
+                        CrashPoint.reach(.stepRunning)
                         try await withThrowingTaskGroup(of: Bool.self) { drains in
                             drains.addTask {
                                 try await capture.drain(execution.standardOutput)

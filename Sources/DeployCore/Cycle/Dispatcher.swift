@@ -204,6 +204,7 @@ public final class Dispatcher: Sendable {
             repositories: ordered, feedback: feedback, log: cycleLog.existing?.url.path)
         let states = ordered.map { nextState(for: $0, previous: previous[$0.repository]) }
         let cycleID = try store.record(record, states: states)
+        CrashPoint.reach(.stateWritten)
         cycleLog.close()
         let removed = BuildLogDirectory(url: root.logs).prune(
             LogRetentionPolicy(
@@ -229,6 +230,7 @@ public final class Dispatcher: Sendable {
                 case .failure(let failure): observer?(.updated(repository: name.rawValue, summary: failure.summary, succeeded: false))
                 }
                 results[name] = result
+                CrashPoint.reach(.fetched)
             }
             for _ in 0..<limit {
                 guard let name = pending.popFirst() else { break }
@@ -308,6 +310,7 @@ final class CycleLog: @unchecked Sendable {
             if let opened { return opened }
             let file = try directory.makeCycleLog(at: startedAt)
             opened = file
+            CrashPoint.reach(.logOpened)
             return file
         }
     }
