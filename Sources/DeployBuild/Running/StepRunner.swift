@@ -157,6 +157,7 @@ public struct StepRunner: Sendable {
             .gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: step.gracePeriod)
         ]
         var updates: [Environment.Key: String?] = [:]
+        if step.name != "restart" { updates[Environment.Key(stringLiteral: OrphanedSteps.ownerVariable)] = String(getpid()) }
         for (key, value) in step.environment {
             if let key = Environment.Key(rawValue: key) { updates[key] = value }
         }
