@@ -81,10 +81,13 @@ struct CrashSafetyTests {
             let run = try root.run(["run-once"], killAfter: delay)
             if run.killed { kills += 1 }
             let recovery = try root.run(["run-once"])
-            #expect(!recovery.signaled && recovery.status == 0, "round \(round) (killed after \(delay)): \(recovery.transcript)")
+            #expect(
+                !recovery.signaled && recovery.status == 0,
+                "round \(round) (killed after \(delay)): \(recovery.transcript)")
             try root.expectConsistent(dropped: dropped, context: "round \(round), killed after \(delay)")
             for fix in 1...round {
-                #expect(try root.remoteCommits("gamma", feedbackID: "round-\(fix)") == 1, "round \(round): round-\(fix)")
+                #expect(
+                    try root.remoteCommits("gamma", feedbackID: "round-\(fix)") == 1, "round \(round): round-\(fix)")
             }
         }
         print("randomly timed kills: \(kills) of 12 runs were killed mid-cycle")
@@ -149,7 +152,8 @@ struct CrashSafetyTests {
                 let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/cwd"),
                 cwd == path || cwd.hasPrefix(path + "/")
             else { return nil }
-            let command = (try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8))?
+            let command =
+                (try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8))?
                 .replacingOccurrences(of: "\u{0}", with: " ") ?? "?"
             return "\(entry): \(command)"
         }

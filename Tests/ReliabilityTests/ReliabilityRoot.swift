@@ -35,7 +35,9 @@ struct ReliabilityRoot: Sendable {
             if let test { entry["test"] = test }
             for (key, value) in extraManifest { entry[key] = value }
             if let remoteURL {
-                try Shell.check(["git", "remote", "set-url", "origin", remoteURL(name)], in: url.appendingPathComponent("repos/\(name)"))
+                try Shell.check(
+                    ["git", "remote", "set-url", "origin", remoteURL(name)],
+                    in: url.appendingPathComponent("repos/\(name)"))
             }
             entries.append(entry)
         }
@@ -67,9 +69,11 @@ struct ReliabilityRoot: Sendable {
 
     /// Drops `feedback/NAME` changing README.md of `repository` to `text`.
     func dropFeedback(_ name: String, repository: String, id: String, text: String) throws {
-        let current = try String(contentsOf: self.repository(repository).appendingPathComponent("README.md"), encoding: .utf8)
+        let current = try String(
+            contentsOf: self.repository(repository).appendingPathComponent("README.md"), encoding: .utf8)
         let old = current.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { "-\($0)" }
-        let patch = "diff --git a/README.md b/README.md\n--- a/README.md\n+++ b/README.md\n@@ -1,\(old.count) +1 @@\n"
+        let patch =
+            "diff --git a/README.md b/README.md\n--- a/README.md\n+++ b/README.md\n@@ -1,\(old.count) +1 @@\n"
             + old.joined(separator: "\n") + "\n+\(text)\n"
         let object: [String: Any] = [
             "version": 1, "id": id, "repo": repository, "patch": patch, "description": "Feedback \(id)",
@@ -80,7 +84,9 @@ struct ReliabilityRoot: Sendable {
 
     /// Drops a file that must be rejected (it targets a path outside the root).
     func dropHostileFeedback(_ name: String) throws {
-        let object: [String: Any] = ["version": 1, "repo": "../etc", "patch": "diff --git a/x b/x\n", "description": "x"]
+        let object: [String: Any] = [
+            "version": 1, "repo": "../etc", "patch": "diff --git a/x b/x\n", "description": "x",
+        ]
         try JSONSerialization.data(withJSONObject: object).write(to: feedback.appendingPathComponent(name))
     }
 
@@ -107,8 +113,10 @@ struct ReliabilityRoot: Sendable {
     /// Commit messages on the remote's `main` that carry `Feedback-Id: id`.
     func remoteCommits(_ repository: String, feedbackID id: String) throws -> Int {
         let log = try Shell.check(["git", "--git-dir", remotes[repository]!.path, "log", "main", "--format=%B%x00"])
-        return log.components(separatedBy: "\u{0}").filter { $0.contains("Feedback-Id: \(id)\n") || $0.hasSuffix("Feedback-Id: \(id)") }
-            .count
+        return log.components(separatedBy: "\u{0}").filter {
+            $0.contains("Feedback-Id: \(id)\n") || $0.hasSuffix("Feedback-Id: \(id)")
+        }
+        .count
     }
 
     func remoteCommitCount(_ repository: String) throws -> Int {
@@ -124,14 +132,21 @@ struct ReliabilityRoot: Sendable {
     func expectConsistent(dropped: Set<String>, context: String, sourceLocation: SourceLocation = #_sourceLocation)
         throws
     {
-        let pending = feedbackFiles(in: ""), applied = feedbackFiles(in: "applied")
+        let pending = feedbackFiles(in: "")
+        let applied = feedbackFiles(in: "applied")
         let rejected = feedbackFiles(in: "rejected")
         for name in dropped {
             let places = [pending.contains(name), applied.contains(name), rejected.contains(name)].filter { $0 }.count
-            #expect(places == 1, "\(context): \(name) is in \(places) of pending/applied/rejected", sourceLocation: sourceLocation)
+            #expect(
+                places == 1, "\(context): \(name) is in \(places) of pending/applied/rejected",
+                sourceLocation: sourceLocation)
         }
-        let inflight = (try? FileManager.default.contentsOfDirectory(atPath: feedback.appendingPathComponent(".inflight").path)) ?? []
-        #expect(inflight.filter { !$0.hasPrefix(".") }.isEmpty, "\(context): left claimed: \(inflight)", sourceLocation: sourceLocation)
+        let inflight =
+            (try? FileManager.default.contentsOfDirectory(atPath: feedback.appendingPathComponent(".inflight").path))
+            ?? []
+        #expect(
+            inflight.filter { !$0.hasPrefix(".") }.isEmpty, "\(context): left claimed: \(inflight)",
+            sourceLocation: sourceLocation)
         for name in remotes.keys.sorted() {
             let folder = repository(name)
             let status = try Shell.check(["git", "status", "--porcelain"], in: folder)
@@ -140,12 +155,21 @@ struct ReliabilityRoot: Sendable {
             #expect(locks.isEmpty, "\(context): \(name) holds locks: \(locks)", sourceLocation: sourceLocation)
             let worktrees = try Shell.check(["git", "worktree", "list", "--porcelain"], in: folder)
                 .split(separator: "\n").filter { $0.hasPrefix("worktree ") }
-            #expect(worktrees.count == 1, "\(context): \(name) has worktrees \(worktrees)", sourceLocation: sourceLocation)
+            #expect(
+                worktrees.count == 1, "\(context): \(name) has worktrees \(worktrees)", sourceLocation: sourceLocation)
         }
         let status = try run(["status", "--json"])
-        #expect(status.status == 0 && !status.signaled, "\(context): status: \(status.transcript)", sourceLocation: sourceLocation)
+        #expect(
+            status.status == 0 && !status.signaled, "\(context): status: \(status.transcript)",
+            sourceLocation: sourceLocation)
         let json = try? JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
         #expect(json?["repos"] != nil, "\(context): status JSON: \(status.stdout)", sourceLocation: sourceLocation)
+        #expect(
+            (json?["repos"] as? [Any])?.count == remotes.count, "\(context): status lists every repository",
+            sourceLocation: sourceLocation)
+        #expect(
+            json?["pendingFeedback"] as? Int == feedbackFiles(in: "").count, "\(context): status counts pending files",
+            sourceLocation: sourceLocation)
         let hits = SecretScan.hits(in: scratch.url)
         #expect(hits.isEmpty, "\(context): test tokens in \(hits)", sourceLocation: sourceLocation)
     }

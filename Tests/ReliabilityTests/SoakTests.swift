@@ -152,12 +152,14 @@ struct SoakTests {
         loop.waitUntilExit()
 
         let first = try #require(samples.first)
+        let variant = Self.withoutFetch ? "soak without fetch" : "soak"
+        let perCycle = String(format: "%.2f", wall / Double(finished))
         print(
             """
-            soak\(Self.withoutFetch ? " without fetch" : ""): \(Self.repositoryCount) repositories, \(finished) cycles in \(Int(wall)) s \
-            (\(String(format: "%.2f", wall / Double(finished))) s/cycle); \(samples.map(\.description).joined(separator: "; ")); \
-            \(logFiles.count) files in deploy/logs; \(dropped.count) feedback files, \
-            \(pushes) new commits
+            \(variant): \(Self.repositoryCount) repositories, \(finished) cycles in \(Int(wall)) s \
+            (\(perCycle) s/cycle); \
+            \(samples.map(\.description).joined(separator: "; ")); \(logFiles.count) files in deploy/logs; \
+            \(dropped.count) feedback files, \(pushes) new commits
             """)
         #expect(loop.terminationReason == .exit && loop.terminationStatus == 0, "the loop stops cleanly on SIGTERM")
         #expect(last.descriptors <= first.descriptors + 4, "descriptors do not grow: \(first) → \(last)")

@@ -157,7 +157,10 @@ public struct StepRunner: Sendable {
             .gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: step.gracePeriod)
         ]
         var updates: [Environment.Key: String?] = [:]
-        if step.name != "restart" { updates[Environment.Key(stringLiteral: OrphanedSteps.ownerVariable)] = String(getpid()) }
+        // Marks the step for OrphanedSteps; restart commands may start services meant to outlive deployctl.
+        if step.name != "restart" {
+            updates[Environment.Key(stringLiteral: OrphanedSteps.ownerVariable)] = String(getpid())
+        }
         for (key, value) in step.environment {
             if let key = Environment.Key(rawValue: key) { updates[key] = value }
         }

@@ -45,7 +45,9 @@ public final class Dispatcher: Sendable {
         self.networkTimeout = networkTimeout
         self.backoff = backoff
         lock = try DispatcherLock(root: root, command: command)
-        for group in OrphanedSteps.reap(under: root.url) { logger.warning("ended process group \(group), a step left running by a killed dispatcher") }
+        for group in OrphanedSteps.reap(under: root.url) {
+            logger.warning("ended process group \(group), a step left running by a killed dispatcher")
+        }
         try root.createWritableFolders()
         store = try SQLiteStateStore(url: root.stateDatabase)
     }
