@@ -14,10 +14,14 @@ sample: build
 	$(SWIFT) run deployctl run-once --root . && $(SWIFT) run deployctl status --root .
 
 # The whole test suite against real git repositories, a real git HTTP server and the real toolchain, then the
-# example package that imports DeployCore from outside (Examples/RunCycle).
+# example package that imports DeployCore from outside (Examples/RunCycle). The suite keeps every file it produced in
+# TEST_ARTIFACTS, which scripts/scan-secrets.sh then scans for the test tokens (docs/reliability.md).
+TEST_ARTIFACTS ?= /tmp/deployctl-test-artifacts
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	rm -rf $(TEST_ARTIFACTS)
+	DEPLOYCTL_TEST_ARTIFACTS=$(TEST_ARTIFACTS) $(SWIFT) test --skip-build
+	./scripts/scan-secrets.sh $(TEST_ARTIFACTS) && rm -rf $(TEST_ARTIFACTS)
 	./scripts/run-example.sh
 
 bench: deps

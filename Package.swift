@@ -92,6 +92,7 @@ let package = Package(
         .testTarget(name: "DeployFeedbackTests", dependencies: ["DeployFeedback", "DeployTestSupport"]),
         .testTarget(name: "DeployCoreTests", dependencies: ["DeployCore", "DeployTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["DeployTestSupport"]),
+        .testTarget(name: "ReliabilityTests", dependencies: ["DeployBuild", "DeployTestSupport"]),
     ]
 )
 

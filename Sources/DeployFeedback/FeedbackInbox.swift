@@ -1,3 +1,4 @@
+import DeployBuild
 import Foundation
 
 /// The `feedback/` folder and its crash-safe lifecycle.
@@ -94,6 +95,7 @@ public struct FeedbackInbox: Sendable {
             throw FeedbackError(.io, "'\(claim.name)' is already claimed")
         }
         try AtomicFile.move(pending, to: claim.file, sync: syncs)
+        CrashPoint.reach(.feedbackClaimed)
         var journal = FeedbackJournal(file: claim.name)
         journal.attempts = 1
         return (claim, journal)
@@ -167,6 +169,7 @@ public struct FeedbackInbox: Sendable {
             record.timings.finishedAt = record.timings.finishedAt ?? Date()
             try AtomicFile.writeJSON(record, to: folder.appendingPathComponent(stem + Self.reasonSuffix), sync: syncs)
         }
+        CrashPoint.reach(.feedbackRecorded)
         if AtomicFile.exists(claim.file) {
             try AtomicFile.move(claim.file, to: destination, sync: syncs)
         }

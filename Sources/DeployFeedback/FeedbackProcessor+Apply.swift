@@ -1,3 +1,4 @@
+import DeployBuild
 import DeployGit
 import Foundation
 import Logging
@@ -206,6 +207,7 @@ extension FeedbackProcessor {
                 git, repository: validated.repository, at: tip, name: "deployctl-feedback", keepingBuild: true)
             defer { removeWorktree(git, name: "deployctl-feedback", directory: directory, keepingBuild: true) }
             do { try worktree.apply(diff: plan.diff, to: .workTreeAndIndex) } catch { throw Self.applyFailure(error) }
+            CrashPoint.reach(.patchApplied)
             if options.verify {
                 guard let verifier else {
                     throw StageFailure(
@@ -229,6 +231,7 @@ extension FeedbackProcessor {
             let commit = try gitStep("commit") { () throws(GitError) in
                 try worktree.commit(paths: plan.paths, message: message, author: author)
             }
+            CrashPoint.reach(.patchCommitted)
             journal.expectedTree = try gitStep("commit") { () throws(GitError) in try git.treeID(of: commit).hex }
             if publisher != nil {
                 // Keep the commit referenced before recording it, so that it survives until it is published.

@@ -210,6 +210,11 @@ public struct FeedbackProcessor: Sendable {
     /// Resumes a file a previous run left claimed, from the phase its journal records.
     func resume(_ claim: FeedbackInbox.Claim, journal: FeedbackJournal) async -> FeedbackOutcome {
         var journal = journal
+        // A killed run's worktree is not needed any more: a made commit is on a branch, else the next apply makes one.
+        if let target = repositories.first(where: { $0.name == journal.repository }), let git = try? open(target) {
+            let folder = worktreeFolder(target, name: "deployctl-feedback")
+            removeWorktree(git, name: "deployctl-feedback", directory: folder, keepingBuild: true)
+        }
         logger.info(
             "resuming feedback",
             metadata: ["deploy.feedback.file": "\(claim.name)", "deploy.feedback.phase": "\(journal.phase.rawValue)"])

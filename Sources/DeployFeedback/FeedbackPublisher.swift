@@ -1,3 +1,4 @@
+import DeployBuild
 import DeployGit
 import Foundation
 
@@ -59,6 +60,7 @@ public struct DirectPushPublisher: FeedbackPublisher {
             try await request.git.push(
                 branch: Self.stagingBranch, to: request.branch, remote: request.repository.remote,
                 lease: .fastForwardOnly, credentials: credentials, timeout: timeout)
+                CrashPoint.reach(.pushed)
         } catch {
             if error.code == .pushRejected {
                 throw FeedbackError(.publishRejected, "the remote refused the push: \(error.message)")

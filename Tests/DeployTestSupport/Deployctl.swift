@@ -31,6 +31,19 @@ public enum Deployctl {
         ]
         for (key, value) in Shell.isolatedGitEnvironment { env[key] = value }
         for (key, value) in environment { env[key] = value }
-        return try Shell.run(["env", "-i"] + env.map { "\($0)=\($1)" }.sorted() + [executable.path] + arguments, in: directory)
+        let result = try Shell.run(
+            ["env", "-i"] + env.map { "\($0)=\($1)" }.sorted() + [executable.path] + arguments, in: directory)
+        keepCapturedOutput(of: arguments, result.stdout, result.stderr)
+        return result
+    }
+
+    /// With `DEPLOYCTL_TEST_ARTIFACTS` set, writes a run's captured output to `DIR/captured-output/` for the secret
+    /// scan; does nothing otherwise.
+    public static func keepCapturedOutput(of arguments: [String], _ stdout: String, _ stderr: String) {
+        guard let artifacts = ScratchDirectory.artifactsDirectory else { return }
+        let folder = artifacts.appendingPathComponent("captured-output", isDirectory: true)
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let text = "$ deployctl \(arguments.joined(separator: " "))\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)\n"
+        try? Data(text.utf8).write(to: folder.appendingPathComponent("\(UUID().uuidString).txt"))
     }
 }

@@ -121,6 +121,7 @@ public struct BuildLogDirectory: Sendable {
             for file in [entry.url] + entry.reports where (try? FileManager.default.removeItem(at: file)) != nil {
                 removed.append(file)
             }
+            CrashPoint.reach(.logRotating)
         }
         if let age = policy.maximumAge {
             while kept.count > 1, now.timeIntervalSince(kept[0].date) > age { remove(kept.removeFirst()) }

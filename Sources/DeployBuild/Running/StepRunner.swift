@@ -76,6 +76,7 @@ public struct StepRunner: Sendable {
                     let result = try await Self.spawn(step, executable: executablePath) { execution in
                         let pid = execution.processIdentifier.value
                         groupID.set(pid)
+                        CrashPoint.reach(.stepRunning)
                         try await withThrowingTaskGroup(of: Bool.self) { drains in
                             drains.addTask {
                                 try await capture.drain(execution.standardOutput)
@@ -156,6 +157,10 @@ public struct StepRunner: Sendable {
             .gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: step.gracePeriod)
         ]
         var updates: [Environment.Key: String?] = [:]
+        // Marks the step for OrphanedSteps; restart commands may start services meant to outlive deployctl.
+        if step.name != "restart" {
+            updates[Environment.Key(stringLiteral: OrphanedSteps.ownerVariable)] = String(getpid())
+        }
         for (key, value) in step.environment {
             if let key = Environment.Key(rawValue: key) { updates[key] = value }
         }

@@ -45,6 +45,9 @@ public final class Dispatcher: Sendable {
         self.networkTimeout = networkTimeout
         self.backoff = backoff
         lock = try DispatcherLock(root: root, command: command)
+        for group in OrphanedSteps.reap(under: root.url) {
+            logger.warning("ended process group \(group), a step left running by a killed dispatcher")
+        }
         try root.createWritableFolders()
         store = try SQLiteStateStore(url: root.stateDatabase)
     }
@@ -170,6 +173,7 @@ public final class Dispatcher: Sendable {
             repositories: ordered, feedback: feedback, log: cycleLog.existing?.url.path)
         let states = ordered.map { nextState(for: $0, previous: previous[$0.repository]) }
         let cycleID = try store.record(record, states: states)
+        CrashPoint.reach(.stateWritten)
         cycleLog.close()
         if configuration.commitLogs, let log = cycleLog.existing?.url,
             CycleLogCommitter.resultsChanged(ordered, lastBuilds: lastBuilds)
@@ -204,6 +208,7 @@ public final class Dispatcher: Sendable {
                 case .failure(let failure): observer?(.updated(repository: name.rawValue, summary: failure.summary, succeeded: false))
                 }
                 results[name] = result
+                CrashPoint.reach(.fetched)
             }
             for _ in 0..<limit {
                 guard let name = pending.popFirst() else { break }
@@ -283,6 +288,7 @@ final class CycleLog: @unchecked Sendable {
             if let opened { return opened }
             let file = try directory.makeCycleLog(at: startedAt)
             opened = file
+            CrashPoint.reach(.logOpened)
             return file
         }
     }

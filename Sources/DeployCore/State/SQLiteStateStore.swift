@@ -1,3 +1,4 @@
+import DeployBuild
 import Foundation
 import GRDB
 
@@ -134,6 +135,7 @@ public final class SQLiteStateStore: StateStore {
                         state.nextAttemptAt,
                     ])
             }
+            CrashPoint.reach(.stateWriting)
             return cycleID
         }
     }

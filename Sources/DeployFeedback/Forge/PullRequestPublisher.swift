@@ -1,3 +1,4 @@
+import DeployBuild
 import DeployGit
 import Foundation
 import Logging
@@ -246,6 +247,7 @@ public struct PullRequestPublisher: FeedbackPublisher {
             case .open:
                 break
             }
+            CrashPoint.reach(.pullRequestWaiting)
             var wait = options.pollInterval
             do {
                 state = try await forge.mergeState(of: pullRequest.number, in: repository)

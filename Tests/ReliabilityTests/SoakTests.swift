@@ -1,0 +1,191 @@
+import DeployTestSupport
+import Foundation
+import Testing
+
+/// A soak run of `deployctl loop` on 50 repositories: cycles woken one after another with SIGHUP, mostly unchanged,
+/// with pushes and feedback files injected; memory and file descriptors stay flat, log retention bounds the logs
+/// folder, every feedback file is applied once.
+///
+/// The default (CI) variant runs 60 cycles; `DEPLOYCTL_SOAK=1` runs 1,000 (`DEPLOYCTL_SOAK_CYCLES=N` sets another
+/// count). With `DEPLOYCTL_SOAK_WITHOUT_FETCH=1` the checkouts have no remote (nothing is fetched; new commits are
+/// made in the checkouts, no feedback is dropped), which measures deployctl apart from libgit2's fetch. The figures
+/// (RSS and peak RSS at cycle 10 and at the end, descriptor counts, wall time) are printed.
+@Suite("Soak: 50 repositories, many cycles")
+struct SoakTests {
+    static let repositoryCount = 50
+    static var cycles: Int {
+        let environment = ProcessInfo.processInfo.environment
+        if let text = environment["DEPLOYCTL_SOAK_CYCLES"], let count = Int(text), count >= 10 { return count }
+        return environment["DEPLOYCTL_SOAK"] == "1" ? 1000 : 60
+    }
+    /// Every `pushEvery` cycles a commit is pushed to one remote; every `feedbackEvery` a feedback file is dropped.
+    static let pushEvery = 20
+    static var withoutFetch: Bool { ProcessInfo.processInfo.environment["DEPLOYCTL_SOAK_WITHOUT_FETCH"] == "1" }
+    static let feedbackEvery = 25
+    static let logsKept = 5
+    /// The soak stops (and fails) when the loop's RSS passes this many kB.
+    static let memoryGuardKB = 4 << 20
+
+    /// What `/proc/PID` says about the loop.
+    struct Sample: CustomStringConvertible {
+        var cycle: Int
+        var rssKB: Int
+        var peakKB: Int
+        var descriptors: Int
+        var description: String {
+            "cycle \(cycle): VmRSS \(rssKB / 1024) MB, VmHWM \(peakKB / 1024) MB, \(descriptors) fds"
+        }
+
+        init(cycle: Int, pid: Int32) {
+            self.cycle = cycle
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+            func field(_ name: String) -> Int {
+                let line = status.split(separator: "\n").first { $0.hasPrefix(name + ":") } ?? ""
+                return Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1
+            }
+            rssKB = field("VmRSS")
+            peakKB = field("VmHWM")
+            descriptors = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []).count
+        }
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self/status"), "reads /proc"))
+    func aLongLoopStaysFlat() throws {
+        let names = (1...Self.repositoryCount).map { String(format: "r%02d", $0) }
+        var root = try ReliabilityRoot(prefix: "soak", repositories: names)
+        defer { root.scratch.remove() }
+        root.environment["DISPATCHER_LOG_KEEP"] = "\(Self.logsKept)"
+        if Self.withoutFetch {
+            for name in names { try Shell.check(["git", "remote", "remove", "origin"], in: root.repository(name)) }
+        }
+
+        let stderrURL = root.runs.appendingPathComponent("loop.stderr")
+        try FileManager.default.createDirectory(at: root.runs, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        let stderr = try FileHandle(forWritingTo: stderrURL)
+        let loop = Process()
+        loop.executableURL = Deployctl.executable
+        loop.arguments = ["loop", "--root", root.url.path, "--interval", "3600"]
+        var environment = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp",
+        ]
+        for (key, value) in Shell.isolatedGitEnvironment { environment[key] = value }
+        for (key, value) in root.environment { environment[key] = value }
+        loop.environment = environment
+        loop.standardInput = FileHandle.nullDevice
+        loop.standardOutput = FileHandle.nullDevice
+        loop.standardError = stderr
+        let started = Date()
+        try loop.run()
+        defer {
+            if loop.isRunning { kill(loop.processIdentifier, SIGKILL) }
+            try? stderr.close()
+        }
+        let reader = try FileHandle(forReadingFrom: stderrURL)
+        defer { try? reader.close() }
+        var buffered = ""
+        var finished = 0
+        /// Waits until the loop has printed `cycle N:` for `count` cycles in all.
+        func waitForCycles(_ count: Int) throws {
+            let deadline = Date().addingTimeInterval(180)
+            while finished < count {
+                let data = reader.readDataToEndOfFile()
+                if data.isEmpty {
+                    guard loop.isRunning, Date() < deadline else {
+                        throw SoakFailure(message: "the loop stopped or stalled after \(finished) cycles")
+                    }
+                    Thread.sleep(forTimeInterval: 0.02)
+                    continue
+                }
+                buffered += String(decoding: data, as: UTF8.self)
+                var lines = buffered.split(separator: "\n", omittingEmptySubsequences: false)
+                buffered = String(lines.removeLast())
+                finished += lines.filter { $0.hasPrefix("cycle ") && $0.contains(":") }.count
+            }
+        }
+
+        var samples: [Sample] = []
+        var dropped: [String: String] = [:]  // file → feedback id
+        var pushes = 0
+        var stoppedEarly: Sample?
+        for cycle in 1...Self.cycles {
+            try waitForCycles(cycle)
+            if cycle == 10 { samples.append(Sample(cycle: cycle, pid: loop.processIdentifier)) }
+            if cycle % 10 == 0 {
+                // A guard for the machine: stop a run whose memory runs away (see the known issue below).
+                let sample = Sample(cycle: cycle, pid: loop.processIdentifier)
+                if sample.rssKB > Self.memoryGuardKB {
+                    stoppedEarly = sample
+                    break
+                }
+            }
+            if cycle % Self.pushEvery == 0 {
+                let target = names[(cycle / Self.pushEvery) % names.count]
+                if Self.withoutFetch {
+                    try root.fixture.commit(["soak.txt": "cycle \(cycle)\n"], in: root.repository(target))
+                } else {
+                    try root.fixture.pushCommit(to: root.remotes[target]!, files: ["soak.txt": "cycle \(cycle)\n"])
+                }
+                pushes += 1
+            }
+            if cycle % Self.feedbackEvery == 0, !Self.withoutFetch {
+                let target = names[(names.count - 1 - cycle / Self.feedbackEvery % names.count)]
+                let file = String(format: "soak-%04d.json", cycle)
+                try root.dropFeedback(file, repository: target, id: "soak-\(cycle)", text: "soak \(cycle)")
+                dropped[file] = "soak-\(cycle)|\(target)"
+            }
+            if cycle < Self.cycles { kill(loop.processIdentifier, SIGHUP) }
+        }
+        // Let the feedback task finish the last files.
+        let deadline = Date().addingTimeInterval(120)
+        while root.feedbackFiles(in: "applied").count + root.feedbackFiles(in: "rejected").count < dropped.count,
+            Date() < deadline
+        {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        let last = Sample(cycle: finished, pid: loop.processIdentifier)
+        samples.append(last)
+        let logFiles = try FileManager.default.contentsOfDirectory(atPath: root.logs.path)
+        let wall = Date().timeIntervalSince(started)
+        kill(loop.processIdentifier, SIGTERM)
+        loop.waitUntilExit()
+
+        let first = try #require(samples.first)
+        let variant = Self.withoutFetch ? "soak without fetch" : "soak"
+        let perCycle = String(format: "%.2f", wall / Double(finished))
+        print(
+            """
+            \(variant): \(Self.repositoryCount) repositories, \(finished) cycles in \(Int(wall)) s \
+            (\(perCycle) s/cycle); \
+            \(samples.map(\.description).joined(separator: "; ")); \(logFiles.count) files in deploy/logs; \
+            \(dropped.count) feedback files, \(pushes) new commits
+            """)
+        #expect(loop.terminationReason == .exit && loop.terminationStatus == 0, "the loop stops cleanly on SIGTERM")
+        #expect(last.descriptors <= first.descriptors + 4, "descriptors do not grow: \(first) → \(last)")
+        #expect(stoppedEarly == nil, "the loop's memory passed \(Self.memoryGuardKB >> 20) GB: \(stoppedEarly!)")
+        // libgit2 1.5.1 (Debian 12) leaks pcre2 match data on every regex that does not match (fixed upstream by
+        // libgit2#6382, in 1.6): each `git_remote_lookup` globs the configuration for `url.*.insteadof`, so every
+        // fetch leaks about 0.5 MB. docs/reliability.md has the measurement and a reproducer.
+        if Self.withoutFetch {
+            #expect(last.rssKB <= first.rssKB + first.rssKB / 2, "memory stays flat: \(first) → \(last)")
+        } else {
+            withKnownIssue("libgit2 1.5.1 leaks in git_remote_lookup (pcre2 match data)") {
+                #expect(last.rssKB <= first.rssKB + first.rssKB / 2, "memory stays flat: \(first) → \(last)")
+            }
+        }
+        let cycleLogs = logFiles.filter { $0.hasPrefix("build-") && $0.hasSuffix(".log") }
+        #expect(cycleLogs.count <= Self.logsKept, "retention keeps \(Self.logsKept) cycle logs: \(cycleLogs.sorted())")
+        #expect(root.feedbackFiles(in: "applied") == Set(dropped.keys), "every feedback file is applied")
+        for (file, value) in dropped {
+            let parts = value.split(separator: "|").map(String.init)
+            #expect(try root.remoteCommits(parts[1], feedbackID: parts[0]) == 1, "\(file) pushed once")
+        }
+        try root.expectConsistent(dropped: Set(dropped.keys), context: "soak")
+    }
+}
+
+struct SoakFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
