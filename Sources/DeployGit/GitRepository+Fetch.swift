@@ -16,14 +16,19 @@ extension GitRepository {
         let context = NetworkContext(operation: "fetch", credentials: credentials, timeout: timeout)
         try await runNetwork(context) { () throws(GitError) in
             try self.withHandle { repo throws(GitError) in
-                var handle: OpaquePointer?
-                try self.check(git_remote_lookup(&handle, repo, remote), "fetch")
+                let configured = try self.configuredRemote(remote, in: repo, operation: "fetch")
+                let (created, handle) = configured.makeHandle(in: repo)
+                try self.check(created, "fetch")
                 defer { git_remote_free(handle) }
                 var options = git_fetch_options()
                 git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION))
                 options.callbacks = context.callbacks()
                 options.prune = prune ? GIT_FETCH_PRUNE : GIT_FETCH_NO_PRUNE
-                let result = withExtendedLifetime(context) { git_remote_fetch(handle, nil, &options, "fetch") }
+                let result = withExtendedLifetime(context) {
+                    configured.fetchRefspecs.withStringArray { refspecs in
+                        git_remote_fetch(handle, refspecs, &options, "fetch")
+                    }
+                }
                 if result < 0 { throw context.error(for: result, repository: self.displayPath) }
             }
         }

@@ -26,8 +26,9 @@ extension GitRepository {
         let refspec = (lease == .fastForwardOnly ? "" : "+") + "\(source):\(target)"
         try await runNetwork(context) { () throws(GitError) in
             try self.withHandle { repo throws(GitError) in
-                var handle: OpaquePointer?
-                try self.check(git_remote_lookup(&handle, repo, remote), "push")
+                let (created, handle) = try self.configuredRemote(remote, in: repo, operation: "push")
+                    .makeHandle(in: repo, forPush: true)
+                try self.check(created, "push")
                 defer { git_remote_free(handle) }
                 var options = git_push_options()
                 git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION))

@@ -44,16 +44,19 @@ extension GitRepository {
         }
     }
 
+    /// Like `git_branch_upstream_name`, from `branch.NAME.remote`/`.merge` and the remote's fetch refspecs, read
+    /// without libgit2's leaking pattern lookups (see ``ConfiguredRemote``).
     func upstreamName(_ repo: OpaquePointer, branch: String) throws(GitError) -> String? {
-        var buffer = git_buf()
-        defer { git_buf_dispose(&buffer) }
-        let result = git_branch_upstream_name(&buffer, repo, "refs/heads/\(branch)")
-        if result == GIT_ENOTFOUND.rawValue {
-            git_error_clear()
-            return nil
-        }
-        try check(result, "upstream of \(branch)")
-        let full = String(cString: buffer.ptr)
+        var config: OpaquePointer?
+        try check(git_repository_config_snapshot(&config, repo), "upstream of \(branch)")
+        defer { git_config_free(config) }
+        guard let config, let remoteName = ConfiguredRemote.string("branch.\(branch).remote", in: config),
+            let merge = ConfiguredRemote.string("branch.\(branch).merge", in: config)
+        else { return nil }
+        if remoteName == "." { return merge }
+        guard let remote = ConfiguredRemote.read(remoteName, from: config),
+            let full = remote.trackingReference(for: merge)
+        else { return nil }
         return full.hasPrefix("refs/remotes/") ? String(full.dropFirst("refs/remotes/".count)) : full
     }
 

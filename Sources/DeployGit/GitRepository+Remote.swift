@@ -5,15 +5,10 @@ extension GitRepository {
     /// ``redactedURL(_:)``.
     public func remoteURL(name: String = "origin") throws(GitError) -> String? {
         try withHandle { repo throws(GitError) in
-            var remote: OpaquePointer?
-            let result = git_remote_lookup(&remote, repo, name)
-            if result == GIT_ENOTFOUND.rawValue {
-                git_error_clear()
-                return nil
-            }
-            try check(result, "remote \(name)")
-            defer { git_remote_free(remote) }
-            return git_remote_url(remote).map { String(cString: $0) }
+            var config: OpaquePointer?
+            try check(git_repository_config_snapshot(&config, repo), "remote \(name)")
+            defer { git_config_free(config) }
+            return config.flatMap { ConfiguredRemote.read(name, from: $0) }?.url
         }
     }
 

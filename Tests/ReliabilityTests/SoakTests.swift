@@ -7,9 +7,7 @@ import Testing
 /// folder, every feedback file is applied once.
 ///
 /// The default (CI) variant runs 60 cycles; `DEPLOYCTL_SOAK=1` runs 1,000 (`DEPLOYCTL_SOAK_CYCLES=N` sets another
-/// count). With `DEPLOYCTL_SOAK_WITHOUT_FETCH=1` the checkouts have no remote (nothing is fetched; new commits are
-/// made in the checkouts, no feedback is dropped), which measures deployctl apart from libgit2's fetch. The figures
-/// (RSS and peak RSS at cycle 10 and at the end, descriptor counts, wall time) are printed.
+/// count). The figures (RSS and peak RSS at cycle 10 and at the end, descriptor counts, wall time) are printed.
 @Suite("Soak: 50 repositories, many cycles")
 struct SoakTests {
     static let repositoryCount = 50
@@ -20,7 +18,6 @@ struct SoakTests {
     }
     /// Every `pushEvery` cycles a commit is pushed to one remote; every `feedbackEvery` a feedback file is dropped.
     static let pushEvery = 20
-    static var withoutFetch: Bool { ProcessInfo.processInfo.environment["DEPLOYCTL_SOAK_WITHOUT_FETCH"] == "1" }
     static let feedbackEvery = 25
     static let logsKept = 5
     /// The soak stops (and fails) when the loop's RSS passes this many kB.
@@ -55,9 +52,6 @@ struct SoakTests {
         var root = try ReliabilityRoot(prefix: "soak", repositories: names)
         defer { root.scratch.remove() }
         root.environment["DISPATCHER_LOG_KEEP"] = "\(Self.logsKept)"
-        if Self.withoutFetch {
-            for name in names { try Shell.check(["git", "remote", "remove", "origin"], in: root.repository(name)) }
-        }
 
         let stderrURL = root.runs.appendingPathComponent("loop.stderr")
         try FileManager.default.createDirectory(at: root.runs, withIntermediateDirectories: true)
@@ -113,7 +107,7 @@ struct SoakTests {
             try waitForCycles(cycle)
             if cycle == 10 { samples.append(Sample(cycle: cycle, pid: loop.processIdentifier)) }
             if cycle % 10 == 0 {
-                // A guard for the machine: stop a run whose memory runs away (see the known issue below).
+                // A guard for the machine: stop a run whose memory runs away (as libgit2's lookups once made it).
                 let sample = Sample(cycle: cycle, pid: loop.processIdentifier)
                 if sample.rssKB > Self.memoryGuardKB {
                     stoppedEarly = sample
@@ -122,14 +116,10 @@ struct SoakTests {
             }
             if cycle % Self.pushEvery == 0 {
                 let target = names[(cycle / Self.pushEvery) % names.count]
-                if Self.withoutFetch {
-                    try root.fixture.commit(["soak.txt": "cycle \(cycle)\n"], in: root.repository(target))
-                } else {
-                    try root.fixture.pushCommit(to: root.remotes[target]!, files: ["soak.txt": "cycle \(cycle)\n"])
-                }
+                try root.fixture.pushCommit(to: root.remotes[target]!, files: ["soak.txt": "cycle \(cycle)\n"])
                 pushes += 1
             }
-            if cycle % Self.feedbackEvery == 0, !Self.withoutFetch {
+            if cycle % Self.feedbackEvery == 0 {
                 let target = names[(names.count - 1 - cycle / Self.feedbackEvery % names.count)]
                 let file = String(format: "soak-%04d.json", cycle)
                 try root.dropFeedback(file, repository: target, id: "soak-\(cycle)", text: "soak \(cycle)")
@@ -152,11 +142,10 @@ struct SoakTests {
         loop.waitUntilExit()
 
         let first = try #require(samples.first)
-        let variant = Self.withoutFetch ? "soak without fetch" : "soak"
         let perCycle = String(format: "%.2f", wall / Double(finished))
         print(
             """
-            \(variant): \(Self.repositoryCount) repositories, \(finished) cycles in \(Int(wall)) s \
+            soak: \(Self.repositoryCount) repositories, \(finished) cycles in \(Int(wall)) s \
             (\(perCycle) s/cycle); \
             \(samples.map(\.description).joined(separator: "; ")); \(logFiles.count) files in deploy/logs; \
             \(dropped.count) feedback files, \(pushes) new commits
@@ -164,16 +153,8 @@ struct SoakTests {
         #expect(loop.terminationReason == .exit && loop.terminationStatus == 0, "the loop stops cleanly on SIGTERM")
         #expect(last.descriptors <= first.descriptors + 4, "descriptors do not grow: \(first) → \(last)")
         #expect(stoppedEarly == nil, "the loop's memory passed \(Self.memoryGuardKB >> 20) GB: \(stoppedEarly!)")
-        // libgit2 1.5.1 (Debian 12) leaks pcre2 match data on every regex that does not match (fixed upstream by
-        // libgit2#6382, in 1.6): each `git_remote_lookup` globs the configuration for `url.*.insteadof`, so every
-        // fetch leaks about 0.5 MB. docs/reliability.md has the measurement and a reproducer.
-        if Self.withoutFetch {
-            #expect(last.rssKB <= first.rssKB + first.rssKB / 2, "memory stays flat: \(first) → \(last)")
-        } else {
-            withKnownIssue("libgit2 1.5.1 leaks in git_remote_lookup (pcre2 match data)") {
-                #expect(last.rssKB <= first.rssKB + first.rssKB / 2, "memory stays flat: \(first) → \(last)")
-            }
-        }
+        // This is what caught libgit2 1.5.1 leaking ~0.25 MB per remote lookup (DeployGit's ConfiguredRemote).
+        #expect(last.rssKB <= first.rssKB + first.rssKB / 2, "memory stays flat: \(first) → \(last)")
         let cycleLogs = logFiles.filter { $0.hasPrefix("build-") && $0.hasSuffix(".log") }
         #expect(cycleLogs.count <= Self.logsKept, "retention keeps \(Self.logsKept) cycle logs: \(cycleLogs.sorted())")
         #expect(root.feedbackFiles(in: "applied") == Set(dropped.keys), "every feedback file is applied")
