@@ -198,7 +198,8 @@ extension FeedbackProcessor {
         journal.paths = plan.paths
         journal.headBefore = tip.hex
         journal.change = plan.diff
-        let message = commitMessage(validated, file: claim.name)
+        let message = await composeCommitMessage(validated, file: claim.name, diff: plan.diff)
+        journal.commitMessage = message
 
         if options.verify || publisher != nil {
             // Apply, build and test, and commit in a throwaway worktree at the tip.
@@ -305,7 +306,7 @@ extension FeedbackProcessor {
             throw StageFailure("journal", FeedbackError(.journal, "the journal of \(claim.name) lacks the change"))
         }
         let clock = ContinuousClock.now
-        let message = commitMessage(validated, file: claim.name)
+        let message = journal.commitMessage ?? commitMessage(validated, file: claim.name)
         let head = try gitStep("commit") { () throws(GitError) in try git.head() }
         if let current = head.commit, current != headBefore {
             // Killed after the commit, before the journal said so: the commit is ours if it sits right on the
