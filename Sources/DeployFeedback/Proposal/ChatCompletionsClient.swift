@@ -40,7 +40,8 @@ public struct ChatCompletionsClient: Sendable {
         public var model: String
         /// How long one request may take before it fails with ``ProposalError/Code/timedOut``.
         public var timeout: Duration
-        /// Times a rate-limited (429) or failed (5xx) request is sent again after waiting.
+        /// Times a rate-limited (429) request is sent again after waiting. Nothing else is sent again: a completion
+        /// is not idempotent (a timed-out request may have been answered and billed); the next attempt asks anew.
         public var maxRetries: Int
         /// The longest wait a `Retry-After` may ask for; a longer one fails with ``ProposalError/Code/rateLimited``.
         public var maxRateLimitWait: Duration
@@ -97,11 +98,11 @@ public struct ChatCompletionsClient: Sendable {
             "messages": messages.map { ["role": $0.role, "content": $0.content] },
         ]
         if let temperature = options.temperature { body["temperature"] = temperature }
-        // Statuses other than 429 and 5xx come back to be read here (the transport retries those two).
+        // Statuses other than 429 come back to be read here (the transport waits out rate limits).
         let accepted = Set(300..<500).subtracting([429])
         let response: ForgeHTTPClient.Response
         do {
-            response = try await http.send("POST", "/chat/completions", json: body, idempotent: true, accept: accepted)
+            response = try await http.send("POST", "/chat/completions", json: body, idempotent: false, accept: accepted)
         } catch {
             throw Self.map(error)
         }
