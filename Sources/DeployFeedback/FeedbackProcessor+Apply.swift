@@ -198,8 +198,6 @@ extension FeedbackProcessor {
         journal.paths = plan.paths
         journal.headBefore = tip.hex
         journal.change = plan.diff
-        let message = await composeCommitMessage(validated, file: claim.name, diff: plan.diff)
-        journal.commitMessage = message
 
         if options.verify || publisher != nil {
             // Apply, build and test, and commit in a throwaway worktree at the tip.
@@ -229,6 +227,9 @@ extension FeedbackProcessor {
             } else {
                 journal.verification = .skipped
             }
+            // Written once the change is verified, and kept in the journal so a resumed run commits the same text.
+            let message = await composeCommitMessage(validated, file: claim.name, diff: plan.diff)
+            journal.commitMessage = message
             let commit = try gitStep("commit") { () throws(GitError) in
                 try worktree.commit(paths: plan.paths, message: message, author: author)
             }
@@ -247,6 +248,9 @@ extension FeedbackProcessor {
             }
         } else {
             journal.verification = .skipped
+        }
+        if journal.commitMessage == nil {
+            journal.commitMessage = await composeCommitMessage(validated, file: claim.name, diff: plan.diff)
         }
         journal.phase = .applying
         try save(journal, claim)

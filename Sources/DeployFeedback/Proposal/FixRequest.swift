@@ -96,7 +96,7 @@ public struct PreviousProposal: Sendable, Hashable, Codable {
                 let parsed = try? JSONDecoder().decode(BuildReport.self, from: data)
             {
                 errors = parsed.diagnostics.filter { $0.severity == .error }.map {
-                    "\($0.file ?? "?"):\($0.line ?? 0): \($0.message)"
+                    "\($0.file.map(packagePath) ?? "?"):\($0.line ?? 0): \($0.message)"
                 }
                 failing = parsed.tests.failures.map {
                     [$0.suite, $0.name].compactMap { $0 }.joined(separator: ".") + ": \($0.message)"
@@ -109,4 +109,15 @@ public struct PreviousProposal: Sendable, Hashable, Codable {
         }
         return nil
     }
+}
+
+/// A path printed by a build in a throwaway worktree, shortened to its package-relative tail (`…/Sources/X/Y.swift`
+/// → `Sources/X/Y.swift`) so that the next prompt names the file as the repository does.
+func packagePath(_ printed: String) -> String {
+    for marker in ["/Sources/", "/Tests/", "/Plugins/"] {
+        if let range = printed.range(of: marker, options: .backwards) {
+            return String(printed[printed.index(after: range.lowerBound)...])
+        }
+    }
+    return printed
 }

@@ -22,15 +22,15 @@ public struct ProposedDiff: Sendable, Hashable {
         let text = answer.replacingOccurrences(of: "\r\n", with: "\n")
         let blocks = fencedBlocks(text)
         let diffBlocks = blocks.filter(looksLikeDiff)
-        let patch: String
+        let raw: String
         let fenced: Bool
         if !diffBlocks.isEmpty {
-            patch = diffBlocks.map { $0.hasSuffix("\n") ? $0 : $0 + "\n" }.joined()
+            raw = diffBlocks.map { $0.hasSuffix("\n") ? $0 : $0 + "\n" }.joined()
             fenced = true
         } else if blocks.isEmpty, startsLikeDiff(text) {
             var whole = text
             while whole.first?.isNewline == true { whole.removeFirst() }
-            patch = whole.hasSuffix("\n") ? whole : whole + "\n"
+            raw = whole.hasSuffix("\n") ? whole : whole + "\n"
             fenced = false
         } else {
             let found =
@@ -40,6 +40,7 @@ public struct ProposedDiff: Sendable, Hashable {
                 : "\(blocks.count) fenced block(s), none of them a unified diff"
             throw ProposalError(.noDiff, "the answer holds no unified diff: \(found)")
         }
+        let patch = withGitHeaders(raw)
         let summary: PatchSummary
         do { summary = try UnifiedDiff.summarize(patch) } catch {
             throw ProposalError(.noDiff, "the answer's diff cannot be read: \(error.message)")
@@ -82,6 +83,74 @@ public struct ProposedDiff: Sendable, Hashable {
         }
         if let current, !current.isEmpty { blocks.append(current.joined(separator: "\n") + "\n") }
         return blocks
+    }
+
+    /// Adds the `diff --git a/OLD b/NEW` line (and `new file mode`/`deleted file mode` for `/dev/null` sides) before
+    /// each `---`/`+++` pair that lacks one: models often write plain unified diffs, and git's patch reader (libgit2)
+    /// needs the git header. Hunk bodies are skipped by their line counts, so a removed line starting with `-- ` is
+    /// never taken for a header.
+    static func withGitHeaders(_ patch: String) -> String {
+        let lines = patch.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var output: [String] = []
+        var inGitHeader = false
+        var oldLeft = 0
+        var newLeft = 0
+        var index = 0
+        while index < lines.count {
+            let line = lines[index]
+            if oldLeft > 0 || newLeft > 0 {
+                if line.hasPrefix("-") {
+                    oldLeft -= 1
+                } else if line.hasPrefix("+") {
+                    newLeft -= 1
+                } else if line.hasPrefix(" ") || line.isEmpty {
+                    oldLeft -= 1
+                    newLeft -= 1
+                }
+                output.append(line)
+                index += 1
+                continue
+            }
+            if line.hasPrefix("diff --git ") {
+                inGitHeader = true
+            } else if line.hasPrefix("@@ ") {
+                inGitHeader = false
+                (oldLeft, newLeft) = hunkCounts(line)
+            } else if line.hasPrefix("--- "), !inGitHeader, index + 1 < lines.count, lines[index + 1].hasPrefix("+++ ") {
+                let old = headerPath(line)
+                let new = headerPath(lines[index + 1])
+                let name = new ?? old ?? ""
+                output.append("diff --git a/\(old ?? name) b/\(name)")
+                if old == nil { output.append("new file mode 100644") }
+                if new == nil { output.append("deleted file mode 100644") }
+            } else if line.hasPrefix("+++ ") {
+                inGitHeader = false
+            }
+            output.append(line)
+            index += 1
+        }
+        return output.joined(separator: "\n")
+    }
+
+    /// `@@ -a,b +c,d @@` → (b, d); a missing count is 1.
+    private static func hunkCounts(_ line: String) -> (Int, Int) {
+        let parts = line.split(separator: " ")
+        guard parts.count >= 3 else { return (0, 0) }
+        func count(_ range: Substring) -> Int {
+            let pieces = range.dropFirst().split(separator: ",")
+            return pieces.count > 1 ? Int(pieces[1]) ?? 0 : 1
+        }
+        return (count(parts[1]), count(parts[2]))
+    }
+
+    /// The path of a `--- a/X` or `+++ b/X` line without its prefix; `nil` for `/dev/null`.
+    private static func headerPath(_ line: String) -> String? {
+        var path = String(line.dropFirst(4))
+        if let tab = path.firstIndex(of: "\t") { path = String(path[..<tab]) }
+        path = path.trimmingCharacters(in: .whitespaces)
+        if path == "/dev/null" { return nil }
+        if path.hasPrefix("a/") || path.hasPrefix("b/") { path = String(path.dropFirst(2)) }
+        return path
     }
 
     /// Whether `text` has a `---`/`+++` header pair or a `diff --git` line, and a hunk.

@@ -84,7 +84,7 @@ import Testing
         #expect(document.id == "proposed-svc-89abcdef0123-1")
         #expect(document.repository == "svc")
         #expect(document.base == Self.commit)
-        #expect(document.patch == Self.fix)
+        #expect(document.patch == "diff --git a/Sources/Svc/Answer.swift b/Sources/Svc/Answer.swift\n" + Self.fix)
         #expect(document.metadata["model"] == .string(Self.model))
         #expect(document.metadata["attempt"] == .number(1))
         #expect(document.metadata["report"] == .string("deploy/logs/cycle.log"))

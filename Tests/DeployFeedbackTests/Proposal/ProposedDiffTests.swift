@@ -16,9 +16,12 @@ import Testing
         """
     static let allowed = ["Sources/Svc/Answer.swift", "Tests/SvcTests/AnswerTests.swift"]
 
+    /// What libgit2 reads: the plain diff with git's header line added.
+    static let gitDiff = "diff --git a/Sources/Svc/Answer.swift b/Sources/Svc/Answer.swift\n" + diff
+
     @Test func aFencedDiffIsTaken() throws {
         let proposed = try ProposedDiff.extract(from: "```diff\n\(Self.diff)```\n", allowedPaths: Self.allowed)
-        #expect(proposed.patch == Self.diff)
+        #expect(proposed.patch == Self.gitDiff)
         #expect(proposed.paths == ["Sources/Svc/Answer.swift"])
         #expect(proposed.wasFenced)
     }
@@ -33,12 +36,12 @@ import Testing
             This makes `answerIsFortyTwo` pass.
             """
         let proposed = try ProposedDiff.extract(from: answer, allowedPaths: Self.allowed)
-        #expect(proposed.patch == Self.diff)
+        #expect(proposed.patch == Self.gitDiff)
     }
 
     @Test func anAnswerThatIsADiffAsAWholeIsTaken() throws {
         let proposed = try ProposedDiff.extract(from: "\n" + Self.diff, allowedPaths: Self.allowed)
-        #expect(proposed.patch == Self.diff)
+        #expect(proposed.patch == Self.gitDiff)
         #expect(!proposed.wasFenced)
     }
 
@@ -73,6 +76,28 @@ import Testing
         }
         #expect(error.code == .diffOutsideReport)
         #expect(error.paths == ["Package.swift"])
+    }
+
+    @Test func gitHeadersAreAddedOnlyWhereMissingAndHunkBodiesAreNotHeaders() throws {
+        let tricky = """
+            --- a/notes.txt
+            +++ b/notes.txt
+            @@ -1,2 +1,2 @@
+            --- a removed line that looks like a header
+            +++ an added line that looks like one
+             context
+            --- /dev/null
+            +++ b/new.txt
+            @@ -0,0 +1 @@
+            +fresh
+
+            """
+        let proposed = try ProposedDiff.extract(from: "```diff\n\(tricky)```", allowedPaths: nil)
+        #expect(proposed.paths == ["new.txt", "notes.txt"])
+        #expect(proposed.patch.components(separatedBy: "diff --git ").count == 3)
+        #expect(proposed.patch.contains("diff --git a/new.txt b/new.txt\nnew file mode 100644\n--- /dev/null"))
+        let already = try ProposedDiff.extract(from: "```diff\n\(Self.gitDiff)```", allowedPaths: Self.allowed)
+        #expect(already.patch == Self.gitDiff, "an existing git header is kept as it is")
     }
 
     @Test func aCorruptHunkIsNotADiff() throws {
