@@ -252,8 +252,14 @@ extension Dispatcher {
         {
             updated.outcome = .rejected
             updated.detail = "rejected (by the feedback path)"
-        } else {
+        } else if FileManager.default.fileExists(atPath: inbox.directory.appendingPathComponent(file).path)
+            || FileManager.default.fileExists(atPath: inbox.inflightDirectory.appendingPathComponent(file).path)
+        {
             return attempt
+        } else {
+            // Removed by hand (or its record was): counted as rejected, so that it does not block the commit.
+            updated.outcome = .rejected
+            updated.detail = "the proposal file is no longer in feedback/"
         }
         updated.updatedAt = Date()
         return updated
