@@ -43,7 +43,8 @@ extension Deployctl {
                     throw ValidationError("--propose takes no feedback files and no --dry-run")
                 }
                 guard RepositoryName.isValid(propose) else {
-                    throw ValidationError("--propose: '\(propose)' is not a repository name (\(RepositoryName.accepted))")
+                    throw ValidationError(
+                        "--propose: '\(propose)' is not a repository name (\(RepositoryName.accepted))")
                 }
             }
             for file in files where !FileManager.default.fileExists(atPath: file) {
@@ -84,7 +85,8 @@ extension Deployctl {
                 print(try JSONOutput.encode(run))
             } else {
                 for attempt in run.attempts {
-                    print("\(attempt.file ?? "attempt \(attempt.attempt)"): \(attempt.outcome.rawValue) — \(attempt.detail)")
+                    let name = attempt.file ?? "attempt \(attempt.attempt)"
+                    print("\(name): \(attempt.outcome.rawValue) — \(attempt.detail)")
                 }
                 print(run.summary)
             }

@@ -34,7 +34,8 @@ public final class ChatCompletionsServer: @unchecked Sendable {
         var json: [String: Any] {
             switch self {
             case .content(let text): ["content": text]
-            case .status(let status, let headers, let message): ["status": status, "headers": headers, "error": message]
+            case .status(let status, let headers, let message):
+                ["status": status, "headers": headers, "error": message]
             case .hang(let seconds): ["hang": seconds]
             case .raw(let body): ["raw": body]
             }

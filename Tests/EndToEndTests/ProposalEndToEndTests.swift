@@ -76,7 +76,8 @@ import Testing
                 .status(429, headers: ["Retry-After": "1"], message: "Rate limit reached for requests"),
                 .content("```diff\n\(Self.brokenDiff)```"),
                 .content("The function should return the answer the test expects."),
-                .content("The test expects 42; `answer()` returns 41.\n\n```diff\n\(Self.fixDiff)```\n\nThat fixes it."),
+                .content(
+                    "The test expects 42; `answer()` returns 41.\n\n```diff\n\(Self.fixDiff)```\n\nThat fixes it."),
             ])
         try await server.script(
             .commit, [.content("Return the answer the tests expect\n\nanswer() returned 41; the test expects 42.")])
@@ -86,21 +87,24 @@ import Testing
         #expect(cycle.status == 1, "the cycle's own build was red: \(cycle.stderr)")
         let feedback = root.appendingPathComponent("feedback")
         let rejected = feedback.appendingPathComponent("rejected")
-        let first = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: rejected.appendingPathComponent("proposed-svc-\(short)-1.reason.json")))
+        let first =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: rejected.appendingPathComponent("proposed-svc-\(short)-1.reason.json")))
             as? [String: Any]
         #expect(first?["stage"] as? String == "verify", "the diff that does not compile fails verification")
         #expect(first?["code"] as? String == "verification-failed")
-        let second = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: rejected.appendingPathComponent("proposed-svc-\(short)-2.reason.json")))
+        let second =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: rejected.appendingPathComponent("proposed-svc-\(short)-2.reason.json")))
             as? [String: Any]
         #expect(second?["stage"] as? String == "propose")
         #expect(second?["code"] as? String == "no-diff")
         #expect(
             FileManager.default.fileExists(
                 atPath: feedback.appendingPathComponent("applied/proposed-svc-\(short)-3.json").path))
-        let applied = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: feedback.appendingPathComponent("applied/proposed-svc-\(short)-3.result.json")))
+        let applied =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: feedback.appendingPathComponent("applied/proposed-svc-\(short)-3.result.json")))
             as? [String: Any]
         #expect((applied?["metadata"] as? [String: Any])?["model"] as? String == Self.model)
         #expect((applied?["metadata"] as? [String: Any])?["attempt"] as? Int == 3)
@@ -175,11 +179,15 @@ import Testing
         #expect(result.status == 1, "no proposal was applied: \(result.stdout) \(result.stderr)")
         let commit = try Shell.check(["git", "rev-parse", "main"], in: remote)
         let short = String(commit.prefix(12))
-        #expect(result.stdout.contains("proposed-notes-\(short)-1.json: rejected — propose: the diff touches other.txt"))
-        #expect(result.stdout.contains("proposed-notes-\(short)-2.json: rejected — propose: the answer holds no unified diff"))
-        let reason = try JSONSerialization.jsonObject(
-            with: Data(
-                contentsOf: root.appendingPathComponent("feedback/rejected/proposed-notes-\(short)-1.reason.json")))
+        #expect(
+            result.stdout.contains("proposed-notes-\(short)-1.json: rejected — propose: the diff touches other.txt"))
+        #expect(
+            result.stdout.contains(
+                "proposed-notes-\(short)-2.json: rejected — propose: the answer holds no unified diff"))
+        let reason =
+            try JSONSerialization.jsonObject(
+                with: Data(
+                    contentsOf: root.appendingPathComponent("feedback/rejected/proposed-notes-\(short)-1.reason.json")))
             as? [String: Any]
         #expect(reason?["code"] as? String == "diff-outside-report")
         #expect(reason?["paths"] as? [String] == ["other.txt"])
@@ -188,7 +196,8 @@ import Testing
         #expect(report.violations.isEmpty, "\(report.violations)")
         #expect(report.requests.count == 2)
         #expect(report.requests.first?.userText.contains("notes.txt:1:1: error: 'helo' is misspelled") == true)
-        #expect(report.requests.last?.userText.contains("Attempt 1 (proposed-notes-\(short)-1.json) was rejected") == true)
+        #expect(
+            report.requests.last?.userText.contains("Attempt 1 (proposed-notes-\(short)-1.json) was rejected") == true)
 
         // status says deployctl stopped proposing for this commit; a cycle with proposals on asks nothing more.
         let statusJSON = json(try Deployctl.run(["status", "--root", root.path, "--json"]).stdout)
@@ -204,7 +213,8 @@ import Testing
 
         // Without a key, --propose is a usage error that names the variable, not a crash.
         environment["OPENAI_API_KEY"] = nil
-        let noKey = try Deployctl.run(["apply-feedback", "--propose", "notes", "--root", root.path], environment: environment)
+        let noKey = try Deployctl.run(
+            ["apply-feedback", "--propose", "notes", "--root", root.path], environment: environment)
         #expect(noKey.status == 2)
         #expect(noKey.stderr.contains("OPENAI_API_KEY"))
         for output in [red.stderr, result.stdout, result.stderr, table.stdout] {

@@ -155,12 +155,15 @@ extension Dispatcher {
             run.summary = "\(name) is not a git checkout on a branch; no fix proposed"
             return run
         }
-        let report = red.reportJSON.flatMap { try? JSONDecoder().decode(BuildReport.self, from: Data($0.utf8)) }
+        let report =
+            red.reportJSON.flatMap { try? JSONDecoder().decode(BuildReport.self, from: Data($0.utf8)) }
             ?? BuildReport()
         let green = try store.lastGreenBuild(repository: name)?.head
         let changes = green.flatMap { green in
             green == commit
-                ? nil : Self.changes(in: repository.directory, from: green, to: commit, limit: configuration.proposePromptBytes)
+                ? nil
+                : Self.changes(
+                    in: repository.directory, from: green, to: commit, limit: configuration.proposePromptBytes)
         }
         var previous = existing.filter { $0.outcome == .rejected }.compactMap { attempt in
             attempt.file.flatMap { PreviousProposal.load(file: $0, attempt: attempt.attempt, inbox: inbox) }
@@ -225,13 +228,16 @@ extension Dispatcher {
         let made = existing.count
         if run.fixed {
             run.summary = "attempt \(run.attempts.last?.attempt ?? made) fixed \(commit.prefix(10)) and was published"
-        } else if newAttempts == nil, made >= limit, !existing.contains(where: { $0.outcome == .proposed || $0.outcome == .deferred }) {
+        } else if newAttempts == nil, made >= limit,
+            !existing.contains(where: { $0.outcome == .proposed || $0.outcome == .deferred })
+        {
             run.stopped = true
             run.summary = "stopped proposing for \(commit.prefix(10)) after \(made) attempts without a fix"
             logger.notice(
                 "\(run.summary)", metadata: ["deploy.repo": "\(name)", "deploy.proposal.commit": "\(commit)"])
         } else {
-            run.summary = run.attempts.last.map { "attempt \($0.attempt): \($0.outcome.rawValue): \($0.detail)" }
+            run.summary =
+                run.attempts.last.map { "attempt \($0.attempt): \($0.outcome.rawValue): \($0.detail)" }
                 ?? "no attempt made"
         }
         return run
@@ -244,7 +250,9 @@ extension Dispatcher {
         }
         let stem = file.hasSuffix(".json") ? String(file.dropLast(5)) : file
         var updated = attempt
-        if FileManager.default.fileExists(atPath: inbox.appliedDirectory.appendingPathComponent(stem + ".result.json").path) {
+        if FileManager.default.fileExists(
+            atPath: inbox.appliedDirectory.appendingPathComponent(stem + ".result.json").path)
+        {
             updated.outcome = .applied
             updated.detail = "applied (by the feedback path)"
         } else if FileManager.default.fileExists(

@@ -134,7 +134,8 @@ public struct ChatCompletionsClient: Sendable {
         guard !content.allSatisfy(\.isWhitespace) else {
             let refusal = choice.message.refusal.map { "; the model refused: \(quoted($0))" } ?? ""
             throw ProposalError(
-                .emptyAnswer, "the answer's message is empty (finish_reason \(choice.finishReason ?? "none"))\(refusal)",
+                .emptyAnswer,
+                "the answer's message is empty (finish_reason \(choice.finishReason ?? "none"))\(refusal)",
                 status: response.status)
         }
         return ChatCompletion(

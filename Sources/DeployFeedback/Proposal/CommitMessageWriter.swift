@@ -28,7 +28,9 @@ public struct ChatCommitMessageWriter: CommitMessageWriter {
         the message only: no code fences, no quotes, no trailers.
         """
 
-    public init(client: ChatCompletionsClient, maxDiffBytes: Int = 24 * 1024, logger: Logger = Logger(label: "deployctl.model")) {
+    public init(
+        client: ChatCompletionsClient, maxDiffBytes: Int = 24 * 1024, logger: Logger = Logger(label: "deployctl.model")
+    ) {
         self.client = client
         self.maxDiffBytes = maxDiffBytes
         self.logger = logger
@@ -60,7 +62,9 @@ public struct ChatCommitMessageWriter: CommitMessageWriter {
         while lines.first?.allSatisfy(\.isWhitespace) == true { lines.removeFirst() }
         while lines.last?.allSatisfy(\.isWhitespace) == true { lines.removeLast() }
         guard var subject = lines.first?.trimmingCharacters(in: .whitespaces), !subject.isEmpty else { return nil }
-        if subject.count > 2, subject.first == "\"", subject.last == "\"" { subject = String(subject.dropFirst().dropLast()) }
+        if subject.count > 2, subject.first == "\"", subject.last == "\"" {
+            subject = String(subject.dropFirst().dropLast())
+        }
         if subject.count > 100 { subject = String(subject.prefix(100)) }
         lines[0] = subject
         return lines.joined(separator: "\n")

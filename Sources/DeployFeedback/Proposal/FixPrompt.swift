@@ -83,7 +83,8 @@ public struct FixPrompt: Sendable, Hashable {
             let name = [crashed.suite, crashed.name].compactMap { $0 }.joined(separator: ".")
             testPieces.append(
                 Piece(
-                    name: "crash", text: "- the test process crashed in \(name.isEmpty ? "(unknown)" : name)"
+                    name: "crash",
+                    text: "- the test process crashed in \(name.isEmpty ? "(unknown)" : name)"
                         + (crashed.message.map { ": \($0)" } ?? "") + "\n"))
         }
         let changed = request.changesSinceGreen.map(Self.changedPaths) ?? []

@@ -116,7 +116,8 @@ public struct ProposedDiff: Sendable, Hashable {
             } else if line.hasPrefix("@@ ") {
                 inGitHeader = false
                 (oldLeft, newLeft) = hunkCounts(line)
-            } else if line.hasPrefix("--- "), !inGitHeader, index + 1 < lines.count, lines[index + 1].hasPrefix("+++ ") {
+            } else if line.hasPrefix("--- "), !inGitHeader, index + 1 < lines.count, lines[index + 1].hasPrefix("+++ ")
+            {
                 let old = headerPath(line)
                 let new = headerPath(lines[index + 1])
                 let name = new ?? old ?? ""
@@ -156,9 +157,14 @@ public struct ProposedDiff: Sendable, Hashable {
     /// Whether `text` has a `---`/`+++` header pair or a `diff --git` line, and a hunk.
     static func looksLikeDiff(_ text: String) -> Bool {
         let lines = text.split(separator: "\n")
-        let headers = lines.contains { $0.hasPrefix("diff --git ") }
+        let headers =
+            lines.contains { $0.hasPrefix("diff --git ") }
             || (lines.contains { $0.hasPrefix("--- ") } && lines.contains { $0.hasPrefix("+++ ") })
-        return headers && lines.contains { $0.hasPrefix("@@ ") || $0.hasPrefix("rename from ") || $0.hasPrefix("new file mode") || $0.hasPrefix("deleted file mode") }
+        return headers
+            && lines.contains {
+                $0.hasPrefix("@@ ") || $0.hasPrefix("rename from ") || $0.hasPrefix("new file mode")
+                    || $0.hasPrefix("deleted file mode")
+            }
     }
 
     /// Whether `text`, leading blank lines aside, starts with a diff header and is a diff.

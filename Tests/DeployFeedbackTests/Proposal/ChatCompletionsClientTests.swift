@@ -16,7 +16,9 @@ import Testing
         func add(_ duration: Duration) { lock.withLock { recorded.append(duration) } }
     }
 
-    func client(_ server: ChatCompletionsServer, key: String = key, timeout: Duration = .seconds(10), waits: Waits? = nil)
+    func client(
+        _ server: ChatCompletionsServer, key: String = key, timeout: Duration = .seconds(10), waits: Waits? = nil
+    )
         -> ChatCompletionsClient
     {
         ChatCompletionsClient(

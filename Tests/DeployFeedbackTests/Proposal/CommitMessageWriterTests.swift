@@ -9,7 +9,8 @@ import Testing
 @Suite struct CommitMessageWriterTests {
     static let key = "sk-message-Pp3nB6"
     static let model = "test-model-3"
-    static let patch = "diff --git a/README.md b/README.md\n--- a/README.md\n+++ b/README.md\n@@ -1 +1 @@\n-hello\n+hello, world\n"
+    static let patch =
+        "diff --git a/README.md b/README.md\n--- a/README.md\n+++ b/README.md\n@@ -1 +1 @@\n-hello\n+hello, world\n"
 
     func writer(_ server: ChatCompletionsServer, timeout: Duration = .seconds(10)) -> ChatCommitMessageWriter {
         ChatCommitMessageWriter(

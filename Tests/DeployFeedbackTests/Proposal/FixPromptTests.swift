@@ -24,7 +24,8 @@ import Testing
                     file: folder.appendingPathComponent("Sources/Svc/Answer.swift").path, line: 2, column: 12,
                     severity: .error, message: "cannot convert value of type 'String' to return type 'Int'",
                     occurrences: 2),
-                .init(file: "/usr/lib/swift/Swift.swiftinterface", line: 1, column: 1, severity: .warning, message: "x"),
+                .init(
+                    file: "/usr/lib/swift/Swift.swiftinterface", line: 1, column: 1, severity: .warning, message: "x"),
             ],
             tests: .init(
                 passed: 0, failed: 1, skipped: 0,
@@ -65,7 +66,9 @@ import Testing
                 file: "proposed-svc-0123456789ab-1.json", attempt: 1, stage: "verify", code: "verification-failed",
                 message: "build and tests failed", patch: "--- a/x\n+++ b/x\n",
                 errors: ["\(folder.path)/Sources/Svc/Answer.swift:2: error: expected expression"])
-            let changes = "diff --git a/Sources/Svc/Helper.swift b/Sources/Svc/Helper.swift\n--- a/Sources/Svc/Helper.swift\n+++ b/Sources/Svc/Helper.swift\n@@ -1 +1 @@\n-let helper = 0\n+let helper = 1\n"
+            let changes =
+                "diff --git a/Sources/Svc/Helper.swift b/Sources/Svc/Helper.swift\n--- a/Sources/Svc/Helper.swift\n"
+                + "+++ b/Sources/Svc/Helper.swift\n@@ -1 +1 @@\n-let helper = 0\n+let helper = 1\n"
             let prompt = FixPrompt.make(for: request(folder, previous: [previous], changes: changes), budget: 48 * 1024)
             let user = prompt.messages[1].content
             #expect(user.contains("Attempt 1 (proposed-svc-0123456789ab-1.json) was rejected at stage verify"))

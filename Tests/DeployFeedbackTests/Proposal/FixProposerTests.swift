@@ -49,7 +49,8 @@ import Testing
             log: "deploy/logs/cycle.log")
         return Setup(
             scratch: scratch, server: server,
-            proposer: FixProposer(client: client, feedbackDirectory: scratch.appending("feedback"), promptBudget: budget),
+            proposer: FixProposer(
+                client: client, feedbackDirectory: scratch.appending("feedback"), promptBudget: budget),
             request: request)
     }
 
