@@ -172,6 +172,15 @@ extension Dispatcher {
             client: client, feedbackDirectory: root.feedback, promptBudget: configuration.proposePromptBytes,
             logger: logger)
         let first = (existing.map(\.attempt).max() ?? 0) + 1
+        let probe = FixRequest(
+            repository: repository, commit: commit, report: report, changesSinceGreen: changes, greenCommit: green)
+        guard !FixPrompt.make(for: probe, budget: configuration.proposePromptBytes).files.isEmpty else {
+            // A diff could only touch files the report does not involve: asking would spend the attempts for nothing.
+            run.summary = "the build report of \(commit.prefix(10)) locates no error or failing test in \(name); "
+                + "no fix proposed"
+            logger.info("\(run.summary)", metadata: ["deploy.repo": "\(name)"])
+            return run
+        }
         for number in first..<(first + count) {
             if Task.isCancelled { break }
             let request = FixRequest(
