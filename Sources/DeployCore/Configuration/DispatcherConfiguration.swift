@@ -83,6 +83,8 @@ public struct DispatcherConfiguration: Sendable {
         if openAIAPIKey == nil {
             result.append("OPENAI_API_KEY not set: no model is asked for anything (commit messages are the feedback description)")
             if proposeFixes { result.append("DISPATCHER_PROPOSE_FIXES=1 needs OPENAI_API_KEY: no fixes are proposed") }
+        } else if proposeFixes && !verifyFeedback {
+            result.append("DISPATCHER_VERIFY_FEEDBACK=0: no fixes are proposed (a model's patch is always verified)")
         } else if !proposeFixes {
             result.append("DISPATCHER_PROPOSE_FIXES=0: no fixes are proposed for red builds")
         }

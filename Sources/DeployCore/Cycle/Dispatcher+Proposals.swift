@@ -112,6 +112,12 @@ extension Dispatcher {
                 repository: name, commit: red.head, attempts: [], feedback: [], fixed: false, stopped: false,
                 summary: "no key")
         }
+        guard configuration.verifyFeedback else {
+            // A model's patch is never a trusted source: without verification nothing is proposed.
+            return ProposalRun(
+                repository: name, commit: commit, attempts: [], feedback: [], fixed: false, stopped: false,
+                summary: "DISPATCHER_VERIFY_FEEDBACK=0: proposed fixes need verification; none proposed")
+        }
         let limit = max(1, configuration.proposeAttempts)
         let inbox = FeedbackInbox(directory: root.feedback)
         var existing = try store.proposalAttempts(repository: name, commit: commit).map { refreshed($0, inbox: inbox) }
