@@ -6,7 +6,7 @@ import Testing
 /// on the remote with exactly one commit, the failed proposals are in `feedback/rejected/` with their reasons, the
 /// attempts are bounded, and the API key appears nowhere.
 @Suite(.serialized) struct ProposalEndToEndTests {
-    static let key = "sk-e2e-9TqLm2Xv7Rb4Nc1W"
+    static let key = TestSecrets.openAIKey
     static let model = "e2e-model"
     static let budget = 20_000
 

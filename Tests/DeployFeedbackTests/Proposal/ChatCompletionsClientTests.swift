@@ -5,7 +5,7 @@ import Testing
 
 /// The chat-completions client against a local server that checks every request against the documented shapes.
 @Suite struct ChatCompletionsClientTests {
-    static let key = "sk-test-Zq8pX3vN7wL2"
+    static let key = TestSecrets.openAIKey
     static let model = "test-model-1"
 
     /// Records the waits instead of spending them.
@@ -86,7 +86,7 @@ import Testing
     @Test func aRefusedKeyIsUnauthorizedAndTheKeyIsNotInTheError() async throws {
         let server = try ChatCompletionsServer(key: Self.key, model: Self.model)
         defer { server.stop() }
-        let wrong = "sk-wrong-Hh61Jk0Pq9"
+        let wrong = TestSecrets.wrongOpenAIKey
         let error = try await #require(throws: ProposalError.self) {
             try await client(server, key: wrong).complete([.user("fix")])
         }

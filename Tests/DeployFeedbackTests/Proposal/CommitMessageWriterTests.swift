@@ -7,7 +7,7 @@ import Testing
 
 /// Commit messages generated from the staged diff, with a fallback to the description.
 @Suite struct CommitMessageWriterTests {
-    static let key = "sk-message-Pp3nB6"
+    static let key = TestSecrets.openAIKey
     static let model = "test-model-3"
     static let patch =
         "diff --git a/README.md b/README.md\n--- a/README.md\n+++ b/README.md\n@@ -1 +1 @@\n-hello\n+hello, world\n"

@@ -6,7 +6,7 @@ import Testing
 
 /// One attempt end to end against the local chat-completions server: the feedback file, or the rejection record.
 @Suite struct FixProposerTests {
-    static let key = "sk-proposer-Kt5mW8rQ1z"
+    static let key = TestSecrets.openAIKey
     static let model = "test-model-2"
     static let commit = "89abcdef0123456789abcdef0123456789abcdef"
     static let fix = """
