@@ -81,7 +81,7 @@ let package = Package(
             name: "DeployTestSupport",
             dependencies: [],
             path: "Tests/DeployTestSupport",
-            exclude: ["git-http-server.py", "forge-contract-server.py"]
+            exclude: ["git-http-server.py", "forge-contract-server.py", "chat-completions-server.py"]
         ),
         .testTarget(name: "DeployGitTests", dependencies: ["DeployGit", "DeployTestSupport"]),
         .testTarget(

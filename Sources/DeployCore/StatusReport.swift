@@ -28,6 +28,24 @@ public struct StatusReport: Sendable, Codable, Hashable {
         public var finishedAt: Date
     }
 
+    /// The proposed fixes for a repository's last built commit (`DISPATCHER_PROPOSE_FIXES`, `--propose`).
+    public struct Proposals: Sendable, Codable, Hashable {
+        /// The red commit fixes were asked for.
+        public var commit: String
+        /// Attempts made for it.
+        public var attempts: Int
+        /// Attempts allowed for it.
+        public var limit: Int
+        /// The last attempt's outcome: `proposed`, `applied`, `rejected`, `deferred` or `failed`.
+        public var lastOutcome: String
+        /// Why the last attempt was rejected or failed (or what was published).
+        public var lastDetail: String
+        /// Whether a proposed fix was published.
+        public var fixed: Bool
+        /// Whether deployctl stopped proposing for this commit (its attempts are used up without a fix).
+        public var stopped: Bool
+    }
+
     /// One repository.
     public struct Repository: Sendable, Codable, Hashable {
         public var name: String
@@ -38,6 +56,8 @@ public struct StatusReport: Sendable, Codable, Hashable {
         public var pendingFeedback: Int
         public var consecutiveFailures: Int
         public var nextAttemptAt: Date?
+        /// Proposed fixes for the last built commit; absent when none were asked for.
+        public var proposals: Proposals?
     }
 
     /// The loop's health.
@@ -95,7 +115,8 @@ public struct StatusReport: Sendable, Codable, Hashable {
                 },
                 pendingFeedback: pendingByRepository[name] ?? 0,
                 consecutiveFailures: state?.consecutiveFailures ?? 0,
-                nextAttemptAt: state?.nextAttemptAt)
+                nextAttemptAt: state?.nextAttemptAt,
+                proposals: build?.head.flatMap { proposals(store, repository: name, commit: $0) })
         }
         let holder = DispatcherLock.holder(of: root)
         let last = lastBuildCycle
@@ -108,6 +129,18 @@ public struct StatusReport: Sendable, Codable, Hashable {
                 running: holder != nil, holder: holder, lastCycleAt: last?.record.finishedAt,
                 lastCycleResult: last?.record.result, nextCycleAt: holder != nil ? health?.nextCycleAt : nil),
             history: history > 0 ? Array(cycles.prefix(history)) : nil)
+    }
+
+    /// The proposal attempts for `commit`, summarised; `nil` when there were none.
+    private static func proposals(_ store: SQLiteStateStore?, repository: String, commit: String) -> Proposals? {
+        guard let attempts = try? store?.proposalAttempts(repository: repository, commit: commit),
+            let last = attempts.last
+        else { return nil }
+        let fixed = attempts.contains { $0.outcome == .applied }
+        let open = attempts.contains { $0.outcome == .proposed || $0.outcome == .deferred }
+        return Proposals(
+            commit: commit, attempts: attempts.count, limit: last.limit, lastOutcome: last.outcome.rawValue,
+            lastDetail: last.detail, fixed: fixed, stopped: !fixed && !open && attempts.count >= last.limit)
     }
 
     /// Pending files per target repository, read cheaply from each file's `repo` field (others are not counted).

@@ -40,6 +40,8 @@ struct FeedbackJournal: Sendable, Codable {
     var paths: [String]
     /// The diff applied at the tip (the patch, or a three-way result), kept for resuming an interrupted apply.
     var change: String?
+    /// The commit message, fixed once the change is verified (a generated one must not change on resume).
+    var commitMessage: String?
     var commit: String?
     var threeWay: Bool
     var verification: FeedbackVerification?

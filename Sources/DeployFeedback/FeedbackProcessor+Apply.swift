@@ -198,7 +198,6 @@ extension FeedbackProcessor {
         journal.paths = plan.paths
         journal.headBefore = tip.hex
         journal.change = plan.diff
-        let message = commitMessage(validated, file: claim.name)
 
         if options.verify || publisher != nil {
             // Apply, build and test, and commit in a throwaway worktree at the tip.
@@ -228,6 +227,9 @@ extension FeedbackProcessor {
             } else {
                 journal.verification = .skipped
             }
+            // Written once the change is verified, and kept in the journal so a resumed run commits the same text.
+            let message = await composeCommitMessage(validated, file: claim.name, diff: plan.diff)
+            journal.commitMessage = message
             let commit = try gitStep("commit") { () throws(GitError) in
                 try worktree.commit(paths: plan.paths, message: message, author: author)
             }
@@ -246,6 +248,9 @@ extension FeedbackProcessor {
             }
         } else {
             journal.verification = .skipped
+        }
+        if journal.commitMessage == nil {
+            journal.commitMessage = await composeCommitMessage(validated, file: claim.name, diff: plan.diff)
         }
         journal.phase = .applying
         try save(journal, claim)
@@ -305,7 +310,7 @@ extension FeedbackProcessor {
             throw StageFailure("journal", FeedbackError(.journal, "the journal of \(claim.name) lacks the change"))
         }
         let clock = ContinuousClock.now
-        let message = commitMessage(validated, file: claim.name)
+        let message = journal.commitMessage ?? commitMessage(validated, file: claim.name)
         let head = try gitStep("commit") { () throws(GitError) in try git.head() }
         if let current = head.commit, current != headBefore {
             // Killed after the commit, before the journal said so: the commit is ours if it sits right on the

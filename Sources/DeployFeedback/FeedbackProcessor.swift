@@ -67,6 +67,8 @@ public struct FeedbackProcessor: Sendable {
     public let restartRunner: (any RestartRunner)?
     /// Author and committer of feedback commits.
     public let author: Signature
+    /// Writes commit messages from the staged diff (e.g. ``ChatCommitMessageWriter``); `nil` uses the description.
+    public var commitMessageWriter: (any CommitMessageWriter)? = nil
     let logger: Logger
     /// Fault injection for crash tests: stop right after the journal records this phase.
     var haltAfter: FeedbackJournal.Phase?

@@ -14,6 +14,12 @@ extension Deployctl {
                 (DISPATCHER_VERIFY_FEEDBACK=0 turns that off for trusted sources). --dry-run validates each file and \
                 checks that its patch applies, and changes nothing. Exit status: 0 when every file was applied (or \
                 would apply), 1 when one was rejected (or would be), 2 for usage errors, 3 when one was deferred.
+
+                --propose REPO asks the chat-completions endpoint (OPENAI_API_KEY, OPENAI_API_BASE, OPENAI_MODEL) \
+                for fixes of REPO's last recorded red build now: up to DISPATCHER_PROPOSE_ATTEMPTS attempts, each \
+                written as feedback/proposed-REPO-COMMIT-N.json and verified like any feedback file (see \
+                docs/proposals.md). Exit status: 0 when a fix was published or there is nothing to fix, 1 when no \
+                proposal was applied, 2 without a key, 3 when the endpoint could not be used.
                 """
         )
 
@@ -25,10 +31,22 @@ extension Deployctl {
         @Flag(help: "Print one JSON record per file.")
         var json = false
 
+        @Option(name: .customLong("propose"), help: "Ask the model for fixes of this repository's last red build now.")
+        var propose: String?
+
         @Argument(help: "Feedback files (default: every pending file in feedback/, by name).")
         var files: [String] = []
 
         func validate() throws {
+            if let propose {
+                guard files.isEmpty, !dryRun else {
+                    throw ValidationError("--propose takes no feedback files and no --dry-run")
+                }
+                guard RepositoryName.isValid(propose) else {
+                    throw ValidationError(
+                        "--propose: '\(propose)' is not a repository name (\(RepositoryName.accepted))")
+                }
+            }
             for file in files where !FileManager.default.fileExists(atPath: file) {
                 throw ValidationError("no such feedback file '\(file)'")
             }
@@ -37,6 +55,10 @@ extension Deployctl {
         func run() async throws {
             let context = try CommandContext(options: options)
             let dispatcher = try openDispatcher(context, command: "deployctl apply-feedback")
+            if let propose {
+                try await runProposals(try RepositoryName(propose), dispatcher: dispatcher)
+                return
+            }
             let urls = files.isEmpty ? nil : files.map { URL(fileURLWithPath: $0).standardizedFileURL }
             let records = try await dispatcher.processFeedback(files: urls, dryRun: dryRun)
             if json {
@@ -51,6 +73,28 @@ extension Deployctl {
                 throw ExitCode(ExitStatus.buildFailed)
             }
             if records.contains(where: { $0.outcome == "deferred" }) { throw ExitCode(ExitStatus.infrastructure) }
+        }
+
+        /// `--propose REPO`: the attempts, one line each (or one JSON object with `--json`), and the exit status.
+        private func runProposals(_ repository: RepositoryName, dispatcher: Dispatcher) async throws {
+            let run: ProposalRun
+            do { run = try await dispatcher.proposeFix(for: repository) } catch let error as ConfigurationError {
+                throw CommandFailure(message: error.description, exitStatus: ExitStatus.usage)
+            }
+            if json {
+                print(try JSONOutput.encode(run))
+            } else {
+                for attempt in run.attempts {
+                    let name = attempt.file ?? "attempt \(attempt.attempt)"
+                    print("\(name): \(attempt.outcome.rawValue) — \(attempt.detail)")
+                }
+                print(run.summary)
+            }
+            if run.fixed || (run.attempts.isEmpty && !run.stopped) { return }
+            if let last = run.attempts.last, last.outcome == .failed || last.outcome == .deferred {
+                throw ExitCode(ExitStatus.infrastructure)
+            }
+            throw ExitCode(ExitStatus.buildFailed)
         }
     }
 }

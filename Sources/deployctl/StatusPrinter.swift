@@ -29,6 +29,15 @@ struct StatusPrinter {
             if !(build?.failingTests.isEmpty ?? true) {
                 note = "failing: " + build!.failingTests.prefix(3).joined(separator: ", ") + (note.isEmpty ? "" : "; " + note)
             }
+            if let proposals = repo.proposals {
+                let text =
+                    proposals.fixed
+                    ? "proposed fix published"
+                    : proposals.stopped
+                        ? "stopped proposing fixes after \(proposals.attempts) attempts"
+                        : "fix proposals: \(proposals.attempts)/\(proposals.limit), last \(proposals.lastOutcome)"
+                note += (note.isEmpty ? "" : "; ") + text
+            }
             if repo.pendingFeedback > 0 { note += (note.isEmpty ? "" : "; ") + "\(repo.pendingFeedback) feedback pending" }
             table.rows.append([
                 repo.name,

@@ -10,11 +10,17 @@ public enum TestSecrets {
     public static let gitToken = "dctl-test-secret-git-4b1d9e"
     /// A second token, for a forge that is not the git server.
     public static let forgeToken = "dctl-test-secret-forge-83c2a7"
+    /// The key of the chat-completions test server (`OPENAI_API_KEY`).
+    public static let openAIKey = "dctl-test-secret-openai-5e7f1c"
+    /// A key the chat-completions test server refuses.
+    public static let wrongOpenAIKey = "dctl-test-secret-openai-wrong-9a0b"
 
     /// Every literal token the suite uses, including those older tests spell out in place.
     public static let all: [String] = [
         gitToken,
         forgeToken,
+        openAIKey,
+        wrongOpenAIKey,
         "forge-test-token",
         "push-token",
         "ghp_SECRET123",

@@ -98,6 +98,13 @@ public struct ConfigurationLoader: Sendable {
             warnings: [],
             deployRootDisplay: root.path
         )
+        if let model = resolver.raw(.openAIModel)?.value.trimmingCharacters(in: .whitespaces), !model.isEmpty {
+            configuration.openAIModel = model
+        }
+        configuration.proposeFixes = try resolver.boolean(.proposeFixes, default: false)
+        configuration.proposeAttempts = try resolver.positiveInteger(.proposeAttempts, default: 2)
+        configuration.modelTimeout = try resolver.positiveInteger(.modelTimeout, default: 120)
+        configuration.proposePromptBytes = try resolver.positiveInteger(.proposePromptBytes, default: 49_152)
         if identityName == nil, gitIdentity.name != nil {
             resolver.origins[ConfigurationVariable.gitUserName.name] = .gitConfig
         }

@@ -35,10 +35,21 @@ extension ConfigurationVariable {
         "GIT_USER_EMAIL", default: "git config user.email, else deployctl@localhost", "email of the commit identity")
     static let openAIAPIKey = Self(
         "OPENAI_API_KEY", default: "none", secret: true,
-        "key for an OpenAI-compatible API; read and checked, not used yet (generated commit messages are planned)")
+        "key for an OpenAI-compatible API: when set, commit messages are generated and fixes can be proposed")
     static let openAIAPIBase = Self(
         "OPENAI_API_BASE", default: "https://api.openai.com/v1",
-        "base URL of an OpenAI-compatible API (chat completions at /chat/completions); not used yet")
+        "base URL of an OpenAI-compatible API (chat completions at /chat/completions)")
+    static let openAIModel = Self(
+        "OPENAI_MODEL", default: "gpt-4o-mini", "model asked for commit messages and proposed fixes")
+    static let proposeFixes = Self(
+        "DISPATCHER_PROPOSE_FIXES", default: "0",
+        "1: after a red build of a new commit, ask the model for a fix, verified as feedback (needs OPENAI_API_KEY)")
+    static let proposeAttempts = Self(
+        "DISPATCHER_PROPOSE_ATTEMPTS", default: "2", "fixes proposed per red commit before deployctl stops asking")
+    static let modelTimeout = Self(
+        "DISPATCHER_MODEL_TIMEOUT", default: "120", "seconds one request to the model may take")
+    static let proposePromptBytes = Self(
+        "DISPATCHER_PROPOSE_PROMPT_BYTES", default: "49152", "largest prompt sent for a fix, in bytes")
     static let buildDocker = Self(
         "DISPATCHER_BUILD_DOCKER", default: "0", "build an image for each repository with a Dockerfile")
     static let runE2E = Self(
@@ -81,6 +92,7 @@ extension ConfigurationVariable {
         .deployRoot, .interval, .usePullRequests, .githubToken, .gitUserName, .gitUserEmail, .openAIAPIKey,
         .openAIAPIBase, .buildDocker, .runE2E, .swiftpmJobs, .swiftOverride, .fetchConcurrency, .stepTimeout,
         .verifyFeedback, .feedbackMaxBytes, .logRetentionCount, .logRetentionDays, .githubAPIURL, .prPollInterval,
-        .prTimeout, .commitStatus, .commitLogs,
+        .prTimeout, .commitStatus, .commitLogs, .openAIModel, .proposeFixes, .proposeAttempts, .modelTimeout,
+        .proposePromptBytes,
     ]
 }

@@ -52,6 +52,17 @@ public struct DispatcherConfiguration: Sendable {
     /// (`DISPATCHER_COMMIT_LOGS`).
     public var commitLogs: Bool
 
+    /// The model asked for commit messages and fixes (`OPENAI_MODEL`).
+    public var openAIModel: String = "gpt-4o-mini"
+    /// Propose fixes for red builds (`DISPATCHER_PROPOSE_FIXES`; also needs ``openAIAPIKey``).
+    public var proposeFixes: Bool = false
+    /// Fixes proposed per red commit (`DISPATCHER_PROPOSE_ATTEMPTS`).
+    public var proposeAttempts: Int = 2
+    /// Seconds one model request may take (`DISPATCHER_MODEL_TIMEOUT`).
+    public var modelTimeout: Int = 120
+    /// Largest prompt for a fix, in bytes (`DISPATCHER_PROPOSE_PROMPT_BYTES`).
+    public var proposePromptBytes: Int = 49_152
+
     /// Where each variable's value came from, by variable name.
     public var origins: [String: ConfigurationOrigin]
     /// Non-fatal findings: likely typos of `DISPATCHER_*` names.
@@ -71,6 +82,11 @@ public struct DispatcherConfiguration: Sendable {
         }
         if openAIAPIKey == nil {
             result.append("OPENAI_API_KEY not set: no model is asked for anything (commit messages are the feedback description)")
+            if proposeFixes { result.append("DISPATCHER_PROPOSE_FIXES=1 needs OPENAI_API_KEY: no fixes are proposed") }
+        } else if proposeFixes && !verifyFeedback {
+            result.append("DISPATCHER_VERIFY_FEEDBACK=0: no fixes are proposed (a model's patch is always verified)")
+        } else if !proposeFixes {
+            result.append("DISPATCHER_PROPOSE_FIXES=0: no fixes are proposed for red builds")
         }
         if !buildDocker { result.append("DISPATCHER_BUILD_DOCKER=0: Docker images are not built") }
         if !runE2E { result.append("DISPATCHER_RUN_E2E=0: docker compose integration tests are not run") }
@@ -103,6 +119,11 @@ public struct DispatcherConfiguration: Sendable {
         case ConfigurationVariable.prTimeout.name: return String(prTimeout)
         case ConfigurationVariable.commitStatus.name: return postCommitStatus ? "1" : "0"
         case ConfigurationVariable.commitLogs.name: return commitLogs ? "1" : "0"
+        case ConfigurationVariable.openAIModel.name: return openAIModel
+        case ConfigurationVariable.proposeFixes.name: return proposeFixes ? "1" : "0"
+        case ConfigurationVariable.proposeAttempts.name: return String(proposeAttempts)
+        case ConfigurationVariable.modelTimeout.name: return String(modelTimeout)
+        case ConfigurationVariable.proposePromptBytes.name: return String(proposePromptBytes)
         default: return ""
         }
     }

@@ -38,7 +38,7 @@ extension Dispatcher {
                 toolchain: located, logDirectory: root.logs, secrets: configuration.secrets)
         }
         let restartLog = logFile ?? root.logs.appendingPathComponent("restart.log")
-        let processor = FeedbackProcessor(
+        var processor = FeedbackProcessor(
             feedbackDirectory: root.feedback, commandsDirectory: root.commands, repositories: repositories,
             options: FeedbackProcessor.Options(
                 maxFileBytes: configuration.feedbackMaxBytes, verify: configuration.verifyFeedback, dryRun: dryRun,
@@ -46,6 +46,7 @@ extension Dispatcher {
             verifier: verifier, publisher: publisher(manifest: manifest),
             restartRunner: StepRestartRunner(logFile: restartLog, secrets: configuration.secrets),
             author: Signature(name: configuration.gitUserName, email: configuration.gitUserEmail), logger: logger)
+        processor.commitMessageWriter = commitMessageWriter()
         let outcomes = try await processor.run(files: files)
         return outcomes.map { outcome in
             let record = Self.record(outcome)

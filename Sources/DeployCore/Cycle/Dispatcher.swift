@@ -151,11 +151,18 @@ public final class Dispatcher: Sendable {
             }
         }
 
-        // Feedback phase.
+        // Proposal phase (DISPATCHER_PROPOSE_FIXES=1): ask the model to fix red builds; verified as feedback.
         var feedback: [FeedbackEventRecord] = []
+        if options.processFeedback, !Task.isCancelled, proposesFixes {
+            feedback += await proposeFixes(
+                for: selected.compactMap { records[$0.rawValue] }, previous: previous, toolchain: toolchain,
+                logFile: try? cycleLog.file().url, observer: observer)
+        }
+
+        // Feedback phase.
         if options.processFeedback, !Task.isCancelled, hasFeedbackToProcess {
             do {
-                feedback = try await processFeedback(
+                feedback += try await processFeedback(
                     toolchain: toolchain, logFile: try cycleLog.file().url, observer: observer)
             } catch {
                 logger.error("feedback could not be processed: \(error)")

@@ -7,7 +7,7 @@ import GRDB
 /// The database runs in WAL mode through a `DatabasePool`, so `deployctl status` reads while `deployctl loop` writes.
 /// The schema is created and upgraded by migrations. Each cycle is one transaction.
 public final class SQLiteStateStore: StateStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     public let url: URL
 
     /// Opens (creating and migrating when needed) the store at `url`.
@@ -67,6 +67,7 @@ public final class SQLiteStateStore: StateStore {
                 table.column("record", .jsonText).notNull()
             }
         }
+        registerProposalMigration(&migrator)
         return migrator
     }
 

@@ -5,7 +5,7 @@ import Foundation
 /// Small on purpose: ``SQLiteStateStore`` is the embedded implementation; a server-backed store shared by several
 /// dispatchers would implement the same calls. Every write is one transaction: a crash leaves either the whole cycle
 /// or nothing.
-public protocol StateStore: Sendable {
+public protocol StateStore: ProposalAttemptStore, Sendable {
     /// Records a finished cycle and updates each repository's state (last build, failures, backoff).
     /// - Parameters:
     ///   - cycle: what the cycle did.

@@ -1,0 +1,40 @@
+import DeployBuild
+import Foundation
+
+/// What a fix is asked for: a red build of one commit of one repository, and what earlier attempts got wrong.
+public struct FixRequest: Sendable {
+    /// The repository (its checkout folder is read for source excerpts and file contents).
+    public var repository: FeedbackRepository
+    /// The commit that built red (full hex).
+    public var commit: String
+    /// The parsed build report of that build (diagnostics, failing tests).
+    public var report: BuildReport
+    /// How the build ended (`failed`, `timedOut`, …).
+    public var result: String
+    /// Where the build log is, for the feedback file's metadata.
+    public var log: String?
+    /// The diff from the last green build's commit to ``commit`` (`nil` when no green build is recorded).
+    public var changesSinceGreen: String?
+    /// The last green build's commit, when one is recorded.
+    public var greenCommit: String?
+    /// The attempt number this request is for (1-based).
+    public var attempt: Int
+    /// Earlier attempts for the same commit that were rejected, oldest first.
+    public var previous: [PreviousProposal]
+
+    public init(
+        repository: FeedbackRepository, commit: String, report: BuildReport, result: String = "failed",
+        log: String? = nil, changesSinceGreen: String? = nil, greenCommit: String? = nil, attempt: Int = 1,
+        previous: [PreviousProposal] = []
+    ) {
+        self.repository = repository
+        self.commit = commit
+        self.report = report
+        self.result = result
+        self.log = log
+        self.changesSinceGreen = changesSinceGreen
+        self.greenCommit = greenCommit
+        self.attempt = attempt
+        self.previous = previous
+    }
+}

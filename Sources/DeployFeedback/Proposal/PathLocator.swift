@@ -1,0 +1,115 @@
+import Foundation
+
+/// Turns the paths a build printed into repository-relative ones and reads the repository's files.
+struct PathLocator {
+    let repository: URL
+    private let prefixes: [String]
+
+    init(repository: URL) {
+        self.repository = repository
+        let plain = repository.standardizedFileURL.path
+        let resolved = repository.resolvingSymlinksInPath().path
+        prefixes = Array(Set([plain, resolved])).map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+    }
+
+    /// The repository-relative path of `printed` (absolute, relative, or a bare file name found once in the
+    /// repository), or `nil` when it is outside the repository or not found.
+    func relative(_ printed: String) -> String? {
+        if printed.hasPrefix("/") {
+            for prefix in prefixes where printed.hasPrefix(prefix) {
+                let path = String(printed.dropFirst(prefix.count))
+                return isSafe(path) && isFile(path) ? path : nil
+            }
+            // A worktree or another checkout of the same repository: match by the tail.
+            let components = printed.split(separator: "/").map(String.init)
+            for start in components.indices.dropLast() {
+                let tail = components[start...].joined(separator: "/")
+                if ["Sources/", "Tests/", "Plugins/"].contains(where: tail.hasPrefix), isFile(tail) { return tail }
+            }
+            return nil
+        }
+        if printed.contains("/") { return isSafe(printed) && isFile(printed) ? printed : nil }
+        return find(named: printed)
+    }
+
+    /// Paths in a `file:line: message` text made relative.
+    func relativeInText(_ text: String) -> String {
+        var result = text
+        for prefix in prefixes { result = result.replacingOccurrences(of: prefix, with: "") }
+        return result
+    }
+
+    func isFile(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return isSafe(path)
+            && FileManager.default.fileExists(
+                atPath: repository.appendingPathComponent(path).path, isDirectory: &isDirectory)
+            && !isDirectory.boolValue
+    }
+
+    private func isSafe(_ path: String) -> Bool {
+        !path.isEmpty && !path.hasPrefix("/") && !path.split(separator: "/").contains("..")
+            && !path.hasPrefix(".build/") && !path.hasPrefix(".git/")
+    }
+
+    /// A bare file name found exactly once under `Sources/`, `Tests/` or the top level.
+    private func find(named name: String) -> String? {
+        guard !name.isEmpty, !name.contains("/") else { return nil }
+        var found: [String] = []
+        for top in ["Sources", "Tests"] {
+            let base = repository.appendingPathComponent(top)
+            guard let walker = FileManager.default.enumerator(atPath: base.path) else { continue }
+            while let entry = walker.nextObject() as? String {
+                if (entry as NSString).lastPathComponent == name { found.append("\(top)/\(entry)") }
+                if found.count > 1 { return nil }
+            }
+        }
+        if found.isEmpty, isFile(name) { return name }
+        return found.count == 1 ? found[0] : nil
+    }
+
+    /// For `Tests/XTests/…`: the Swift files of `Sources/X/` (SwiftPM's convention), at most
+    /// ``FixPrompt/maxModuleFiles``.
+    func testedModuleSources(of path: String) -> [String] {
+        let components = path.split(separator: "/")
+        guard components.count >= 3, components[0] == "Tests", components[1].hasSuffix("Tests") else { return [] }
+        let module = String(components[1].dropLast("Tests".count))
+        guard !module.isEmpty else { return [] }
+        let base = repository.appendingPathComponent("Sources/\(module)")
+        guard let walker = FileManager.default.enumerator(atPath: base.path) else { return [] }
+        var result: [String] = []
+        while let entry = walker.nextObject() as? String, result.count < FixPrompt.maxModuleFiles {
+            if entry.hasSuffix(".swift") { result.append("Sources/\(module)/\(entry)") }
+        }
+        return result.sorted()
+    }
+
+    /// The file's text, when it is UTF-8 and at most `limit` bytes.
+    func contents(_ path: String, limit: Int) -> String? {
+        let url = repository.appendingPathComponent(path)
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int,
+            size <= limit, let data = try? Data(contentsOf: url)
+        else { return nil }
+        return String(data: data, encoding: .utf8)
+    }
+
+    /// The numbered lines around `line` (1-based), marking it with `>`.
+    func excerpt(_ path: String, around line: Int) -> String? {
+        guard let text = contents(path, limit: 4 << 20) else { return nil }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard line >= 1, line <= lines.count else { return nil }
+        let first = max(1, line - FixPrompt.excerptRadius)
+        let last = min(lines.count, line + FixPrompt.excerptRadius)
+        var result = "  ```\n"
+        for number in first...last {
+            result += "  \(number == line ? ">" : " ")\(String(number).leftPadded(to: 5)) | \(lines[number - 1])\n"
+        }
+        return result + "  ```\n"
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}
