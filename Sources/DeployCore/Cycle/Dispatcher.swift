@@ -145,9 +145,21 @@ public final class Dispatcher: Sendable {
                 }
                 if Task.isCancelled { break building }
                 let buildStart = Date()
+                let log: BuildLogFile
+                do {
+                    log = try cycleLog.file()
+                } catch {
+                    // No log, no build: the cycle goes on and says why (a full disk or a read-only deploy/logs).
+                    let summary = "not built: the cycle log cannot be created: \(error)"
+                    logger.error("\(summary)", metadata: ["deploy.repo": "\(key)"])
+                    observer?(.skipped(repository: key, reason: summary))
+                    records[key] = RepositoryCycleRecord(
+                        repository: key, branch: updated.branch, head: updated.head?.hex, outcome: .updateFailed,
+                        startedAt: buildStart, finishedAt: Date(), summary: summary)
+                    continue
+                }
                 observer?(.buildStarted(repository: key))
                 await statuses?.post(.pending, description: "deployctl is building and testing", for: updated)
-                let log = try cycleLog.file()
                 let live: (@Sendable (String) -> Void)? = observer.map { observer in
                     { @Sendable line in observer(.output(repository: key, line: line)) }
                 }
@@ -179,6 +191,14 @@ public final class Dispatcher: Sendable {
                     result, updated: updated, settings: fingerprint, startedAt: buildStart, log: log.url.path)
             case nil:
                 continue
+            }
+        }
+
+        // A damaged checkout moved aside and cloned again is said in its record, whatever its build did.
+        for case .success(let updated) in updates.values {
+            if let notice = updated.notice, var record = records[updated.name.rawValue] {
+                record.summary = "\(notice); \(record.summary)"
+                records[updated.name.rawValue] = record
             }
         }
 
@@ -257,6 +277,9 @@ public final class Dispatcher: Sendable {
         var summary = "\(resultText): \(errors) errors, \(warnings) warnings, \(report.tests.passed) tests passed, \(report.tests.failed) failed"
         if let crashed = report.tests.crashed {
             summary += "; crashed in \([crashed.suite, crashed.name].compactMap { $0 }.joined(separator: "."))"
+        }
+        if let logError = result.steps.lazy.compactMap(\.outcome.logError).first {
+            summary += "; the log is incomplete: \(logError)"
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
