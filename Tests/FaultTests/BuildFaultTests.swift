@@ -15,7 +15,7 @@ import Testing
         let script = "trap '' TERM; (trap '' TERM; exec \(marker)) & (trap '' TERM; exec \(marker)) & \(marker); wait"
         try root.addRepository("a-stubborn", build: ["sh", "-c", script])
         try root.addRepository("b-after")
-        let dispatcher = try root.dispatcher(environment: ["DISPATCHER_STEP_TIMEOUT": "1"])
+        let dispatcher = try root.dispatcher(environment: ["DISPATCHER_STEP_TIMEOUT": "5"])
 
         let report = try await root.cycle(dispatcher)
 

@@ -18,7 +18,9 @@ import Testing
         case .gitDirectoryRemoved:
             try FileManager.default.removeItem(at: git)
         case .corruptHEAD:
-            try Data("ref: refs/heads/\u{1}\u{2}garbage\nnot a ref\n".utf8).write(to: git.appendingPathComponent("HEAD"))
+            // Neither a symbolic ref nor an object id: what a torn write or a bad disk leaves.
+            try Data([0x00, 0xFF, 0x13, 0x37, 0x0A, 0x67, 0x61, 0x72, 0x62, 0x61, 0x67, 0x65]).write(
+                to: git.appendingPathComponent("HEAD"))
         case .missingObjects:
             let objects = git.appendingPathComponent("objects")
             let files = FileManager.default.enumerator(at: objects, includingPropertiesForKeys: [.isRegularFileKey])
