@@ -106,3 +106,37 @@ import Testing
         #expect(forgeReport.violations.isEmpty, "\(forgeReport.violations)")
     }
 }
+
+extension ForgeFaultTests {
+    /// The forge answers the pull-request creation with a body that is not JSON: the feedback file is reported with
+    /// the forge's problem (not lost, not applied), and both repositories are still built in that cycle.
+    @Test func malformedJSONFromTheForgeIsReportedForTheFeedbackAndTheCycleGoesOn() async throws {
+        let setup = try Setup()
+        defer {
+            setup.server.stop()
+            setup.root.remove()
+        }
+        try await setup.server.inject([.init("POST", "/repos/octo/app/pulls", status: 201, raw: "{\"number\": 1, <html>")])
+        let feedback = setup.root.root.feedback
+        try FileManager.default.createDirectory(at: feedback, withIntermediateDirectories: true)
+        let patch = "diff --git a/README.md b/README.md\n--- a/README.md\n+++ b/README.md\n@@ -1 +1 @@\n-hi\n+hello\n"
+        let document: [String: Any] = [
+            "version": 1, "id": "fb-malformed", "repo": "app", "description": "Greet", "patch": patch,
+        ]
+        try JSONSerialization.data(withJSONObject: document).write(to: feedback.appendingPathComponent("fb.json"))
+        let dispatcher = try setup.root.dispatcher(
+            environment: [
+                "GITHUB_TOKEN": setup.server.token, "DISPATCHER_USE_PRS": "1", "DISPATCHER_VERIFY_FEEDBACK": "0",
+            ])
+
+        let report = try await dispatcher.runCycle(CycleOptions(trigger: "test"))
+
+        #expect(report.byName["app"]?.buildResult == "passed")
+        #expect(report.byName["other"]?.buildResult == "passed")
+        let event = try #require(report.record.feedback.first, "the feedback file is reported")
+        #expect(event.outcome == "deferred" || event.outcome == "rejected", "\(event)")
+        #expect(event.detail.contains("not the JSON the API describes"), "\(event.detail)")
+        #expect(!event.detail.contains(setup.server.token))
+        #expect(event.outcome != "applied")
+    }
+}
