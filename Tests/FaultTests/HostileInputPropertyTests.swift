@@ -84,6 +84,17 @@ import Testing
         #expect(accepted > 0, "the generator also makes acceptable patches, so the invariant is exercised")
     }
 
+    @Test func aCRLFPatchIsReadLineByLineAsGitReadsIt() throws {
+        let patch = "diff --git a/README.md b/README.md\r\n--- a/README.md\r\n+++ b/README.md\r\n@@ -1 +1 @@\r\n-hi\r\n+hello\r\n"
+        #expect(try UnifiedDiff.summarize(patch).paths == ["README.md"])
+        // A later header is seen, so the deny-list applies to it.
+        let sneaky = "diff --git a/ok b/ok\r\n--- a/.github/workflows/ci.yml\r\n+++ b/.github/workflows/ci.yml\r\n@@ -0,0 +1 @@\r\n+x\r\n"
+        let error = #expect(throws: FeedbackError.self) {
+            try PatchPolicy().check(patch: sneaky, repository: PolicyRepository.shared.url)
+        }
+        #expect(error?.code == .deniedPath, "\(String(describing: error))")
+    }
+
     @Test func acceptedPathListsNeverLeaveTheRepository() {
         var random = SeededGenerator(seed: PropertySettings.seed &+ 1)
         for iteration in 0..<PropertySettings.iterations * 5 {
