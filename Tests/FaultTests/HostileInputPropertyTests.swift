@@ -204,3 +204,28 @@ import Testing
         }
     }
 }
+
+extension HostileInputPropertyTests {
+    // MARK: Repository names
+
+    /// A name deployctl accepts (manifest, `--repo`, a feedback file's `repo`) always names a folder directly under
+    /// `repos/`, never a path elsewhere.
+    @Test func acceptedRepositoryNamesStayDirectlyUnderRepos() throws {
+        var random = SeededGenerator(seed: PropertySettings.seed &+ 6)
+        let root = DeployRoot(url: URL(fileURLWithPath: "/srv/deploy"))
+        let pieces = ["a", "B", "1", "-", "_", ".", "..", "/", "\\", "~", " ", "\u{0}", "é", ".git", "%2f", "\n", "repos"]
+        var accepted = 0
+        for iteration in 0..<PropertySettings.iterations * 5 {
+            let name = (0..<Int.random(in: 1...5, using: &random)).map { _ in random.pick(pieces) }.joined()
+            if let valid = try? RepositoryName(name) {
+                accepted += 1
+                let folder = root.repository(valid).standardizedFileURL
+                #expect(
+                    folder.deletingLastPathComponent().path == root.repositories.standardizedFileURL.path,
+                    "seed \(PropertySettings.seed), iteration \(iteration): \(name.debugDescription) → \(folder.path)")
+                #expect(folder.lastPathComponent == name)
+            }
+        }
+        #expect(accepted > 0)
+    }
+}
