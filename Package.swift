@@ -93,6 +93,16 @@ let package = Package(
         .testTarget(name: "DeployCoreTests", dependencies: ["DeployCore", "DeployTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["DeployTestSupport"]),
         .testTarget(name: "ReliabilityTests", dependencies: ["DeployBuild", "DeployTestSupport"]),
+        // Faults (remotes, forge, disk, builds, damaged repositories) and hostile-input property tests; replays the
+        // libFuzzer crashers kept in Fixtures/fuzz-regressions (docs/faults-and-fuzzing.md).
+        .testTarget(
+            name: "FaultTests",
+            dependencies: [
+                "DeployCore", "DeployGit", "DeployBuild", "DeployFeedback", "DeployTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
     ]
 )
 

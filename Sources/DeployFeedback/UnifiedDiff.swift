@@ -74,8 +74,10 @@ public enum UnifiedDiff {
             current = nil
         }
 
-        var lines = patch.split(separator: "\n", omittingEmptySubsequences: false)
-        if patch.hasSuffix("\n") { lines.removeLast() }
+        // Split the bytes at LF, as git does: "\r\n" is one Character, so a CRLF patch split by Characters would be
+        // one line whose later headers the policy would never see.
+        var lines = patch.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Substring.init)
+        if patch.utf8.last == UInt8(ascii: "\n") { lines.removeLast() }
         for rawLine in lines {
             lineNumber += 1
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine

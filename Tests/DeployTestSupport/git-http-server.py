@@ -1,19 +1,25 @@
 #!/usr/bin/env python3
 """Smart-HTTP git server for tests: `git http-backend` (CGI) behind HTTP basic auth on 127.0.0.1.
 
-Usage: git-http-server.py --root DIR --mode serve|hang|down   (token in the environment variable GIT_TEST_TOKEN)
+Usage: git-http-server.py --root DIR --mode serve|hang|down|reset|slow [--delay SECONDS]
+       (token in the environment variable GIT_TEST_TOKEN)
 Prints the port on the first line of stdout, then serves until killed.
   serve: every request needs basic auth whose password is the token (any user name); 401 otherwise.
   hang:  accepts connections and never answers.
   down:  prints a port on which nothing listens, then exits.
+  reset: accepts each connection, reads the request and resets the connection (TCP RST, no answer).
+  slow:  as serve, but every answer waits --delay seconds first and is then sent in small pieces.
+Control (no auth): GET /__revoke makes every later request fail with 401, as when a token is revoked.
 """
-import argparse, base64, os, signal, socket, subprocess, sys
+import argparse, base64, os, signal, socket, struct, subprocess, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--root", required=True)
-parser.add_argument("--mode", default="serve", choices=["serve", "hang", "down"])
+parser.add_argument("--mode", default="serve", choices=["serve", "hang", "down", "reset", "slow"])
+parser.add_argument("--delay", type=float, default=1.0)
 args = parser.parse_args()
+revoked = threading.Event()
 token = os.environ.get("GIT_TEST_TOKEN", "")
 # Test runners may start us with signals blocked (the mask is inherited); make SIGTERM work.
 signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
@@ -41,6 +47,21 @@ if args.mode == "hang":
     while True:  # accept and hold every connection, never reading or answering
         conn, _ = s.accept()
         held.append(conn)
+
+if args.mode == "reset":
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen(64)
+    announce(s.getsockname()[1])
+    while True:  # read the request, then close with SO_LINGER 0: the client sees "connection reset by peer"
+        conn, _ = s.accept()
+        try:
+            conn.settimeout(2)
+            conn.recv(65536)
+        except OSError:
+            pass
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        conn.close()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -73,7 +94,13 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(int(self.headers.get("Content-Length", "0") or 0))
 
     def handle_any(self):
-        user = self.authorized()
+        if self.path == "/__revoke":
+            revoked.set()
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        user = None if revoked.is_set() else self.authorized()
         data = self.body()
         if user is None:
             self.send_response(401)
@@ -112,12 +139,21 @@ class Handler(BaseHTTPRequestHandler):
                 status = int(value.strip().split()[0])
             elif name:
                 headers.append((name, value.strip()))
+        if args.mode == "slow":
+            time.sleep(args.delay)
         self.send_response(status)
         for name, value in headers:
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
-        self.wfile.write(payload)
+        if args.mode == "slow":  # trickle the answer: 8 pieces spread over another --delay seconds
+            piece = max(1, len(payload) // 8 + 1)
+            for start in range(0, len(payload), piece):
+                self.wfile.write(payload[start:start + piece])
+                self.wfile.flush()
+                time.sleep(args.delay / 8)
+        else:
+            self.wfile.write(payload)
 
     do_GET = handle_any
     do_POST = handle_any

@@ -48,6 +48,7 @@ public struct StepRunner: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let capture = OutputCapture(sink: log, redactor: redactor, live: live, tailLineCount: tailLineCount)
+        var headerError: BuildError?
         func outcome(_ result: StepOutcome.Result) -> StepOutcome {
             StepOutcome(
                 step: step.name,
@@ -56,7 +57,7 @@ public struct StepRunner: Sendable {
                 duration: clock.now - start,
                 lastLines: capture.tail(),
                 outputBytes: capture.byteCount(),
-                logError: capture.writeError()?.description
+                logError: (headerError ?? capture.writeError())?.description
             )
         }
         guard let executablePath = step.command.first, !executablePath.isEmpty else {
@@ -65,7 +66,9 @@ public struct StepRunner: Sendable {
         do {
             try log.beginStep(repository: repository, step: step.name, command: command)
         } catch {
-            return outcome(.notStarted(message: error.description))
+            // A log that cannot be written (a full disk) is reported in ``StepOutcome/logError``; the step still
+            // runs, so an infrastructure problem is not recorded as the repository's failure.
+            headerError = error
         }
         if Task.isCancelled { return outcome(.cancelled) }
 

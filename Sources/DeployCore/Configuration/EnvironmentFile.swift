@@ -31,9 +31,10 @@ public struct EnvironmentFile: Sendable {
         self.path = path
         var entries: [Entry] = []
         var lineNumber = 0
-        for rawLine in contents.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split the bytes at LF, not the Characters: "\r\n" is one Character, so a CRLF file would be one line.
+        for rawLine in contents.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
-            var line = Substring(rawLine)
+            var line = Substring(String(decoding: rawLine, as: UTF8.self))
             if line.hasSuffix("\r") { line = line.dropLast() }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }

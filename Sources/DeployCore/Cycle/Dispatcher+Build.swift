@@ -2,6 +2,7 @@ import DeployBuild
 import DeployFeedback
 import DeployGit
 import Foundation
+import Logging
 
 extension Dispatcher {
     /// What one cycle's builds share: the options, the state before the cycle, the toolchain and the cycle's log.
@@ -18,8 +19,8 @@ extension Dispatcher {
 
     /// How one repository's build step ended.
     enum BuildStepOutcome: Sendable {
-        /// Nothing was built: the tree, toolchain and settings are those of the last build, or a newer commit
-        /// superseded the build while it ran.
+        /// Nothing was built: the tree, toolchain and settings are those of the last build, a newer commit
+        /// superseded the build while it ran, or the cycle log could not be created.
         case notBuilt(RepositoryCycleRecord)
         /// Built and tested, with the record to store.
         case built(RepositoryCycleRecord, RepositoryBuildResult)
@@ -47,9 +48,21 @@ extension Dispatcher {
         }
         if Task.isCancelled { return .cancelled }
         let buildStart = Date()
+        let log: BuildLogFile
+        do {
+            log = try phase.log.file()
+        } catch {
+            // No log, no build: the cycle goes on and says why (a full disk or a read-only deploy/logs).
+            let summary = "not built: the cycle log cannot be created: \(error)"
+            logger.error("\(summary)", metadata: ["deploy.repo": "\(key)"])
+            observer?(.skipped(repository: key, reason: summary))
+            return .notBuilt(
+                RepositoryCycleRecord(
+                    repository: key, branch: updated.branch, head: updated.head?.hex, outcome: .updateFailed,
+                    startedAt: buildStart, finishedAt: Date(), summary: summary))
+        }
         observer?(.buildStarted(repository: key))
         await phase.statuses?.post(.pending, description: "deployctl is building and testing", for: updated)
-        let log = try phase.log.file()
         let live: (@Sendable (String) -> Void)? = observer.map { observer in
             { @Sendable line in observer(.output(repository: key, line: line)) }
         }

@@ -151,6 +151,14 @@ public final class Dispatcher: Sendable {
             }
         }
 
+        // A damaged checkout moved aside and cloned again is said in its record, whatever its build did.
+        for case .success(let updated) in updates.values {
+            if let notice = updated.notice, var record = records[updated.name.rawValue] {
+                record.summary = "\(notice); \(record.summary)"
+                records[updated.name.rawValue] = record
+            }
+        }
+
         // Proposal phase (DISPATCHER_PROPOSE_FIXES=1): ask the model to fix red builds; verified as feedback.
         var feedback: [FeedbackEventRecord] = []
         if options.processFeedback, !Task.isCancelled, proposesFixes {
@@ -244,6 +252,9 @@ public final class Dispatcher: Sendable {
         var summary = "\(resultText): \(errors) errors, \(warnings) warnings, \(report.tests.passed) tests passed, \(report.tests.failed) failed"
         if let crashed = report.tests.crashed {
             summary += "; crashed in \([crashed.suite, crashed.name].compactMap { $0 }.joined(separator: "."))"
+        }
+        if let logError = result.steps.lazy.compactMap(\.outcome.logError).first {
+            summary += "; the log is incomplete: \(logError)"
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

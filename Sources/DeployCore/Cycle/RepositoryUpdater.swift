@@ -17,6 +17,8 @@ struct UpdatedRepository: Sendable {
     let tree: ObjectID?
     /// One line for people: "up to date", "fast-forwarded 1234567..89abcde", "cloned".
     let summary: String
+    /// Something the cycle must report beside the build's own summary (a damaged checkout moved aside and re-cloned).
+    var notice: String? = nil
 }
 
 /// Why a repository could not be updated this cycle.
@@ -31,11 +33,11 @@ struct UpdateFailure: Error, Sendable {
 /// missing. A vendored folder is updated by updating the repository that owns it, once per cycle however many
 /// folders it holds.
 actor RepositoryUpdater {
-    private let root: DeployRoot
-    private let manifest: Manifest
+    let root: DeployRoot
+    let manifest: Manifest
     private let credentials: GitCredentials
     private let networkTimeout: Duration
-    private let logger: Logger
+    let logger: Logger
     /// Updates of owning repositories already done (or in flight) this cycle, by git directory.
     private var ownerUpdates: [String: Task<Result<UpdateOutcome, GitError>, Never>] = [:]
 
@@ -54,7 +56,10 @@ actor RepositoryUpdater {
             if !FileManager.default.fileExists(atPath: folder.path) {
                 return try await clone(name, into: folder)
             }
-            let owner = try GitRepository.discover(containing: folder)
+            // A checkout of its own is opened as such: a damaged one must not be taken for a vendored folder of a
+            // repository above it.
+            let hasOwnGitDirectory = FileManager.default.fileExists(atPath: folder.appendingPathComponent(".git").path)
+            let owner = try hasOwnGitDirectory ? GitRepository.open(at: folder) : GitRepository.discover(containing: folder)
             let isVendored = owner.workDirectory.standardizedFileURL.path != folder.standardizedFileURL.path
             let removed = try owner.removeStaleLocks(olderThan: Self.staleLockAge)
             for lock in removed {
@@ -86,6 +91,7 @@ actor RepositoryUpdater {
                         head: commit, tree: tree, summary: isVendored ? "\(summary) (root repository)" : summary))
             }
         } catch {
+            if let recovered = await recoverDamaged(name, folder: folder, error: error) { return recovered }
             return .failure(UpdateFailure(name: name, branch: nil, head: nil, summary: Self.describe(error)))
         }
     }
@@ -115,13 +121,19 @@ actor RepositoryUpdater {
         guard let entry = manifest.repository(named: name) else {
             return .failure(UpdateFailure(name: name, branch: nil, head: nil, summary: "missing: repos/\(name) does not exist and deployctl.json does not declare it"))
         }
+        return try await clone(name, into: folder, from: entry.url, branch: entry.branch, shallow: entry.shallow)
+    }
+
+    func clone(_ name: RepositoryName, into folder: URL, from url: String, branch: String?, shallow: Bool)
+        async throws -> Result<UpdatedRepository, UpdateFailure>
+    {
         try FileManager.default.createDirectory(at: root.repositories, withIntermediateDirectories: true)
         // Clone beside the final folder and rename, so a crash never leaves a half-cloned repos/NAME.
         let staging = root.repositories.appendingPathComponent(".\(name).cloning")
         try? FileManager.default.removeItem(at: staging)
         // The clone's handle is dropped before the rename; the moved repository is opened afresh below.
         _ = try await GitRepository.clone(
-            from: entry.url, to: staging, branch: entry.branch, depth: entry.shallow ? 1 : nil,
+            from: url, to: staging, branch: branch, depth: shallow ? 1 : nil,
             credentials: credentials, timeout: networkTimeout)
         try FileManager.default.moveItem(at: staging, to: folder)
         let owner = try GitRepository.open(at: folder)
@@ -132,7 +144,7 @@ actor RepositoryUpdater {
         return .success(
             UpdatedRepository(
                 name: name, folder: folder, owner: owner, isVendored: false, branch: head.branch, head: commit,
-                tree: try owner.treeID(of: commit), summary: "cloned from \(redactedURL(entry.url))"))
+                tree: try owner.treeID(of: commit), summary: "cloned from \(redactedURL(url))"))
     }
 
     static func describe(_ error: any Error) -> String {

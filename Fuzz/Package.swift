@@ -1,0 +1,21 @@
+// swift-tools-version: 6.2
+// libFuzzer targets for deployctl's parsers, kept out of the main package: they only link with
+// `-sanitize=fuzzer`. Build and run them with `scripts/fuzz.sh` (docs/faults-and-fuzzing.md).
+import PackageDescription
+
+let package = Package(
+    name: "deployctl-fuzz",
+    platforms: [.macOS(.v14)],
+    dependencies: [.package(name: "deployctl", path: "..")],
+    targets: [
+        .executableTarget(
+            name: "deployctl-fuzz",
+            dependencies: [
+                .product(name: "DeployCore", package: "deployctl"),
+                .product(name: "DeployBuild", package: "deployctl"),
+                .product(name: "DeployFeedback", package: "deployctl"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        )
+    ]
+)

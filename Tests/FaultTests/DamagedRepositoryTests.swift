@@ -1,0 +1,123 @@
+import DeployCore
+import DeployTestSupport
+import Foundation
+import Logging
+import Testing
+
+/// A checkout deleted or damaged under the dispatcher (its `.git` gone, `HEAD` corrupt, objects missing): detected,
+/// reported in the cycle, moved aside into `deploy/quarantine/` (nothing is deleted) and cloned again where a remote
+/// is known; the other repositories are built in the same cycle.
+@Suite struct DamagedRepositoryTests {
+    enum Damage: String, CaseIterable, Sendable {
+        case gitDirectoryRemoved, corruptHEAD, missingObjects
+    }
+
+    static func inflict(_ damage: Damage, on checkout: URL) throws {
+        let git = checkout.appendingPathComponent(".git")
+        switch damage {
+        case .gitDirectoryRemoved:
+            try FileManager.default.removeItem(at: git)
+        case .corruptHEAD:
+            // Neither a symbolic ref nor an object id: what a torn write or a bad disk leaves.
+            try Data([0x00, 0xFF, 0x13, 0x37, 0x0A, 0x67, 0x61, 0x72, 0x62, 0x61, 0x67, 0x65]).write(
+                to: git.appendingPathComponent("HEAD"))
+        case .missingObjects:
+            let objects = git.appendingPathComponent("objects")
+            let files = FileManager.default.enumerator(at: objects, includingPropertiesForKeys: [.isRegularFileKey])
+            while let file = files?.nextObject() as? URL {
+                if (try file.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
+                    try FileManager.default.removeItem(at: file)
+                }
+            }
+        }
+    }
+
+    @Test(arguments: Damage.allCases)
+    func aDamagedCheckoutIsQuarantinedAndClonedAgain(damage: Damage) async throws {
+        var root = try FaultRoot(prefix: "damaged")
+        defer { root.remove() }
+        try root.addRepository("healthy")
+        let remote = try root.addRepository("victim")
+        let dispatcher = try root.dispatcher()
+        let first = try await root.cycle(dispatcher)
+        #expect(first.exitStatus == 0)
+        // Something only the damaged folder holds: it must survive in quarantine.
+        try Data("precious\n".utf8).write(to: root.checkout("victim").appendingPathComponent("precious.txt"))
+        try Self.inflict(damage, on: root.checkout("victim"))
+        let pushed = try root.fixture.pushCommit(to: root.scratch.appending("healthy.git"), files: ["n.txt": "2\n"])
+
+        let report = try await root.cycle(dispatcher)
+
+        let victim = try #require(report.byName["victim"])
+        #expect(victim.summary.contains("damaged checkout ("), "\(victim.summary)")
+        #expect(victim.summary.contains("moved to deploy/quarantine/victim-"), "\(victim.summary)")
+        #expect(victim.summary.contains("cloned again from \(remote.path)"), "\(victim.summary)")
+        #expect(victim.outcome == .built || victim.outcome == .unchanged)
+        let head = try Shell.check(["git", "rev-parse", "HEAD"], in: root.checkout("victim"))
+        #expect(head == (try Shell.check(["git", "rev-parse", "main"], in: remote)))
+        #expect(try Shell.check(["git", "status", "--porcelain"], in: root.checkout("victim")).isEmpty)
+        let quarantined = try FileManager.default.contentsOfDirectory(
+            at: root.root.deploy.appendingPathComponent("quarantine"), includingPropertiesForKeys: nil)
+        #expect(quarantined.count == 1)
+        #expect(
+            (try? String(contentsOf: quarantined[0].appendingPathComponent("precious.txt"), encoding: .utf8))
+                == "precious\n", "the damaged folder is kept whole")
+        #expect(root.log.messages(atLeast: .error, repository: "victim").contains { $0.contains("quarantine") })
+        #expect(report.byName["healthy"]?.outcome == .built)
+        #expect(report.byName["healthy"]?.head == pushed)
+        #expect(report.exitStatus == 0, "the repository is served again in the same cycle")
+    }
+
+    @Test func aDamagedUndeclaredCheckoutIsClonedAgainFromItsOwnOrigin() async throws {
+        var root = try FaultRoot(prefix: "damaged-origin")
+        defer { root.remove() }
+        try root.addRepository("healthy")
+        let remote = try root.addRepository("loose", declared: false)
+        try Self.inflict(.corruptHEAD, on: root.checkout("loose"))
+        let dispatcher = try root.dispatcher()
+
+        let report = try await root.cycle(dispatcher)
+
+        let loose = try #require(report.byName["loose"])
+        #expect(loose.summary.contains("cloned again from \(remote.path)"), "\(loose.summary)")
+        #expect(try Shell.check(["git", "rev-parse", "HEAD"], in: root.checkout("loose")).count == 40)
+        #expect(report.byName["healthy"]?.outcome == .built)
+    }
+
+    @Test func aDamagedCheckoutWithoutARemoteIsReportedAndLeftInPlace() async throws {
+        var root = try FaultRoot(prefix: "damaged-local")
+        defer { root.remove() }
+        try root.addRepository("healthy")
+        let local = root.checkout("local")
+        try Shell.check(["git", "init", "--quiet", "--initial-branch=main", local.path])
+        try root.fixture.commit(["README.md": "local only\n"], in: local)
+        try Self.inflict(.corruptHEAD, on: local)
+        let dispatcher = try root.dispatcher()
+
+        let report = try await root.cycle(dispatcher)
+
+        let record = try #require(report.byName["local"])
+        #expect(record.outcome == .updateFailed)
+        #expect(record.summary.contains("damaged checkout ("), "\(record.summary)")
+        #expect(record.summary.contains("left in place"), "\(record.summary)")
+        #expect(FileManager.default.fileExists(atPath: local.appendingPathComponent("README.md").path))
+        #expect(report.byName["healthy"]?.outcome == .built)
+        #expect(report.exitStatus == 3)
+    }
+
+    @Test func theCommandLineExitsWith3AndNamesTheQuarantineFolder() throws {
+        var root = try FaultRoot(prefix: "damaged-cli")
+        defer { root.remove() }
+        try root.addRepository("victim")
+        let deadRemote = try root.addRepository("dead")
+        try FileManager.default.removeItem(at: deadRemote)  // a dead remote: infrastructure, exit 3
+        try Self.inflict(.corruptHEAD, on: root.checkout("victim"))
+
+        let result = try Deployctl.run(["run-once", "--root", root.url.path])
+
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("moved to deploy/quarantine/victim-"), "\(result.stderr)")
+        let status = try Deployctl.run(["status", "--json", "--root", root.url.path])
+        #expect(status.stdout.contains("moved to deploy\\/quarantine\\/victim-") || status.stdout.contains("moved to deploy/quarantine/victim-"), "\(status.stdout)")
+    }
+}
