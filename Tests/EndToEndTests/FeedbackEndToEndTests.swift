@@ -119,7 +119,7 @@ import Testing
             .write(to: root.appendingPathComponent("feedback/dropped.json"))
         let applied = root.appendingPathComponent("feedback/applied/dropped.json")
         let dropped = Date()
-        while !FileManager.default.fileExists(atPath: applied.path), Date().timeIntervalSince(dropped) < 10 {
+        while !FileManager.default.fileExists(atPath: applied.path), Date().timeIntervalSince(dropped) < 30 {
             Thread.sleep(forTimeInterval: 0.05)
         }
         print("dropped feedback applied after \(Date().timeIntervalSince(dropped)) s")
