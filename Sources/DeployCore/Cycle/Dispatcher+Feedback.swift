@@ -32,9 +32,11 @@ extension Dispatcher {
                     .locate(override: configuration.swiftOverride)
             }
             verifier = FeedbackVerifier(
-                settings: RepositoryBuildSettings(
-                    jobs: configuration.swiftpmJobs, timeout: .seconds(configuration.stepTimeout),
-                    retryFailedTests: false),
+                settings: verificationSettings(for: nil, manifest: manifest),
+                repositorySettings: Dictionary(
+                    uniqueKeysWithValues: repositories.map {
+                        ($0.name, verificationSettings(for: $0.name, manifest: manifest))
+                    }),
                 toolchain: located, logDirectory: root.logs, secrets: configuration.secrets)
         }
         let restartLog = logFile ?? root.logs.appendingPathComponent("restart.log")
@@ -52,6 +54,16 @@ extension Dispatcher {
             observer?(.feedback(file: record.file, outcome: record.outcome, detail: record.detail))
             return record
         }
+    }
+
+    /// The settings a feedback patch for `name` is verified with: the manifest's `build`/`test` commands for that
+    /// repository (as in a cycle), one attempt at the tests (a flaky pass is not a green verification), no Docker
+    /// image and no end-to-end tests.
+    func verificationSettings(for name: String?, manifest: Manifest) -> RepositoryBuildSettings {
+        let entry = manifest.repositories.first { $0.name.rawValue == name }
+        return RepositoryBuildSettings(
+            jobs: configuration.swiftpmJobs, buildCommand: entry?.buildCommand, testCommand: entry?.testCommand,
+            timeout: .seconds(configuration.stepTimeout), retryFailedTests: false)
     }
 
     /// Whether `feedback/` holds pending files or claims a killed run left behind (checked before opening a log).
