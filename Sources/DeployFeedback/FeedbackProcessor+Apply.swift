@@ -249,6 +249,55 @@ extension FeedbackProcessor {
         return try await continueAfterApply(validated, claim: claim, journal: &journal)
     }
 
+    /// ``apply(_:claim:journal:)``, and when the remote refuses the publish because its branch moved meanwhile:
+    /// catch up with the remote, then apply, verify and publish again on the new tip, at most
+    /// ``FeedbackPublisher/raceRetries`` times; after that the file is rejected with the remote's reason.
+    /// - Parameter refused: refusals already met for this file in this run.
+    func applyRetryingRaces(
+        _ validated: Validated, claim: FeedbackInbox.Claim, journal: inout FeedbackJournal, refused: Int = 0
+    ) async throws(StageFailure) -> FeedbackOutcome {
+        var refused = refused
+        while true {
+            if refused > 0 { try await catchUp(validated, refused: refused) }
+            do { return try await apply(validated, claim: claim, journal: &journal) } catch {
+                guard error.error.code == .publishRejected else { throw error }
+                refused += 1
+            }
+        }
+    }
+
+    /// After the `refused`-th refusal: rejects the file when the retries are used up, else brings the checkout to
+    /// the remote's new tip.
+    func catchUp(_ validated: Validated, refused: Int) async throws(StageFailure) {
+        let retries = publisher?.raceRetries ?? 0
+        guard let publisher, refused <= retries else {
+            throw StageFailure(
+                "publish",
+                FeedbackError(
+                    .publishRejected,
+                    "the remote refused the push \(refused) time(s): \(validated.branch) moved on "
+                        + "\(validated.repository.remote) each time (retried \(retries) time(s) on the new tip)"))
+        }
+        logger.info(
+            "the remote branch moved; applying the feedback again on its new tip",
+            metadata: ["deploy.repo": "\(validated.repository.name)", "deploy.feedback.refused": "\(refused)"])
+        let git = try open(validated.repository)
+        do { try await publisher.catchUp(validated.repository, git: git) } catch {
+            throw StageFailure("publish", error)
+        }
+        // Whoever pushed may have applied this very feedback (another dispatcher on the same remote).
+        historyCache.forget(validated.repository.directory.path)
+        if let commit = try commitInHistory(validated.document.id, repository: validated.repository) {
+            throw StageFailure(
+                "publish",
+                FeedbackError(
+                    .duplicate,
+                    "feedback id \(quoted(validated.document.id)) was applied meanwhile by someone else as commit "
+                        + "\(commit.hex) on \(validated.repository.remote)/\(validated.branch)",
+                    field: "id"))
+        }
+    }
+
     /// Continues from the `applying`, `committed` or `published` phase (also after a restart of the process).
     func continueAfterApply(
         _ validated: Validated, claim: FeedbackInbox.Claim, journal: inout FeedbackJournal
@@ -383,14 +432,15 @@ extension FeedbackProcessor {
         let publication: FeedbackPublication
         do { publication = try await publisher.publish(request) } catch {
             if error.code == .publishRejected {
-                // The branch moved on the remote: start again from the new tip on the next run.
+                // The branch moved on the remote: start again from the new tip (``applyRetryingRaces``).
                 journal.phase = .claimed
                 journal.commit = nil
                 try? inbox.save(journal, for: claim)
-                throw StageFailure("publish", FeedbackError(.publish, error.message))
             }
             throw StageFailure("publish", error)
         }
+        // The staging branch only kept the commit alive until it was published.
+        _ = try? git.deleteBranch(DirectPushPublisher.stagingBranch)
         journal.publication = publication
         journal.timings.stages["publish"] = clock.duration(to: .now).seconds
         if publication.updatesBranch {

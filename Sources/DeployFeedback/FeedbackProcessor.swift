@@ -71,6 +71,7 @@ public struct FeedbackProcessor: Sendable {
     /// Fault injection for crash tests: stop right after the journal records this phase.
     var haltAfter: FeedbackJournal.Phase?
     let repositoryCache = RepositoryCache()
+    let historyCache = FeedbackHistoryCache()
 
     /// - Parameters:
     ///   - feedbackDirectory: the root's `feedback/` folder.
@@ -118,6 +119,7 @@ public struct FeedbackProcessor: Sendable {
         defer { withExtendedLifetime(lock) {} }
         inbox.cache.clear()
         repositoryCache.clear()
+        historyCache.clear()
         defer { repositoryCache.clear() }
         var outcomes: [FeedbackOutcome] = []
         for (claim, journal) in try inbox.claims() {
@@ -201,7 +203,7 @@ public struct FeedbackProcessor: Sendable {
             journal.branch = validated.branch
             journal.paths = validated.summary.changedPaths
             try checkpoint(journal, claim, persist: false)
-            return try await apply(validated, claim: claim, journal: &journal)
+            return try await applyRetryingRaces(validated, claim: claim, journal: &journal)
         } catch {
             return conclude(claim, journal: &journal, failure: error, document: document)
         }
@@ -240,7 +242,10 @@ public struct FeedbackProcessor: Sendable {
             case .applying, .committed, .published:
                 var document: FeedbackDocument?
                 let validated = try validate(claim.file, document: &document, checkDuplicate: false)
-                return try await continueAfterApply(validated, claim: claim, journal: &journal)
+                do { return try await continueAfterApply(validated, claim: claim, journal: &journal) } catch {
+                    guard error.error.code == .publishRejected else { throw error }
+                    return try await applyRetryingRaces(validated, claim: claim, journal: &journal, refused: 1)
+                }
             }
         } catch {
             return conclude(claim, journal: &journal, failure: error, document: nil)
@@ -280,6 +285,15 @@ public struct FeedbackProcessor: Sendable {
                     .duplicate,
                     "feedback id \(quoted(document.id)) was already applied as commit \(entry.commit) "
                         + "(\(entry.file) in applied/)",
+                    field: document.idWasDerived ? "patch" : "id"))
+        }
+        if checkDuplicate, let commit = try commitInHistory(document.id, repository: repository) {
+            throw StageFailure(
+                "validate",
+                FeedbackError(
+                    .duplicate,
+                    "feedback id \(quoted(document.id)) was already applied as commit \(commit.hex) (its "
+                        + "\(Self.idTrailer) trailer is in the history of \(repository.branch))",
                     field: document.idWasDerived ? "patch" : "id"))
         }
         return Validated(document: document, repository: repository, branch: branch, summary: summary)
@@ -336,6 +350,7 @@ public struct FeedbackProcessor: Sendable {
     func check(files: [URL]?) async throws(FeedbackError) -> [FeedbackOutcome] {
         inbox.cache.clear()
         repositoryCache.clear()
+        historyCache.clear()
         defer { repositoryCache.clear() }
         let urls: [URL]
         if let files { urls = files } else { urls = try inbox.pendingFiles() }
