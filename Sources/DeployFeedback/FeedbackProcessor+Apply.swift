@@ -191,8 +191,9 @@ extension FeedbackProcessor {
     {
         let git = try open(validated.repository)
         let tip = try checkoutTip(git, validated)
-        try ensureClean(git, paths: validated.summary.paths)
-        let plan = try plan(validated, git: git, tip: tip)
+        try ensureClean(git, paths: validated.summary.paths + [options.changelogPath].compactMap { $0 })
+        let plan = try addingChangelogEntry(
+            to: try plan(validated, git: git, tip: tip), validated, file: claim.name, git: git, tip: tip)
         journal.threeWay = plan.threeWay
         journal.paths = plan.paths
         journal.headBefore = tip.hex

@@ -27,6 +27,9 @@ public struct FeedbackProcessor: Sendable {
         public var maxAttempts: Int
         /// Where throwaway worktrees for verification and three-way applies are made (default: the temporary folder).
         public var worktreeDirectory: URL?
+        /// The file (relative to the repository's root, usually `CHANGELOG.md`) that gets one ``ChangelogEntry`` per
+        /// applied feedback, in the same commit; nil adds none. A patch that changes the file itself gets no entry.
+        public var changelogPath: String?
         /// Also `fsync` every record, journal and move, so that `feedback/` survives a power loss, not only a killed
         /// process (about 10 ms per write on an ordinary disk; pair it with synced git writes).
         public var syncToDisk: Bool
@@ -39,8 +42,10 @@ public struct FeedbackProcessor: Sendable {
             restartTimeout: Duration = .seconds(300),
             maxAttempts: Int = 3,
             worktreeDirectory: URL? = nil,
-            syncToDisk: Bool = false
+            syncToDisk: Bool = false,
+            changelogPath: String? = nil
         ) {
+            self.changelogPath = changelogPath
             self.policy = policy
             self.maxFileBytes = maxFileBytes
             self.verify = verify

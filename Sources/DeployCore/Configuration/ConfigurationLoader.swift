@@ -97,6 +97,8 @@ public struct ConfigurationLoader: Sendable {
             warnings: [],
             deployRootDisplay: root.path
         )
+        configuration.changelog = try resolver.boolean(.changelog, default: true)
+        configuration.pullRequestComment = try resolver.boolean(.prComment, default: true)
         if identityName == nil, gitIdentity.name != nil {
             resolver.origins[ConfigurationVariable.gitUserName.name] = .gitConfig
         }

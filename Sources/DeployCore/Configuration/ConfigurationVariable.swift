@@ -72,6 +72,12 @@ extension ConfigurationVariable {
         "1: post a commit status (pending, then success/failure/error) for each build to the repository's forge")
     static let logRetentionDays = Self(
         "DISPATCHER_LOG_MAX_AGE_DAYS", default: "30", "cycle logs older than this many days are removed")
+    static let changelog = Self(
+        "DISPATCHER_CHANGELOG", default: "1",
+        "1: each applied feedback adds an entry to CHANGELOG.md of its repository, in the same commit")
+    static let prComment = Self(
+        "DISPATCHER_PR_COMMENT", default: "1",
+        "1: comment on a feedback pull request with the verification summary once it is opened")
 
     /// Every variable deployctl reads, in the order `status --config` shows them.
     public static let all: [ConfigurationVariable] = [
@@ -79,5 +85,6 @@ extension ConfigurationVariable {
         .openAIAPIBase, .buildDocker, .runE2E, .swiftpmJobs, .swiftOverride, .fetchConcurrency, .stepTimeout,
         .verifyFeedback, .feedbackMaxBytes, .logRetentionCount, .logRetentionDays, .githubAPIURL, .prPollInterval,
         .prTimeout, .commitStatus,
+        .changelog, .prComment,
     ]
 }

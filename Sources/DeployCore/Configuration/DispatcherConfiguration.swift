@@ -49,6 +49,11 @@ public struct DispatcherConfiguration: Sendable {
     /// Post a commit status for each build (`DISPATCHER_COMMIT_STATUS`).
     public var postCommitStatus: Bool
 
+    /// Add a `CHANGELOG.md` entry to each feedback commit (`DISPATCHER_CHANGELOG`).
+    public var changelog: Bool = true
+    /// Comment on feedback pull requests with the verification summary (`DISPATCHER_PR_COMMENT`).
+    public var pullRequestComment: Bool = true
+
     /// Where each variable's value came from, by variable name.
     public var origins: [String: ConfigurationOrigin]
     /// Non-fatal findings: likely typos of `DISPATCHER_*` names.
@@ -99,6 +104,8 @@ public struct DispatcherConfiguration: Sendable {
         case ConfigurationVariable.prPollInterval.name: return String(prPollInterval)
         case ConfigurationVariable.prTimeout.name: return String(prTimeout)
         case ConfigurationVariable.commitStatus.name: return postCommitStatus ? "1" : "0"
+        case ConfigurationVariable.changelog.name: return changelog ? "1" : "0"
+        case ConfigurationVariable.prComment.name: return pullRequestComment ? "1" : "0"
         default: return ""
         }
     }

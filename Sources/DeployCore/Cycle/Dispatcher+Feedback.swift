@@ -44,7 +44,8 @@ extension Dispatcher {
             feedbackDirectory: root.feedback, commandsDirectory: root.commands, repositories: repositories,
             options: FeedbackProcessor.Options(
                 maxFileBytes: configuration.feedbackMaxBytes, verify: configuration.verifyFeedback, dryRun: dryRun,
-                worktreeDirectory: root.deploy.appendingPathComponent("worktrees")),
+                worktreeDirectory: root.deploy.appendingPathComponent("worktrees"),
+                changelogPath: configuration.changelog ? "CHANGELOG.md" : nil),
             verifier: verifier, publisher: publisher(manifest: manifest),
             restartRunner: StepRestartRunner(logFile: restartLog, secrets: configuration.secrets),
             author: Signature(name: configuration.gitUserName, email: configuration.gitUserEmail), logger: logger)
