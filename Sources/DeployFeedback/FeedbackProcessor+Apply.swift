@@ -86,7 +86,7 @@ extension FeedbackProcessor {
 
     /// The checkout's repository, opened once per run (opening reads the configuration files every time).
     func open(_ repository: FeedbackRepository) throws(StageFailure) -> GitRepository {
-        do { return try repositoryCache.repository(at: repository.directory) } catch {
+        do { return try repositoryCache.repository(at: repository.gitWorkTree) } catch {
             throw StageFailure("apply", FeedbackError(.git, error.description))
         }
     }
@@ -131,7 +131,7 @@ extension FeedbackProcessor {
     func worktreeFolder(_ repository: FeedbackRepository, name: String) -> URL {
         let base = (options.worktreeDirectory ?? FileManager.default.temporaryDirectory)
             .appendingPathComponent("deployctl-feedback", isDirectory: true)
-        let hash = SHA256.hex(Array(repository.directory.standardizedFileURL.path.utf8)).prefix(10)
+        let hash = SHA256.hex(Array(repository.gitWorkTree.standardizedFileURL.path.utf8)).prefix(10)
         return base.appendingPathComponent("\(repository.name)-\(hash)-\(name)", isDirectory: true)
     }
 
@@ -152,15 +152,26 @@ extension FeedbackProcessor {
         }
         let saved = directory.appendingPathExtension("build-cache")
         if keepingBuild, AtomicFile.exists(saved) {
-            rename(saved.path, directory.appendingPathComponent(".build").path)
+            rename(saved.path, Self.buildFolder(in: directory, repository).path)
         }
         return (worktree, directory)
     }
 
-    /// Removes a throwaway worktree; with `keepingBuild`, its `.build` folder is first moved aside for the next one.
-    func removeWorktree(_ git: GitRepository, name: String, directory: URL? = nil, keepingBuild: Bool = false) {
+    /// Where the build of `repository` writes its `.build` in a worktree at `directory` (for a vendored folder,
+    /// inside the folder).
+    static func buildFolder(in directory: URL, _ repository: FeedbackRepository?) -> URL {
+        let folder = repository?.enclosing.map { directory.appendingPathComponent($0.path) } ?? directory
+        return folder.appendingPathComponent(".build")
+    }
+
+    /// Removes a throwaway worktree; with `keepingBuild`, the `.build` folder of `repository`'s build is first moved
+    /// aside for the next one.
+    func removeWorktree(
+        _ git: GitRepository, name: String, directory: URL? = nil, keepingBuild: Bool = false,
+        repository: FeedbackRepository? = nil
+    ) {
         if keepingBuild, let directory {
-            let build = directory.appendingPathComponent(".build")
+            let build = Self.buildFolder(in: directory, repository)
             let saved = directory.appendingPathExtension("build-cache")
             if AtomicFile.exists(build) {
                 try? FileManager.default.removeItem(at: saved)
@@ -191,7 +202,9 @@ extension FeedbackProcessor {
     {
         let git = try open(validated.repository)
         let tip = try checkoutTip(git, validated)
-        try ensureClean(git, paths: validated.summary.paths + [options.changelogPath].compactMap { $0 })
+        try ensureClean(
+            git,
+            paths: validated.summary.paths + [options.changelogPath.map(validated.repository.repositoryPath)].compactMap { $0 })
         let plan = try addingChangelogEntry(
             to: try plan(validated, git: git, tip: tip), validated, file: claim.name, git: git, tip: tip)
         journal.threeWay = plan.threeWay
@@ -205,7 +218,11 @@ extension FeedbackProcessor {
             let clock = ContinuousClock.now
             let (worktree, directory) = try makeWorktree(
                 git, repository: validated.repository, at: tip, name: "deployctl-feedback", keepingBuild: true)
-            defer { removeWorktree(git, name: "deployctl-feedback", directory: directory, keepingBuild: true) }
+            defer {
+                removeWorktree(
+                    git, name: "deployctl-feedback", directory: directory, keepingBuild: true,
+                    repository: validated.repository)
+            }
             do { try worktree.apply(diff: plan.diff, to: .workTreeAndIndex) } catch { throw Self.applyFailure(error) }
             if options.verify {
                 guard let verifier else {
@@ -215,7 +232,9 @@ extension FeedbackProcessor {
                 let result: FeedbackVerifier.Result
                 do {
                     result = try await verifier.verify(
-                        directory: directory, repository: validated.repository.name, feedbackID: validated.document.id)
+                        directory: validated.repository.enclosing.map { directory.appendingPathComponent($0.path) }
+                            ?? directory,
+                        repository: validated.repository.name, feedbackID: validated.document.id)
                 } catch { throw StageFailure("verify", error) }
                 journal.verification = result.verification
                 journal.timings.stages["verify"] = clock.duration(to: .now).seconds
@@ -287,7 +306,7 @@ extension FeedbackProcessor {
             throw StageFailure("publish", error)
         }
         // Whoever pushed may have applied this very feedback (another dispatcher on the same remote).
-        historyCache.forget(validated.repository.directory.path)
+        historyCache.forget(validated.repository.gitWorkTree.path)
         if let commit = try commitInHistory(validated.document.id, repository: validated.repository) {
             throw StageFailure(
                 "publish",
@@ -401,7 +420,7 @@ extension FeedbackProcessor {
         let files = FileManager.default
         for path in paths {
             let source = directory.appendingPathComponent(path)
-            let target = validated.repository.directory.appendingPathComponent(path)
+            let target = validated.repository.gitWorkTree.appendingPathComponent(path)
             do {
                 if files.fileExists(atPath: target.path) { try files.removeItem(at: target) }
                 if files.fileExists(atPath: source.path) {

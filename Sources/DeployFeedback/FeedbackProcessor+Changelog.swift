@@ -7,7 +7,8 @@ extension FeedbackProcessor {
     func addingChangelogEntry(
         to plan: ChangePlan, _ validated: Validated, file: String, git: GitRepository, tip: ObjectID
     ) throws(StageFailure) -> ChangePlan {
-        guard let path = options.changelogPath, !plan.paths.contains(path) else { return plan }
+        guard let path = options.changelogPath.map(validated.repository.repositoryPath), !plan.paths.contains(path)
+        else { return plan }
         let old = try gitStep("apply") { () throws(GitError) in try git.contents(of: path, at: tip) }
         let subject = String(commitMessage(validated, file: file).prefix { $0 != "\n" })
         let entry = ChangelogEntry(date: Date(), summary: subject, feedbackID: validated.document.id)

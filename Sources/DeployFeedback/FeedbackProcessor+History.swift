@@ -14,7 +14,7 @@ extension FeedbackProcessor {
     /// records) was lost. The history is read once per repository per run.
     func commitInHistory(_ id: String, repository: FeedbackRepository) throws(StageFailure) -> ObjectID? {
         let git = try open(repository)
-        let ids = try historyCache.ids(of: repository.directory.path) { () throws(StageFailure) in
+        let ids = try historyCache.ids(of: repository.gitWorkTree.path) { () throws(StageFailure) in
             try gitStep("validate") { () throws(GitError) in
                 try git.trailerValues(
                     Self.idTrailer, in: [repository.branch, "\(repository.remote)/\(repository.branch)"],

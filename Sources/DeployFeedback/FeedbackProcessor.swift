@@ -261,7 +261,7 @@ public struct FeedbackProcessor: Sendable {
     func validate(
         _ file: URL, document parsed: inout FeedbackDocument?, checkDuplicate: Bool = true
     ) throws(StageFailure) -> Validated {
-        let document: FeedbackDocument
+        var document: FeedbackDocument
         do { document = try FeedbackDocument.load(contentsOf: file, maxBytes: options.maxFileBytes) } catch {
             throw StageFailure("read", error)
         }
@@ -279,9 +279,18 @@ public struct FeedbackProcessor: Sendable {
                     "'branch' is \(quoted(branch)) but \(repository.name) is managed on \(quoted(repository.branch))",
                     field: "branch"))
         }
-        let summary: PatchSummary
+        var summary: PatchSummary
         do { summary = try options.policy.check(patch: document.patch, repository: repository.directory) } catch {
             throw StageFailure("policy", error)
+        }
+        if let enclosing = repository.enclosing, !enclosing.path.isEmpty {
+            // A vendored folder: checked above relative to the folder, applied in the repository that holds it.
+            do throws(FeedbackError) {
+                document.patch = try UnifiedDiff.prefixingPaths(document.patch, with: enclosing.path)
+                summary = try UnifiedDiff.summarize(document.patch)
+            } catch {
+                throw StageFailure("policy", error)
+            }
         }
         if checkDuplicate, let entry = inbox.ledger().entries[document.id] {
             throw StageFailure(

@@ -7,8 +7,8 @@ extension Dispatcher {
     /// Processes pending feedback (or the named files) for the repositories this root manages.
     ///
     /// Each file ends in `feedback/applied/` or `feedback/rejected/` (or stays claimed after an environment failure,
-    /// to be resumed next time). Feedback targets repositories that are git checkouts of their own; a vendored folder
-    /// of the root's repository is not a target yet (its files are rejected as for an unknown repository).
+    /// to be resumed next time). Feedback targets repositories that are git checkouts of their own, and vendored
+    /// folders of the root's repository (patched, verified and committed there, with the folder's path in front).
     /// - Parameters:
     ///   - files: only these files (copied into `feedback/` when outside it); all pending ones when nil.
     ///   - dryRun: validate and check that patches apply; change nothing.
@@ -86,14 +86,24 @@ extension Dispatcher {
             credentials: GitCredentials(token: configuration.githubToken?.revealed), timeout: networkTimeout)
     }
 
-    /// The repositories feedback may target: managed folders that are git checkouts of their own, on a branch.
+    /// The repositories feedback may target: managed folders that are git checkouts of their own, and vendored
+    /// folders (plain folders of the repository that holds the root), on a branch.
     func feedbackTargets(manifest: Manifest) -> [FeedbackRepository] {
         managedRepositories(manifest: manifest).compactMap { name in
             let folder = root.repository(name)
-            guard FileManager.default.fileExists(atPath: folder.appendingPathComponent(".git").path),
-                let repository = try? GitRepository.open(at: folder), let branch = try? repository.head().branch
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent(".git").path) {
+                guard let repository = try? GitRepository.open(at: folder), let branch = try? repository.head().branch
+                else { return nil }
+                return FeedbackRepository(name: name.rawValue, directory: folder, branch: branch)
+            }
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue,
+                let owner = try? GitRepository.discover(containing: folder),
+                let path = owner.relativePath(of: folder), !path.isEmpty, let branch = try? owner.head().branch
             else { return nil }
-            return FeedbackRepository(name: name.rawValue, directory: folder, branch: branch)
+            return FeedbackRepository(
+                name: name.rawValue, directory: folder, branch: branch,
+                enclosing: FeedbackRepository.Enclosing(workTree: owner.workDirectory, path: path))
         }
     }
 
