@@ -111,7 +111,7 @@ extension FeedbackProcessor {
 
     /// Refuses to work on a checkout with local changes to the paths the patch touches (not the patch's fault).
     func ensureClean(_ git: GitRepository, paths: [String]) throws(StageFailure) {
-        let status = try gitStep("apply") { () throws(GitError) in try git.status() }
+        let status = try gitStep("apply") { () throws(GitError) in try git.status(of: paths) }
         let touched = Set(paths)
         let dirty = (status.staged + status.unstaged + status.untracked + status.conflicted).filter {
             touched.contains($0)
@@ -388,7 +388,7 @@ extension FeedbackProcessor {
             }
             journal.commit = current.hex
         } else {
-            let status = try gitStep("commit") { () throws(GitError) in try git.status() }
+            let status = try gitStep("commit") { () throws(GitError) in try git.status(of: journal.paths) }
             let touched = Set(journal.paths)
             let changed = (status.staged + status.unstaged + status.untracked).contains { touched.contains($0) }
             if changed {
