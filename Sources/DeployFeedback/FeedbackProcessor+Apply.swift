@@ -87,7 +87,7 @@ extension FeedbackProcessor {
 
     /// The checkout's repository, opened once per run (opening reads the configuration files every time).
     func open(_ repository: FeedbackRepository) throws(StageFailure) -> GitRepository {
-        do { return try repositoryCache.repository(at: repository.directory) } catch {
+        do { return try repositoryCache.repository(at: repository.gitWorkTree) } catch {
             throw StageFailure("apply", FeedbackError(.git, error.description))
         }
     }
@@ -112,7 +112,7 @@ extension FeedbackProcessor {
 
     /// Refuses to work on a checkout with local changes to the paths the patch touches (not the patch's fault).
     func ensureClean(_ git: GitRepository, paths: [String]) throws(StageFailure) {
-        let status = try gitStep("apply") { () throws(GitError) in try git.status() }
+        let status = try gitStep("apply") { () throws(GitError) in try git.status(of: paths) }
         let touched = Set(paths)
         let dirty = (status.staged + status.unstaged + status.untracked + status.conflicted).filter {
             touched.contains($0)
@@ -132,7 +132,7 @@ extension FeedbackProcessor {
     func worktreeFolder(_ repository: FeedbackRepository, name: String) -> URL {
         let base = (options.worktreeDirectory ?? FileManager.default.temporaryDirectory)
             .appendingPathComponent("deployctl-feedback", isDirectory: true)
-        let hash = SHA256.hex(Array(repository.directory.standardizedFileURL.path.utf8)).prefix(10)
+        let hash = SHA256.hex(Array(repository.gitWorkTree.standardizedFileURL.path.utf8)).prefix(10)
         return base.appendingPathComponent("\(repository.name)-\(hash)-\(name)", isDirectory: true)
     }
 
@@ -153,15 +153,26 @@ extension FeedbackProcessor {
         }
         let saved = directory.appendingPathExtension("build-cache")
         if keepingBuild, AtomicFile.exists(saved) {
-            rename(saved.path, directory.appendingPathComponent(".build").path)
+            rename(saved.path, Self.buildFolder(in: directory, repository).path)
         }
         return (worktree, directory)
     }
 
-    /// Removes a throwaway worktree; with `keepingBuild`, its `.build` folder is first moved aside for the next one.
-    func removeWorktree(_ git: GitRepository, name: String, directory: URL? = nil, keepingBuild: Bool = false) {
+    /// Where the build of `repository` writes its `.build` in a worktree at `directory` (for a vendored folder,
+    /// inside the folder).
+    static func buildFolder(in directory: URL, _ repository: FeedbackRepository?) -> URL {
+        let folder = repository?.enclosing.map { directory.appendingPathComponent($0.path) } ?? directory
+        return folder.appendingPathComponent(".build")
+    }
+
+    /// Removes a throwaway worktree; with `keepingBuild`, the `.build` folder of `repository`'s build is first moved
+    /// aside for the next one.
+    func removeWorktree(
+        _ git: GitRepository, name: String, directory: URL? = nil, keepingBuild: Bool = false,
+        repository: FeedbackRepository? = nil
+    ) {
         if keepingBuild, let directory {
-            let build = directory.appendingPathComponent(".build")
+            let build = Self.buildFolder(in: directory, repository)
             let saved = directory.appendingPathExtension("build-cache")
             if AtomicFile.exists(build) {
                 try? FileManager.default.removeItem(at: saved)
@@ -192,8 +203,11 @@ extension FeedbackProcessor {
     {
         let git = try open(validated.repository)
         let tip = try checkoutTip(git, validated)
-        try ensureClean(git, paths: validated.summary.paths)
-        let plan = try plan(validated, git: git, tip: tip)
+        try ensureClean(
+            git,
+            paths: validated.summary.paths + [options.changelogPath.map(validated.repository.repositoryPath)].compactMap { $0 })
+        let plan = try addingChangelogEntry(
+            to: try plan(validated, git: git, tip: tip), validated, file: claim.name, git: git, tip: tip)
         journal.threeWay = plan.threeWay
         journal.paths = plan.paths
         journal.headBefore = tip.hex
@@ -204,7 +218,11 @@ extension FeedbackProcessor {
             let clock = ContinuousClock.now
             let (worktree, directory) = try makeWorktree(
                 git, repository: validated.repository, at: tip, name: "deployctl-feedback", keepingBuild: true)
-            defer { removeWorktree(git, name: "deployctl-feedback", directory: directory, keepingBuild: true) }
+            defer {
+                removeWorktree(
+                    git, name: "deployctl-feedback", directory: directory, keepingBuild: true,
+                    repository: validated.repository)
+            }
             do { try worktree.apply(diff: plan.diff, to: .workTreeAndIndex) } catch { throw Self.applyFailure(error) }
             CrashPoint.reach(.patchApplied)
             if options.verify {
@@ -215,7 +233,9 @@ extension FeedbackProcessor {
                 let result: FeedbackVerifier.Result
                 do {
                     result = try await verifier.verify(
-                        directory: directory, repository: validated.repository.name, feedbackID: validated.document.id)
+                        directory: validated.repository.enclosing.map { directory.appendingPathComponent($0.path) }
+                            ?? directory,
+                        repository: validated.repository.name, feedbackID: validated.document.id)
                 } catch { throw StageFailure("verify", error) }
                 journal.verification = result.verification
                 journal.timings.stages["verify"] = clock.duration(to: .now).seconds
@@ -255,6 +275,55 @@ extension FeedbackProcessor {
         journal.phase = .applying
         try save(journal, claim)
         return try await continueAfterApply(validated, claim: claim, journal: &journal)
+    }
+
+    /// ``apply(_:claim:journal:)``, and when the remote refuses the publish because its branch moved meanwhile:
+    /// catch up with the remote, then apply, verify and publish again on the new tip, at most
+    /// ``FeedbackPublisher/raceRetries`` times; after that the file is rejected with the remote's reason.
+    /// - Parameter refused: refusals already met for this file in this run.
+    func applyRetryingRaces(
+        _ validated: Validated, claim: FeedbackInbox.Claim, journal: inout FeedbackJournal, refused: Int = 0
+    ) async throws(StageFailure) -> FeedbackOutcome {
+        var refused = refused
+        while true {
+            if refused > 0 { try await catchUp(validated, refused: refused) }
+            do { return try await apply(validated, claim: claim, journal: &journal) } catch {
+                guard error.error.code == .publishRejected else { throw error }
+                refused += 1
+            }
+        }
+    }
+
+    /// After the `refused`-th refusal: rejects the file when the retries are used up, else brings the checkout to
+    /// the remote's new tip.
+    func catchUp(_ validated: Validated, refused: Int) async throws(StageFailure) {
+        let retries = publisher?.raceRetries ?? 0
+        guard let publisher, refused <= retries else {
+            throw StageFailure(
+                "publish",
+                FeedbackError(
+                    .publishRejected,
+                    "the remote refused the push \(refused) time(s): \(validated.branch) moved on "
+                        + "\(validated.repository.remote) each time (retried \(retries) time(s) on the new tip)"))
+        }
+        logger.info(
+            "the remote branch moved; applying the feedback again on its new tip",
+            metadata: ["deploy.repo": "\(validated.repository.name)", "deploy.feedback.refused": "\(refused)"])
+        let git = try open(validated.repository)
+        do { try await publisher.catchUp(validated.repository, git: git) } catch {
+            throw StageFailure("publish", error)
+        }
+        // Whoever pushed may have applied this very feedback (another dispatcher on the same remote).
+        historyCache.forget(validated.repository.gitWorkTree.path)
+        if let commit = try commitInHistory(validated.document.id, repository: validated.repository) {
+            throw StageFailure(
+                "publish",
+                FeedbackError(
+                    .duplicate,
+                    "feedback id \(quoted(validated.document.id)) was applied meanwhile by someone else as commit "
+                        + "\(commit.hex) on \(validated.repository.remote)/\(validated.branch)",
+                    field: "id"))
+        }
     }
 
     /// Continues from the `applying`, `committed` or `published` phase (also after a restart of the process).
@@ -327,7 +396,7 @@ extension FeedbackProcessor {
             }
             journal.commit = current.hex
         } else {
-            let status = try gitStep("commit") { () throws(GitError) in try git.status() }
+            let status = try gitStep("commit") { () throws(GitError) in try git.status(of: journal.paths) }
             let touched = Set(journal.paths)
             let changed = (status.staged + status.unstaged + status.untracked).contains { touched.contains($0) }
             if changed {
@@ -359,7 +428,7 @@ extension FeedbackProcessor {
         let files = FileManager.default
         for path in paths {
             let source = directory.appendingPathComponent(path)
-            let target = validated.repository.directory.appendingPathComponent(path)
+            let target = validated.repository.gitWorkTree.appendingPathComponent(path)
             do {
                 if files.fileExists(atPath: target.path) { try files.removeItem(at: target) }
                 if files.fileExists(atPath: source.path) {
@@ -391,14 +460,15 @@ extension FeedbackProcessor {
         let publication: FeedbackPublication
         do { publication = try await publisher.publish(request) } catch {
             if error.code == .publishRejected {
-                // The branch moved on the remote: start again from the new tip on the next run.
+                // The branch moved on the remote: start again from the new tip (``applyRetryingRaces``).
                 journal.phase = .claimed
                 journal.commit = nil
                 try? inbox.save(journal, for: claim)
-                throw StageFailure("publish", FeedbackError(.publish, error.message))
             }
             throw StageFailure("publish", error)
         }
+        // The staging branch only kept the commit alive until it was published.
+        _ = try? git.deleteBranch(DirectPushPublisher.stagingBranch)
         journal.publication = publication
         journal.timings.stages["publish"] = clock.duration(to: .now).seconds
         if publication.updatesBranch {

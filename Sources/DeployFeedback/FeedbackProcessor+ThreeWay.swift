@@ -28,7 +28,7 @@ extension FeedbackProcessor {
         for (index, path) in paths.enumerated() {
             let baseContent = before[index]
             let theirs = read(directory, path)
-            let ours = read(validated.repository.directory, path)
+            let ours = read(validated.repository.gitWorkTree, path)
             let mode = validated.summary.files.first { $0.newPath == path }?.newMode ?? "100644"
             switch (baseContent, theirs, ours) {
             case (let b, let t, let o) where b == t:  // the patch does not change this path

@@ -27,6 +27,9 @@ public struct FeedbackProcessor: Sendable {
         public var maxAttempts: Int
         /// Where throwaway worktrees for verification and three-way applies are made (default: the temporary folder).
         public var worktreeDirectory: URL?
+        /// The file (relative to the repository's root, usually `CHANGELOG.md`) that gets one ``ChangelogEntry`` per
+        /// applied feedback, in the same commit; nil adds none. A patch that changes the file itself gets no entry.
+        public var changelogPath: String?
         /// Also `fsync` every record, journal and move, so that `feedback/` survives a power loss, not only a killed
         /// process (about 10 ms per write on an ordinary disk; pair it with synced git writes).
         public var syncToDisk: Bool
@@ -39,8 +42,10 @@ public struct FeedbackProcessor: Sendable {
             restartTimeout: Duration = .seconds(300),
             maxAttempts: Int = 3,
             worktreeDirectory: URL? = nil,
-            syncToDisk: Bool = false
+            syncToDisk: Bool = false,
+            changelogPath: String? = nil
         ) {
+            self.changelogPath = changelogPath
             self.policy = policy
             self.maxFileBytes = maxFileBytes
             self.verify = verify
@@ -73,6 +78,7 @@ public struct FeedbackProcessor: Sendable {
     /// Fault injection for crash tests: stop right after the journal records this phase.
     var haltAfter: FeedbackJournal.Phase?
     let repositoryCache = RepositoryCache()
+    let historyCache = FeedbackHistoryCache()
 
     /// - Parameters:
     ///   - feedbackDirectory: the root's `feedback/` folder.
@@ -120,6 +126,7 @@ public struct FeedbackProcessor: Sendable {
         defer { withExtendedLifetime(lock) {} }
         inbox.cache.clear()
         repositoryCache.clear()
+        historyCache.clear()
         defer { repositoryCache.clear() }
         var outcomes: [FeedbackOutcome] = []
         for (claim, journal) in try inbox.claims() {
@@ -203,7 +210,7 @@ public struct FeedbackProcessor: Sendable {
             journal.branch = validated.branch
             journal.paths = validated.summary.changedPaths
             try checkpoint(journal, claim, persist: false)
-            return try await apply(validated, claim: claim, journal: &journal)
+            return try await applyRetryingRaces(validated, claim: claim, journal: &journal)
         } catch {
             return conclude(claim, journal: &journal, failure: error, document: document)
         }
@@ -247,7 +254,10 @@ public struct FeedbackProcessor: Sendable {
             case .applying, .committed, .published:
                 var document: FeedbackDocument?
                 let validated = try validate(claim.file, document: &document, checkDuplicate: false)
-                return try await continueAfterApply(validated, claim: claim, journal: &journal)
+                do { return try await continueAfterApply(validated, claim: claim, journal: &journal) } catch {
+                    guard error.error.code == .publishRejected else { throw error }
+                    return try await applyRetryingRaces(validated, claim: claim, journal: &journal, refused: 1)
+                }
             }
         } catch {
             return conclude(claim, journal: &journal, failure: error, document: nil)
@@ -258,7 +268,7 @@ public struct FeedbackProcessor: Sendable {
     func validate(
         _ file: URL, document parsed: inout FeedbackDocument?, checkDuplicate: Bool = true
     ) throws(StageFailure) -> Validated {
-        let document: FeedbackDocument
+        var document: FeedbackDocument
         do { document = try FeedbackDocument.load(contentsOf: file, maxBytes: options.maxFileBytes) } catch {
             throw StageFailure("read", error)
         }
@@ -276,9 +286,18 @@ public struct FeedbackProcessor: Sendable {
                     "'branch' is \(quoted(branch)) but \(repository.name) is managed on \(quoted(repository.branch))",
                     field: "branch"))
         }
-        let summary: PatchSummary
+        var summary: PatchSummary
         do { summary = try options.policy.check(patch: document.patch, repository: repository.directory) } catch {
             throw StageFailure("policy", error)
+        }
+        if let enclosing = repository.enclosing, !enclosing.path.isEmpty {
+            // A vendored folder: checked above relative to the folder, applied in the repository that holds it.
+            do throws(FeedbackError) {
+                document.patch = try UnifiedDiff.prefixingPaths(document.patch, with: enclosing.path)
+                summary = try UnifiedDiff.summarize(document.patch)
+            } catch {
+                throw StageFailure("policy", error)
+            }
         }
         if checkDuplicate, let entry = inbox.ledger().entries[document.id] {
             throw StageFailure(
@@ -287,6 +306,15 @@ public struct FeedbackProcessor: Sendable {
                     .duplicate,
                     "feedback id \(quoted(document.id)) was already applied as commit \(entry.commit) "
                         + "(\(entry.file) in applied/)",
+                    field: document.idWasDerived ? "patch" : "id"))
+        }
+        if checkDuplicate, let commit = try commitInHistory(document.id, repository: repository) {
+            throw StageFailure(
+                "validate",
+                FeedbackError(
+                    .duplicate,
+                    "feedback id \(quoted(document.id)) was already applied as commit \(commit.hex) (its "
+                        + "\(Self.idTrailer) trailer is in the history of \(repository.branch))",
                     field: document.idWasDerived ? "patch" : "id"))
         }
         return Validated(document: document, repository: repository, branch: branch, summary: summary)
@@ -343,6 +371,7 @@ public struct FeedbackProcessor: Sendable {
     func check(files: [URL]?) async throws(FeedbackError) -> [FeedbackOutcome] {
         inbox.cache.clear()
         repositoryCache.clear()
+        historyCache.clear()
         defer { repositoryCache.clear() }
         let urls: [URL]
         if let files { urls = files } else { urls = try inbox.pendingFiles() }

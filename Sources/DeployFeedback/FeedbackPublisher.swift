@@ -34,6 +34,23 @@ public protocol FeedbackPublisher: Sendable {
     /// - Throws: ``FeedbackError/Code/publishRejected`` when the remote refused it (the branch moved: the file is
     ///   retried from the start), ``FeedbackError/Code/publish`` for network or authentication failures.
     func publish(_ request: FeedbackPublishRequest) async throws(FeedbackError) -> FeedbackPublication
+
+    /// How many times, after the remote refused a publish (``FeedbackError/Code/publishRejected``), the processor
+    /// catches up (``catchUp(_:git:)``), re-applies and re-verifies the feedback on the new tip and publishes again,
+    /// in the same run, before it rejects the file. 0 (the default): the first refusal rejects.
+    var raceRetries: Int { get }
+
+    /// Brings the checkout's branch up to the remote's tip after a refused publish (fetch, then fast-forward).
+    ///
+    /// - Throws: ``FeedbackError/Code/publish`` when the fetch fails, ``FeedbackError/Code/git`` when the checkout
+    ///   cannot be fast-forwarded (local changes in the way); both leave the file claimed for the next run.
+    func catchUp(_ repository: FeedbackRepository, git: GitRepository) async throws(FeedbackError)
+}
+
+extension FeedbackPublisher {
+    public var raceRetries: Int { 0 }
+
+    public func catchUp(_ repository: FeedbackRepository, git: GitRepository) async throws(FeedbackError) {}
 }
 
 extension FeedbackPublication {
@@ -46,12 +63,37 @@ public struct DirectPushPublisher: FeedbackPublisher {
     /// The local branch the commit is pushed from (moved to each new commit; never checked out).
     public static let stagingBranch = "deployctl-feedback"
 
+    /// The default of ``raceRetries``: a push refused because someone pushed meanwhile is retried three times.
+    /// Each retry costs a fetch and a verification (minutes with a build), and a branch that moves between four
+    /// consecutive verified pushes is busy enough that a person should look.
+    public static let defaultRaceRetries = 3
+
     public var credentials: GitCredentials
     public var timeout: Duration?
+    public var raceRetries: Int
 
-    public init(credentials: GitCredentials = .none, timeout: Duration? = .seconds(120)) {
+    public init(
+        credentials: GitCredentials = .none, timeout: Duration? = .seconds(120),
+        raceRetries: Int = DirectPushPublisher.defaultRaceRetries
+    ) {
         self.credentials = credentials
         self.timeout = timeout
+        self.raceRetries = raceRetries
+    }
+
+    public func catchUp(_ repository: FeedbackRepository, git: GitRepository) async throws(FeedbackError) {
+        do {
+            try await git.fetch(remote: repository.remote, credentials: credentials, timeout: timeout)
+        } catch {
+            throw FeedbackError(.publish, "fetching \(repository.remote) after a refused push failed: \(error.message)")
+        }
+        let outcome: UpdateOutcome
+        do { outcome = try git.fastForward(branch: repository.branch, to: "\(repository.remote)/\(repository.branch)") }
+        catch { throw FeedbackError(.git, error.description) }
+        if case .blocked(let reason) = outcome {
+            throw FeedbackError(
+                .git, "the checkout cannot follow \(repository.remote)/\(repository.branch) after a refused push: \(reason)")
+        }
     }
 
     public func publish(_ request: FeedbackPublishRequest) async throws(FeedbackError) -> FeedbackPublication {

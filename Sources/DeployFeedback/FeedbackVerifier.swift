@@ -2,9 +2,15 @@ import DeployBuild
 import Foundation
 
 /// Builds and tests a patched tree before anything is published, with DeployBuild's `RepositoryBuilder`.
+///
+/// Each repository is verified with its own settings when ``repositorySettings`` has an entry for it (the manifest's
+/// `build`/`test` overrides, so that non-Swift repositories verify too), else with ``settings``.
 public struct FeedbackVerifier: Sendable {
     public var builder: RepositoryBuilder
+    /// The settings of repositories without an entry in ``repositorySettings``.
     public var settings: RepositoryBuildSettings
+    /// Settings by repository name (`repos/NAME`), e.g. with a manifest's build and test commands.
+    public var repositorySettings: [String: RepositoryBuildSettings]
     public var toolchain: Toolchain
     /// The folder verification logs go to (`deploy/logs`); each run gets `feedback-<id>-<time>.log` and its report.
     public var logDirectory: URL
@@ -12,14 +18,21 @@ public struct FeedbackVerifier: Sendable {
     public var secrets: [String]
 
     public init(
-        builder: RepositoryBuilder = RepositoryBuilder(), settings: RepositoryBuildSettings, toolchain: Toolchain,
-        logDirectory: URL, secrets: [String] = []
+        builder: RepositoryBuilder = RepositoryBuilder(), settings: RepositoryBuildSettings,
+        repositorySettings: [String: RepositoryBuildSettings] = [:], toolchain: Toolchain, logDirectory: URL,
+        secrets: [String] = []
     ) {
         self.builder = builder
         self.settings = settings
+        self.repositorySettings = repositorySettings
         self.toolchain = toolchain
         self.logDirectory = logDirectory
         self.secrets = secrets
+    }
+
+    /// The settings `repository` is verified with: its own entry, else the shared ``settings``.
+    public func settings(for repository: String) -> RepositoryBuildSettings {
+        repositorySettings[repository] ?? settings
     }
 
     /// What a verification run found.
@@ -44,7 +57,7 @@ public struct FeedbackVerifier: Sendable {
             throw FeedbackError(.build, "cannot create the verification log: \(error)")
         }
         let result = await builder.build(
-            repository: directory, name: repository, settings: settings, toolchain: toolchain, log: log,
+            repository: directory, name: repository, settings: settings(for: repository), toolchain: toolchain, log: log,
             secrets: secrets)
         log.close()
         let report = try? JSONValue(encoding: result.report)

@@ -36,3 +36,24 @@ extension GitRepository {
         }
     }
 }
+
+extension GitRepository {
+    /// Deletes local branch `name` (never the checked-out one); the commits stay in the object database.
+    /// - Returns: false when there was no such branch.
+    /// - Throws: a ``GitError`` when the branch exists and cannot be deleted (e.g. it is checked out).
+    @discardableResult
+    public func deleteBranch(_ name: String) throws(GitError) -> Bool {
+        try withHandle { repo throws(GitError) in
+            var reference: OpaquePointer?
+            let result = git_branch_lookup(&reference, repo, name, GIT_BRANCH_LOCAL)
+            if result == GIT_ENOTFOUND.rawValue {
+                git_error_clear()
+                return false
+            }
+            try check(result, "delete branch \(name)")
+            defer { git_reference_free(reference) }
+            try check(git_branch_delete(reference), "delete branch \(name)")
+            return true
+        }
+    }
+}

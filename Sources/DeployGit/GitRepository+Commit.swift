@@ -24,8 +24,12 @@ extension GitRepository {
                 try check(git_commit_lookup(&headCommit, repo, &oid), "commit")
             }
             defer { git_commit_free(headCommit) }
-            // Stage the paths in the repository's index, like `git add -- PATHS` / `git rm --cached`.
-            for path in paths {
+            // Stage the paths in the repository's index, like `git add -- PATHS` / `git rm --cached`. A path whose
+            // index entry already matches the work tree (e.g. after an apply to work tree and index) is left alone,
+            // and the index is only written when something changed: each skipped write saves creating a loose object
+            // and an `index.lock`, which is what costs most here.
+            var staged = false
+            for path in paths where try needsStaging(repo, path) {
                 let exists = FileManager.default.fileExists(atPath: workDirectory.appendingPathComponent(path).path)
                 if exists {
                     try check(git_index_add_bypath(index, path), "stage \(path)")
@@ -33,8 +37,9 @@ extension GitRepository {
                     let result = git_index_remove_bypath(index, path)
                     try check(result, "stage deletion of \(path)")
                 }
+                staged = true
             }
-            try check(git_index_write(index), "write index")
+            if staged { try check(git_index_write(index), "write index") }
             // Build the commit tree from HEAD's tree plus these paths only.
             var scratch: OpaquePointer?
             try check(git_index_new(&scratch), "commit")
@@ -69,5 +74,23 @@ extension GitRepository {
                 "commit")
             return ObjectID(commitOID)
         }
+    }
+
+    /// Whether the work tree's `path` differs from its index entry (new, modified, deleted, ignored or conflicted).
+    private func needsStaging(_ repo: OpaquePointer, _ path: String) throws(GitError) -> Bool {
+        var flags: UInt32 = 0
+        let result = git_status_file(&flags, repo, path)
+        if result == GIT_ENOTFOUND.rawValue {
+            git_error_clear()
+            return false  // nowhere: nothing to stage
+        }
+        if result < 0 {
+            git_error_clear()
+            return true  // let staging report the problem
+        }
+        let workTreeBits = GIT_STATUS_WT_NEW.rawValue | GIT_STATUS_WT_MODIFIED.rawValue
+            | GIT_STATUS_WT_DELETED.rawValue | GIT_STATUS_WT_TYPECHANGE.rawValue | GIT_STATUS_WT_RENAMED.rawValue
+            | GIT_STATUS_IGNORED.rawValue | GIT_STATUS_CONFLICTED.rawValue
+        return flags & workTreeBits != 0
     }
 }

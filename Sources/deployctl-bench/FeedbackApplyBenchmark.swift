@@ -1,6 +1,7 @@
 import DeployFeedback
 import DeployGit
 import Foundation
+import Logging
 
 /// Owned by the DeployFeedback work: apply-and-commit of N small feedback patches (verification off) in one
 /// process, against a shell loop of `git apply --index` + `git commit` doing the same on an identical clone, in the
@@ -16,7 +17,7 @@ enum FeedbackApplyBenchmark {
             : FileManager.default.temporaryDirectory.appendingPathComponent("deployctl-bench-feedback-\(getpid())")
         try? FileManager.default.removeItem(at: work)
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: work) }
+        defer { if ProcessInfo.processInfo.environment["BENCH_KEEP"] == nil { try? FileManager.default.removeItem(at: work) } }
 
         // One repository with COUNT small files, cloned twice: one for deployctl, one for the shell loop.
         let seed = work.appendingPathComponent("seed")
@@ -67,7 +68,7 @@ enum FeedbackApplyBenchmark {
             feedbackDirectory: feedback, commandsDirectory: root.appendingPathComponent("commands"),
             repositories: [FeedbackRepository(name: "app", directory: checkout)],
             options: FeedbackProcessor.Options(verify: false),
-            author: Signature(name: "deployctl bench", email: "bench@example.invalid"))
+            author: Signature(name: "deployctl bench", email: "bench@example.invalid"), logger: quietLogger)
         let clock = ContinuousClock()
         let start = clock.now
         let outcomes = try await processor.run()
@@ -101,6 +102,13 @@ enum FeedbackApplyBenchmark {
             String(
                 format: "  ratio deployctl / loop: %.2f (target <= 0.33); final trees identical: %@",
                 seconds(deployctl) / seconds(shell), same ? "yes" : "NO"))
+    }
+
+    /// Warnings only: one line per applied feedback on the terminal is not what is measured.
+    static var quietLogger: Logger {
+        var logger = Logger(label: "deployctl.bench.feedback")
+        logger.logLevel = .warning
+        return logger
     }
 
     static func seconds(_ duration: Duration) -> Double {

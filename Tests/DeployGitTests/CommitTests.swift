@@ -57,3 +57,27 @@ import Testing
         #expect(try repo.head().branch == "main")
     }
 }
+
+@Suite struct CommitStagingTests {
+    /// Paths already staged by an apply to work tree and index, ignored files and deletions are all committed; the
+    /// index is left matching the new commit.
+    @Test func commitTakesStagedIgnoredAndDeletedPathsAlike() throws {
+        let box = try Sandbox()
+        defer { box.remove() }
+        let remote = try box.fixture.makeRemote(
+            "app", files: ["a.txt": "a\n", "gone.txt": "bye\n", ".gitignore": "*.log\n"])
+        let work = try box.fixture.clone(remote, as: "app")
+        let repo = try GitRepository.open(at: work)
+        let diff = "diff --git a/a.txt b/a.txt\n--- a/a.txt\n+++ b/a.txt\n@@ -1 +1 @@\n-a\n+a2\n"
+        try repo.apply(diff: diff, to: .workTreeAndIndex)
+        try Data("kept\n".utf8).write(to: work.appendingPathComponent("build.log"))
+        try FileManager.default.removeItem(at: work.appendingPathComponent("gone.txt"))
+
+        let commit = try repo.commit(paths: ["a.txt", "build.log", "gone.txt"], message: "m\n", author: testAuthor)
+
+        #expect(try Shell.check(["git", "show", "--format=", "--name-status", commit.hex], in: work)
+            == "M\ta.txt\nA\tbuild.log\nD\tgone.txt")
+        #expect(try Shell.check(["git", "show", "\(commit.hex):a.txt"], in: work) == "a2")
+        #expect(try Shell.check(["git", "status", "--porcelain", "--ignored"], in: work) == "")
+    }
+}

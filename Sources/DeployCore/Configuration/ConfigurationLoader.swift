@@ -105,6 +105,8 @@ public struct ConfigurationLoader: Sendable {
         configuration.proposeAttempts = try resolver.positiveInteger(.proposeAttempts, default: 2)
         configuration.modelTimeout = try resolver.positiveInteger(.modelTimeout, default: 120)
         configuration.proposePromptBytes = try resolver.positiveInteger(.proposePromptBytes, default: 49_152)
+        configuration.changelog = try resolver.boolean(.changelog, default: true)
+        configuration.pullRequestComment = try resolver.boolean(.prComment, default: true)
         if identityName == nil, gitIdentity.name != nil {
             resolver.origins[ConfigurationVariable.gitUserName.name] = .gitConfig
         }

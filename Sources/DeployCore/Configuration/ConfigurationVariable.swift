@@ -86,6 +86,12 @@ extension ConfigurationVariable {
         "1: commit each cycle log whose results changed into the deploy root's git repository and push it")
     static let logRetentionDays = Self(
         "DISPATCHER_LOG_MAX_AGE_DAYS", default: "30", "cycle logs older than this many days are removed")
+    static let changelog = Self(
+        "DISPATCHER_CHANGELOG", default: "1",
+        "1: each applied feedback adds an entry to CHANGELOG.md of its repository, in the same commit")
+    static let prComment = Self(
+        "DISPATCHER_PR_COMMENT", default: "1",
+        "1: comment on a feedback pull request with the verification summary once it is opened")
 
     /// Every variable deployctl reads, in the order `status --config` shows them.
     public static let all: [ConfigurationVariable] = [
@@ -94,5 +100,6 @@ extension ConfigurationVariable {
         .verifyFeedback, .feedbackMaxBytes, .logRetentionCount, .logRetentionDays, .githubAPIURL, .prPollInterval,
         .prTimeout, .commitStatus, .commitLogs, .openAIModel, .proposeFixes, .proposeAttempts, .modelTimeout,
         .proposePromptBytes,
+        .changelog, .prComment,
     ]
 }

@@ -63,6 +63,11 @@ public struct DispatcherConfiguration: Sendable {
     /// Largest prompt for a fix, in bytes (`DISPATCHER_PROPOSE_PROMPT_BYTES`).
     public var proposePromptBytes: Int = 49_152
 
+    /// Add a `CHANGELOG.md` entry to each feedback commit (`DISPATCHER_CHANGELOG`).
+    public var changelog: Bool = true
+    /// Comment on feedback pull requests with the verification summary (`DISPATCHER_PR_COMMENT`).
+    public var pullRequestComment: Bool = true
+
     /// Where each variable's value came from, by variable name.
     public var origins: [String: ConfigurationOrigin]
     /// Non-fatal findings: likely typos of `DISPATCHER_*` names.
@@ -124,6 +129,8 @@ public struct DispatcherConfiguration: Sendable {
         case ConfigurationVariable.proposeAttempts.name: return String(proposeAttempts)
         case ConfigurationVariable.modelTimeout.name: return String(modelTimeout)
         case ConfigurationVariable.proposePromptBytes.name: return String(proposePromptBytes)
+        case ConfigurationVariable.changelog.name: return changelog ? "1" : "0"
+        case ConfigurationVariable.prComment.name: return pullRequestComment ? "1" : "0"
         default: return ""
         }
     }

@@ -7,8 +7,8 @@ extension Dispatcher {
     /// Processes pending feedback (or the named files) for the repositories this root manages.
     ///
     /// Each file ends in `feedback/applied/` or `feedback/rejected/` (or stays claimed after an environment failure,
-    /// to be resumed next time). Feedback targets repositories that are git checkouts of their own; a vendored folder
-    /// of the root's repository is not a target yet (its files are rejected as for an unknown repository).
+    /// to be resumed next time). Feedback targets repositories that are git checkouts of their own, and vendored
+    /// folders of the root's repository (patched, verified and committed there, with the folder's path in front).
     /// - Parameters:
     ///   - files: only these files (copied into `feedback/` when outside it); all pending ones when nil.
     ///   - dryRun: validate and check that patches apply; change nothing.
@@ -32,9 +32,11 @@ extension Dispatcher {
                     .locate(override: configuration.swiftOverride)
             }
             verifier = FeedbackVerifier(
-                settings: RepositoryBuildSettings(
-                    jobs: configuration.swiftpmJobs, timeout: .seconds(configuration.stepTimeout),
-                    retryFailedTests: false),
+                settings: verificationSettings(for: nil, manifest: manifest),
+                repositorySettings: Dictionary(
+                    uniqueKeysWithValues: repositories.map {
+                        ($0.name, verificationSettings(for: $0.name, manifest: manifest))
+                    }),
                 toolchain: located, logDirectory: root.logs, secrets: configuration.secrets)
         }
         let restartLog = logFile ?? root.logs.appendingPathComponent("restart.log")
@@ -42,7 +44,8 @@ extension Dispatcher {
             feedbackDirectory: root.feedback, commandsDirectory: root.commands, repositories: repositories,
             options: FeedbackProcessor.Options(
                 maxFileBytes: configuration.feedbackMaxBytes, verify: configuration.verifyFeedback, dryRun: dryRun,
-                worktreeDirectory: root.deploy.appendingPathComponent("worktrees")),
+                worktreeDirectory: root.deploy.appendingPathComponent("worktrees"),
+                changelogPath: configuration.changelog ? "CHANGELOG.md" : nil),
             verifier: verifier, publisher: publisher(manifest: manifest),
             restartRunner: StepRestartRunner(logFile: restartLog, secrets: configuration.secrets),
             author: Signature(name: configuration.gitUserName, email: configuration.gitUserEmail), logger: logger)
@@ -53,6 +56,16 @@ extension Dispatcher {
             observer?(.feedback(file: record.file, outcome: record.outcome, detail: record.detail))
             return record
         }
+    }
+
+    /// The settings a feedback patch for `name` is verified with: the manifest's `build`/`test` commands for that
+    /// repository (as in a cycle), one attempt at the tests (a flaky pass is not a green verification), no Docker
+    /// image and no end-to-end tests.
+    func verificationSettings(for name: String?, manifest: Manifest) -> RepositoryBuildSettings {
+        let entry = manifest.repositories.first { $0.name.rawValue == name }
+        return RepositoryBuildSettings(
+            jobs: configuration.swiftpmJobs, buildCommand: entry?.buildCommand, testCommand: entry?.testCommand,
+            timeout: .seconds(configuration.stepTimeout), retryFailedTests: false)
     }
 
     /// Whether `feedback/` holds pending files or claims a killed run left behind (checked before opening a log).
@@ -74,14 +87,24 @@ extension Dispatcher {
             credentials: GitCredentials(token: configuration.githubToken?.revealed), timeout: networkTimeout)
     }
 
-    /// The repositories feedback may target: managed folders that are git checkouts of their own, on a branch.
+    /// The repositories feedback may target: managed folders that are git checkouts of their own, and vendored
+    /// folders (plain folders of the repository that holds the root), on a branch.
     func feedbackTargets(manifest: Manifest) -> [FeedbackRepository] {
         managedRepositories(manifest: manifest).compactMap { name in
             let folder = root.repository(name)
-            guard FileManager.default.fileExists(atPath: folder.appendingPathComponent(".git").path),
-                let repository = try? GitRepository.open(at: folder), let branch = try? repository.head().branch
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent(".git").path) {
+                guard let repository = try? GitRepository.open(at: folder), let branch = try? repository.head().branch
+                else { return nil }
+                return FeedbackRepository(name: name.rawValue, directory: folder, branch: branch)
+            }
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue,
+                let owner = try? GitRepository.discover(containing: folder),
+                let path = owner.relativePath(of: folder), !path.isEmpty, let branch = try? owner.head().branch
             else { return nil }
-            return FeedbackRepository(name: name.rawValue, directory: folder, branch: branch)
+            return FeedbackRepository(
+                name: name.rawValue, directory: folder, branch: branch,
+                enclosing: FeedbackRepository.Enclosing(workTree: owner.workDirectory, path: path))
         }
     }
 

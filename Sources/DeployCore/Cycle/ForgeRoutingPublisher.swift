@@ -40,7 +40,7 @@ struct ForgeRoutingPublisher: FeedbackPublisher {
             credentials: GitCredentials(token: configuration.githubToken?.revealed),
             options: .init(
                 pollInterval: .seconds(configuration.prPollInterval), timeout: .seconds(configuration.prTimeout),
-                gitTimeout: networkTimeout),
+                gitTimeout: networkTimeout, commentsBuildSummary: configuration.pullRequestComment),
             logger: logger)
         return try await publisher.publish(request)
     }

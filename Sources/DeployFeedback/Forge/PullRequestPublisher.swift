@@ -31,14 +31,20 @@ public struct PullRequestPublisher: FeedbackPublisher {
         public var createAttempts: Int
         /// Waits between polls (the default `Task.sleep`; tests record instead).
         public var sleep: @Sendable (Duration) async throws -> Void
+        /// Comment on a pull request this publisher opens with the build summary (``PullRequestComment``;
+        /// `DISPATCHER_PR_COMMENT`). A pull request found from an earlier try gets no second comment, and a failed
+        /// comment is logged, never a reason to fail the publish.
+        public var commentsBuildSummary: Bool
 
         public init(
             pollInterval: Duration = .seconds(30),
             timeout: Duration = .seconds(86_400),
             gitTimeout: Duration? = .seconds(120),
             createAttempts: Int = 3,
-            sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+            sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+            commentsBuildSummary: Bool = true
         ) {
+            self.commentsBuildSummary = commentsBuildSummary
             self.pollInterval = pollInterval
             self.timeout = timeout
             self.gitTimeout = gitTimeout
@@ -95,7 +101,16 @@ public struct PullRequestPublisher: FeedbackPublisher {
                 feedbackID: request.feedbackID, commit: request.commit.hex, parent: request.parent.hex,
                 verification: request.verification),
             head: head, base: request.branch)
-        let pullRequest = try await findOrOpen(draft, commit: request.commit.hex, in: repository)
+        let (pullRequest, opened) = try await findOrOpen(draft, commit: request.commit.hex, in: repository)
+        if opened && options.commentsBuildSummary {
+            let summary = PullRequestComment.make(
+                feedbackID: request.feedbackID, commit: request.commit.hex, verification: request.verification)
+            do { try await postComment(summary, pullRequest: pullRequest.number, in: repository) } catch {
+                logger.warning(
+                    "commenting the build summary on pull request #\(pullRequest.number) failed: \(error)",
+                    metadata: metadata)
+            }
+        }
         logger.notice(
             "pull request #\(pullRequest.number) waiting for a merge",
             metadata: metadata.merging(["deploy.forge.url": "\(pullRequest.webURL ?? "")"]) { $1 })
@@ -187,10 +202,10 @@ public struct PullRequestPublisher: FeedbackPublisher {
         }
     }
 
-    /// The open pull request from `draft.head` (or one merged with `commit`), else a new one.
+    /// The open pull request from `draft.head` (or one merged with `commit`), else a new one (`opened` is true).
     func findOrOpen(_ draft: PullRequestDraft, commit: String, in repository: ForgeRepository)
         async throws(FeedbackError)
-        -> ForgePullRequest
+        -> (pullRequest: ForgePullRequest, opened: Bool)
     {
         var attempt = 0
         while true {
@@ -205,10 +220,10 @@ public struct PullRequestPublisher: FeedbackPublisher {
                 ?? existing.first(where: { $0.merged && $0.headSHA == commit })
             {
                 logger.info("found pull request #\(open.number) for \(draft.head)")
-                return open
+                return (open, false)
             }
             do {
-                return try await forge.createPullRequest(draft, in: repository)
+                return (try await forge.createPullRequest(draft, in: repository), true)
             } catch {
                 guard error.isTransient || error.code == .validationFailed, attempt < max(1, options.createAttempts)
                 else {

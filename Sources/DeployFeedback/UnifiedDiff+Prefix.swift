@@ -1,0 +1,65 @@
+extension UnifiedDiff {
+    /// `patch` with `prefix/` put in front of every path in its file headers (`diff --git`, `---`/`+++`,
+    /// `rename`/`copy from|to`), like `git apply --directory=PREFIX`: a patch written relative to a vendored folder
+    /// becomes a patch of the repository that holds the folder. Hunks are copied unchanged.
+    ///
+    /// - Throws: ``FeedbackError/Code/malformedPatch`` when a header cannot be read.
+    public static func prefixingPaths(_ patch: String, with prefix: String) throws(FeedbackError) -> String {
+        let folder = prefix.split(separator: "/").joined(separator: "/")
+        guard !folder.isEmpty else { return patch }
+        func inFolder(_ path: String) -> String { folder + "/" + path }
+        var output: [String] = []
+        var oldRemaining = 0
+        var newRemaining = 0
+        var lineNumber = 0
+        var lines = patch.split(separator: "\n", omittingEmptySubsequences: false)
+        let endsWithNewline = patch.hasSuffix("\n")
+        if endsWithNewline { lines.removeLast() }
+        for rawLine in lines {
+            lineNumber += 1
+            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+            if oldRemaining > 0 || newRemaining > 0 {
+                switch line.first {
+                case " ", nil:
+                    oldRemaining -= 1
+                    newRemaining -= 1
+                case "-": oldRemaining -= 1
+                case "+": newRemaining -= 1
+                default: break
+                }
+                output.append(String(rawLine))
+                continue
+            }
+            if line.hasPrefix("diff --git ") {
+                let (old, new) = try parseGitHeader(line.dropFirst("diff --git ".count), line: lineNumber)
+                let oldName = old.map { UnifiedDiffWriter.quotedIfNeeded("a/" + inFolder($0)) } ?? "/dev/null"
+                let newName = new.map { UnifiedDiffWriter.quotedIfNeeded("b/" + inFolder($0)) } ?? "/dev/null"
+                output.append("diff --git \(oldName) \(newName)")
+            } else if line.hasPrefix("--- ") || line.hasPrefix("+++ ") {
+                let marker = line.prefix(4)
+                let side = marker == "--- " ? "a/" : "b/"
+                let (path, prefixed) = try parseHeaderPath(line.dropFirst(4), prefix: side, line: lineNumber)
+                guard let path else {
+                    output.append(String(rawLine))
+                    continue
+                }
+                output.append(marker + UnifiedDiffWriter.quotedIfNeeded((prefixed ? side : "") + inFolder(path)))
+            } else if line.hasPrefix("@@ "), let counts = parseHunkHeader(line) {
+                (oldRemaining, newRemaining) = counts
+                output.append(String(rawLine))
+            } else if let (keyword, rest) = renameOrCopy(line) {
+                output.append(keyword + UnifiedDiffWriter.quotedIfNeeded(inFolder(try unquoteIfNeeded(rest, line: lineNumber))))
+            } else {
+                output.append(String(rawLine))
+            }
+        }
+        return output.joined(separator: "\n") + (endsWithNewline ? "\n" : "")
+    }
+
+    private static func renameOrCopy(_ line: Substring) -> (String, Substring)? {
+        for keyword in ["rename from ", "rename to ", "copy from ", "copy to "] where line.hasPrefix(keyword) {
+            return (keyword, line.dropFirst(keyword.count))
+        }
+        return nil
+    }
+}
