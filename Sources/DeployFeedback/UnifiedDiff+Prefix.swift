@@ -12,9 +12,8 @@ extension UnifiedDiff {
         var oldRemaining = 0
         var newRemaining = 0
         var lineNumber = 0
-        var lines = patch.split(separator: "\n", omittingEmptySubsequences: false)
-        let endsWithNewline = patch.hasSuffix("\n")
-        if endsWithNewline { lines.removeLast() }
+        let lines = Self.lines(of: patch)
+        let endsWithNewline = patch.utf8.last == UInt8(ascii: "\n")
         for rawLine in lines {
             lineNumber += 1
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine

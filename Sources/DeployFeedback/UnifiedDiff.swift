@@ -54,6 +54,15 @@ public struct PatchSummary: Sendable, Hashable, Codable {
 /// It follows hunk line counts, so a removed line that starts with `--` inside a hunk is not taken for a header, and
 /// it reads git's C-style quoted paths (`"a/tab\there"`, octal escapes for non-ASCII bytes).
 public enum UnifiedDiff {
+    /// The lines of `patch`, split at LF bytes as git does (a trailing `\r` stays on its line): `"\r\n"` is one
+    /// Swift `Character`, so a CRLF patch split by Characters would be one line whose later headers nobody sees.
+    static func lines(of patch: String) -> [Substring] {
+        var lines = patch.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            .map(Substring.init)
+        if patch.utf8.last == UInt8(ascii: "\n") { lines.removeLast() }
+        return lines
+    }
+
     /// Reads the file headers of `patch`.
     ///
     /// - Throws: ``FeedbackError/Code/malformedPatch`` when no file header is found, a hunk is corrupt or a quoted
@@ -74,10 +83,7 @@ public enum UnifiedDiff {
             current = nil
         }
 
-        // Split the bytes at LF, as git does: "\r\n" is one Character, so a CRLF patch split by Characters would be
-        // one line whose later headers the policy would never see.
-        var lines = patch.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Substring.init)
-        if patch.utf8.last == UInt8(ascii: "\n") { lines.removeLast() }
+        let lines = Self.lines(of: patch)
         for rawLine in lines {
             lineNumber += 1
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine

@@ -155,4 +155,14 @@ struct VendoredFeedbackTests {
         let summary = try UnifiedDiff.summarize(prefixed)
         #expect(summary.changedPaths.sorted() == ["repos/x/café.txt", "repos/x/new name.txt", "repos/x/old name.txt"])
     }
+
+    @Test func prefixingPathsReadsACRLFPatchLineByLine() throws {
+        let patch = "diff --git a/a.txt b/a.txt\r\n--- a/a.txt\r\n+++ b/a.txt\r\n@@ -1 +1 @@\r\n-x\r\n+y\r\n"
+            + "diff --git a/b.txt b/b.txt\r\n--- a/b.txt\r\n+++ b/b.txt\r\n@@ -1 +1 @@\r\n-x\r\n+y\r\n"
+
+        let prefixed = try UnifiedDiff.prefixingPaths(patch, with: "repos/x")
+
+        #expect(try UnifiedDiff.summarize(prefixed).changedPaths == ["repos/x/a.txt", "repos/x/b.txt"])
+        #expect(prefixed.contains("\r\n-x\r\n+y\r\n"), "hunks keep their line ends")
+    }
 }

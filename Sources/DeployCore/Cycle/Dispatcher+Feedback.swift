@@ -25,12 +25,7 @@ extension Dispatcher {
         var verifier: FeedbackVerifier?
         if configuration.verifyFeedback && !dryRun {
             let located: Toolchain
-            if let toolchain {
-                located = toolchain
-            } else {
-                located = try await ToolchainLocator(probe: .current(environment: ProcessInfo.processInfo.environment))
-                    .locate(override: configuration.swiftOverride)
-            }
+            if let toolchain { located = toolchain } else { located = try await locateToolchain() }
             verifier = FeedbackVerifier(
                 settings: verificationSettings(for: nil, manifest: manifest),
                 repositorySettings: Dictionary(

@@ -89,12 +89,7 @@ extension Dispatcher {
                     + "\(last.buildResult ?? "unknown"), not failed: nothing to fix")
         }
         let located: Toolchain
-        if let toolchain {
-            located = toolchain
-        } else {
-            located = try await ToolchainLocator(probe: .current(environment: ProcessInfo.processInfo.environment))
-                .locate(override: configuration.swiftOverride)
-        }
+        if let toolchain { located = toolchain } else { located = try await locateToolchain() }
         return try await proposeFixes(
             for: last, newAttempts: configuration.proposeAttempts, toolchain: located, logFile: nil,
             observer: observer)

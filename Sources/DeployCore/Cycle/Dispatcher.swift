@@ -67,6 +67,13 @@ public final class Dispatcher: Sendable {
             runE2E: configuration.runE2E)
     }
 
+    /// The Swift toolchain to build with. An unchanged toolchain's version comes from the cache in `deploy/`,
+    /// without starting the compiler driver.
+    func locateToolchain() async throws(BuildError) -> Toolchain {
+        try await ToolchainLocator(probe: .current(environment: ProcessInfo.processInfo.environment))
+            .locate(override: configuration.swiftOverride, cache: ToolchainVersionCache(file: root.toolchainVersionCache))
+    }
+
     /// A stable text of the settings, stored with each build; a change rebuilds.
     static func fingerprint(_ settings: RepositoryBuildSettings) -> String {
         let encoder = JSONEncoder()
@@ -113,11 +120,7 @@ public final class Dispatcher: Sendable {
         }
 
         // Update phase: fetch and fast-forward concurrently, bounded; the toolchain is asked for its version meanwhile.
-        // An unchanged toolchain's version comes from the cache, without starting the compiler driver.
-        async let located = ToolchainLocator(probe: .current(environment: ProcessInfo.processInfo.environment))
-            .locate(
-                override: configuration.swiftOverride,
-                cache: ToolchainVersionCache(file: root.toolchainVersionCache))
+        async let located = locateToolchain()
         let updates = await updateAll(attempted, manifest: manifest, observer: observer)
 
         // Build phase: sequential (builds use every core), in name order.
