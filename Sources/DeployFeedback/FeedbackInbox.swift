@@ -75,6 +75,21 @@ public struct FeedbackInbox: Sendable {
         .map { directory.appendingPathComponent($0) }
     }
 
+    /// How long after its last write a pending file that is not complete JSON is taken for one still being written.
+    public static let settleTime: TimeInterval = 2
+
+    /// Whether `pending` looks like a file its writer has not finished: modified in the last ``settleTime`` seconds
+    /// and not (yet) a complete JSON value — an agent that writes in place, not through a rename. Such a file is
+    /// left pending: the writer's close wakes the loop again (or the next poll takes it), and a file that stays
+    /// broken is rejected once it has settled.
+    func isBeingWritten(_ pending: URL, now: Date = Date()) -> Bool {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: pending.path)
+        guard let modified = attributes?[.modificationDate] as? Date, now.timeIntervalSince(modified) < Self.settleTime
+        else { return false }
+        guard let data = FileManager.default.contents(atPath: pending.path), !data.isEmpty else { return true }
+        return (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) == nil
+    }
+
     /// A claimed file: `.inflight/NAME` and its journal `.inflight/NAME.journal` (pending names end in `.json`, so
     /// a journal name never collides with a claimed file).
     struct Claim: Sendable {

@@ -33,6 +33,9 @@ public struct FeedbackProcessor: Sendable {
         /// Also `fsync` every record, journal and move, so that `feedback/` survives a power loss, not only a killed
         /// process (about 10 ms per write on an ordinary disk; pair it with synced git writes).
         public var syncToDisk: Bool
+        /// Leave a pending file that looks unfinished (``FeedbackInbox/isBeingWritten(_:now:)``) for a later run: for
+        /// a loop woken by the folder changing while an agent is still writing the file in place.
+        public var waitsForWriters: Bool
 
         public init(
             policy: PatchPolicy = PatchPolicy(),
@@ -43,8 +46,10 @@ public struct FeedbackProcessor: Sendable {
             maxAttempts: Int = 3,
             worktreeDirectory: URL? = nil,
             syncToDisk: Bool = false,
-            changelogPath: String? = nil
+            changelogPath: String? = nil,
+            waitsForWriters: Bool = false
         ) {
+            self.waitsForWriters = waitsForWriters
             self.changelogPath = changelogPath
             self.policy = policy
             self.maxFileBytes = maxFileBytes
@@ -133,6 +138,12 @@ public struct FeedbackProcessor: Sendable {
             outcomes.append(await resume(claim, journal: journal))
         }
         for url in try selectFiles(files) {
+            if files == nil, options.waitsForWriters, inbox.isBeingWritten(url) {
+                logger.info(
+                    "feedback file still being written; taken once complete",
+                    metadata: ["deploy.feedback.file": "\(url.lastPathComponent)"])
+                continue
+            }
             let claimed: (FeedbackInbox.Claim, FeedbackJournal)
             do { claimed = try inbox.claim(url) } catch {
                 outcomes.append(.deferred(name: url.lastPathComponent, error: error))

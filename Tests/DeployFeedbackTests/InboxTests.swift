@@ -31,6 +31,25 @@ struct InboxTests {
             ])
     }
 
+    @Test func aFreshIncompleteFileIsTakenForOneStillBeingWritten() throws {
+        let folder = try TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let inbox = try makeInbox(in: folder)
+        let half = inbox.directory.appendingPathComponent("half.json")
+        try Data(#"{"repo": "app", "pat"#.utf8).write(to: half)
+        let empty = inbox.directory.appendingPathComponent("empty.json")
+        try Data().write(to: empty)
+        let whole = inbox.directory.appendingPathComponent("whole.json")
+        try Data(#"{"repo": "app"}"#.utf8).write(to: whole)
+
+        #expect(inbox.isBeingWritten(half))
+        #expect(inbox.isBeingWritten(empty))
+        #expect(!inbox.isBeingWritten(whole))
+        // Once settled, a broken file is just broken: it is taken (and rejected).
+        let settled = Date().addingTimeInterval(FeedbackInbox.settleTime + 1)
+        #expect(!inbox.isBeingWritten(half, now: settled))
+    }
+
     @Test func claimAndFinishMoveTheFileExactlyOnce() throws {
         let folder = try TemporaryFolder()
         defer { withExtendedLifetime(folder) {} }

@@ -102,11 +102,21 @@ struct PushRaceTests {
         #expect(try root.names(in: "rejected").contains("fb.json"))
     }
 
-    /// Two dispatchers (two clones of one bare remote, each with its own `feedback/`) publish at the same time;
-    /// every feedback ends up on the remote exactly once.
+    /// Two dispatchers (two clones of one remote, each with its own `feedback/`) publish at the same time; every
+    /// feedback ends up on the remote exactly once.
+    ///
+    /// Through the smart-HTTP server, as a real remote: its receive-pack updates a ref only from the value the pusher
+    /// saw. libgit2's local (path) transport writes the ref unconditionally, so two pushes racing in one process
+    /// through it can overwrite each other — no real deployment pushes two dispatchers to one path remote.
     @Test func twoClonesRacingOnOneRemoteBothLand() async throws {
         let root = try ApplyTests.makeRoot()
         let second = try root.fixture.clone(root.remotes["app"]!, as: "second")
+        let server = try GitHTTPServer(
+            root: root.remotes["app"]!.deletingLastPathComponent(), token: TestSecrets.gitToken)
+        defer { server.stop() }
+        for checkout in [root.repositories[0].directory, second] {
+            try Shell.check(["git", "remote", "set-url", "origin", server.url("app.git")], in: checkout)
+        }
         let secondFeedback = root.folder.url.appendingPathComponent("second-feedback")
         try FileManager.default.createDirectory(at: secondFeedback, withIntermediateDirectories: true)
         for index in 1...4 {
@@ -117,7 +127,7 @@ struct PushRaceTests {
                 withJSONObject: ["version": 1, "id": "two-\(index)", "repo": "app", "patch": other])
             try data.write(to: secondFeedback.appendingPathComponent("\(index).json"))
         }
-        let publisher = DirectPushPublisher(raceRetries: 20)
+        let publisher = DirectPushPublisher(credentials: GitCredentials(token: TestSecrets.gitToken), raceRetries: 20)
         let first = processor(root, publisher: publisher)
         let other = processor(root, publisher: publisher, checkout: second, feedback: secondFeedback)
         async let one = first.run()

@@ -15,10 +15,12 @@ extension Dispatcher {
     ///   - toolchain: the toolchain verification builds with (located when nil and verification is on).
     ///   - logFile: where restart commands write their output (default `deploy/logs/restart.log`).
     ///   - observer: told about each file's outcome as it is decided.
+    ///   - waitingForWriters: leave files that look still being written (modified in the last 2 s and not complete
+    ///     JSON) for a later run — for the loop, which is woken while agents write.
     /// - Returns: one record per file, in processing order.
     public func processFeedback(
         files: [URL]? = nil, dryRun: Bool = false, toolchain: Toolchain? = nil, logFile: URL? = nil,
-        observer: (@Sendable (CycleEvent) -> Void)? = nil
+        observer: (@Sendable (CycleEvent) -> Void)? = nil, waitingForWriters: Bool = false
     ) async throws -> [FeedbackEventRecord] {
         let manifest = try Manifest.load(at: root.manifestFile)
         let repositories = feedbackTargets(manifest: manifest)
@@ -40,7 +42,7 @@ extension Dispatcher {
             options: FeedbackProcessor.Options(
                 maxFileBytes: configuration.feedbackMaxBytes, verify: configuration.verifyFeedback, dryRun: dryRun,
                 worktreeDirectory: root.deploy.appendingPathComponent("worktrees"),
-                changelogPath: configuration.changelog ? "CHANGELOG.md" : nil),
+                changelogPath: configuration.changelog ? "CHANGELOG.md" : nil, waitsForWriters: waitingForWriters),
             verifier: verifier, publisher: publisher(manifest: manifest),
             restartRunner: StepRestartRunner(logFile: restartLog, secrets: configuration.secrets),
             author: Signature(name: configuration.gitUserName, email: configuration.gitUserEmail), logger: logger)

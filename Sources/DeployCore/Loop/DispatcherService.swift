@@ -96,7 +96,7 @@ public final class DispatcherService: Service, Sendable {
             let started = Date()
             do {
                 let records = try await cancelWhenGracefulShutdown {
-                    try await self.dispatcher.processFeedback(observer: self.observer)
+                    try await self.dispatcher.processFeedback(observer: self.observer, waitingForWriters: true)
                 }
                 guard !records.isEmpty else { continue }
                 try dispatcher.store.record(
