@@ -9,23 +9,15 @@ extension UnifiedDiff {
         guard !folder.isEmpty else { return patch }
         func inFolder(_ path: String) -> String { folder + "/" + path }
         var output: [String] = []
-        var oldRemaining = 0
-        var newRemaining = 0
+        var hunk = HunkLines()
         var lineNumber = 0
         let lines = Self.lines(of: patch)
         let endsWithNewline = patch.utf8.last == UInt8(ascii: "\n")
         for rawLine in lines {
             lineNumber += 1
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            if oldRemaining > 0 || newRemaining > 0 {
-                switch line.first {
-                case " ", nil:
-                    oldRemaining -= 1
-                    newRemaining -= 1
-                case "-": oldRemaining -= 1
-                case "+": newRemaining -= 1
-                default: break
-                }
+            if hunk.isOpen {
+                try hunk.take(line, lineNumber: lineNumber)
                 output.append(String(rawLine))
                 continue
             }
@@ -44,7 +36,7 @@ extension UnifiedDiff {
                 }
                 output.append(marker + UnifiedDiffWriter.quotedIfNeeded((prefixed ? side : "") + inFolder(path)))
             } else if line.hasPrefix("@@ "), let counts = parseHunkHeader(line) {
-                (oldRemaining, newRemaining) = counts
+                hunk.start(old: counts.0, new: counts.1)
                 output.append(String(rawLine))
             } else if let (keyword, rest) = renameOrCopy(line) {
                 output.append(keyword + UnifiedDiffWriter.quotedIfNeeded(inFolder(try unquoteIfNeeded(rest, line: lineNumber))))

@@ -70,8 +70,7 @@ public enum UnifiedDiff {
     public static func summarize(_ patch: String) throws(FeedbackError) -> PatchSummary {
         var files: [PatchedFile] = []
         var current: FileState?
-        var oldRemaining = 0
-        var newRemaining = 0
+        var hunk = HunkLines()
         var lineNumber = 0
 
         func flush() {
@@ -87,22 +86,8 @@ public enum UnifiedDiff {
         for rawLine in lines {
             lineNumber += 1
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            if oldRemaining > 0 || newRemaining > 0 {
-                switch line.first {
-                case " ", nil:
-                    oldRemaining -= 1
-                    newRemaining -= 1
-                case "-": oldRemaining -= 1
-                case "+": newRemaining -= 1
-                case "\\": break
-                default:
-                    throw FeedbackError(
-                        .malformedPatch, "corrupt hunk at line \(lineNumber): \(quoted(String(line)))", field: "patch")
-                }
-                if oldRemaining < 0 || newRemaining < 0 {
-                    throw FeedbackError(
-                        .malformedPatch, "hunk longer than its header says at line \(lineNumber)", field: "patch")
-                }
+            if hunk.isOpen {
+                try hunk.take(line, lineNumber: lineNumber)
                 continue
             }
             if current?.sawHunk == true,
@@ -138,7 +123,7 @@ public enum UnifiedDiff {
                     throw FeedbackError(.malformedPatch, "bad hunk header at line \(lineNumber)", field: "patch")
                 }
                 current?.sawHunk = true
-                (oldRemaining, newRemaining) = counts
+                hunk.start(old: counts.0, new: counts.1)
             } else if let rest = line.dropPrefix("rename from ") ?? line.dropPrefix("copy from ") {
                 current?.file.oldPath = try unquoteIfNeeded(rest, line: lineNumber)
             } else if let rest = line.dropPrefix("rename to ") ?? line.dropPrefix("copy to ") {
@@ -151,7 +136,7 @@ public enum UnifiedDiff {
                 current?.file.isBinary = true
             }
         }
-        if oldRemaining > 0 || newRemaining > 0 {
+        if hunk.isOpen {
             throw FeedbackError(.malformedPatch, "the last hunk is cut short", field: "patch")
         }
         flush()

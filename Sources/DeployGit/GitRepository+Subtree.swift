@@ -6,23 +6,17 @@ extension GitRepository {
     ///
     /// - Throws: ``GitError/Code/notFound`` when the commit has no such folder (e.g. it is not committed yet).
     public func treeID(of commit: ObjectID, path: String) throws(GitError) -> ObjectID {
-        let trimmed = path.split(separator: "/").joined(separator: "/")
-        guard !trimmed.isEmpty else { return try treeID(of: commit) }
+        guard !path.split(separator: "/").isEmpty else { return try treeID(of: commit) }
         return try withHandle { repo throws(GitError) in
-            var oid = commit.oid
-            var commitObject: OpaquePointer?
-            try check(git_commit_lookup(&commitObject, repo, &oid), "look up commit \(commit.short)")
-            defer { git_commit_free(commitObject) }
-            var tree: OpaquePointer?
-            try check(git_commit_tree(&tree, commitObject), "read the tree of \(commit.short)")
-            defer { git_tree_free(tree) }
-            var entry: OpaquePointer?
-            try check(git_tree_entry_bypath(&entry, tree, trimmed), "find \(trimmed) in \(commit.short)")
-            defer { git_tree_entry_free(entry) }
-            guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else {
-                throw error(.invalidArgument, "find \(trimmed) in \(commit.short)", "\(trimmed) is not a folder")
+            try withTreeEntry(repo, commit: commit, path: path) { entry, trimmed throws(GitError) -> ObjectID in
+                guard let entry else {
+                    throw error(.notFound, "find \(trimmed) in \(commit.short)", "\(commit.short) has no \(trimmed)")
+                }
+                guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else {
+                    throw error(.invalidArgument, "find \(trimmed) in \(commit.short)", "\(trimmed) is not a folder")
+                }
+                return ObjectID(git_tree_entry_id(entry))
             }
-            return ObjectID(git_tree_entry_id(entry))
         }
     }
 }
