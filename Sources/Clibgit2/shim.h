@@ -3,6 +3,9 @@
 
 #define GIT_DEPRECATE_HARD
 #include <git2.h>
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
+#include <git2/sys/repository.h>
 #include <git2/sys/stream.h>
 
 /// `git_libgit2_opts` is variadic and so not callable from Swift; these wrappers expose the options deployctl sets.

@@ -14,7 +14,7 @@ extension GitRepository {
     /// Applies a unified diff all or nothing: either every hunk applies, or nothing is written.
     ///
     /// A diff touching a path outside the work tree (absolute, `..`, `.git`) is refused with `.unsafePath` before
-    /// libgit2 sees it. With `checkOnly`, only checks that the diff applies.
+    /// libgit2 sees it. With `checkOnly`, only checks that the diff applies, and writes nothing (not even objects).
     /// - Returns: the paths the diff touches.
     /// - Throws: `.patchDoesNotApply`, `.unsafePath`, `.invalidArgument` (unparseable diff).
     @discardableResult
@@ -39,7 +39,10 @@ extension GitRepository {
                 case .index: GIT_APPLY_LOCATION_INDEX
                 case .workTree: GIT_APPLY_LOCATION_WORKDIR
                 }
-            let result = git_apply(repo, handle, where_, &options)
+            let result =
+                checkOnly
+                ? try withObjectsWrittenToMemory(repo) { () throws(GitError) in git_apply(repo, handle, where_, &options) }
+                : git_apply(repo, handle, where_, &options)
             if result < 0 {
                 var failure = GitError.fromLast(result, operation: "apply", repository: displayPath)
                 if failure.code == .other || failure.code == .conflict || failure.code == .notFound {
