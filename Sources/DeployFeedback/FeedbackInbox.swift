@@ -5,14 +5,15 @@ import Foundation
 ///
 /// Layout:
 /// - `feedback/*.json`: pending files, taken in byte order of their names; names starting with `.` are ignored.
-/// - `feedback/.inflight/NAME` + `NAME.journal`: a claimed file and how far it got (no journal yet: just claimed).
+/// - `feedback/.inflight/NAME`: a claimed file; how far it got is in `feedback/.inflight/.journal.jsonl`
+///   (``FeedbackJournalLog``; no journal yet: just claimed).
 /// - `feedback/applied/NAME` + `STEM.result.json`; `feedback/rejected/NAME` + `STEM.reason.json`.
 /// - `feedback/.ledger.jsonl`: applied ids, one JSON line each, appended; `feedback/.lock`: held by the one process
 ///   working on the folder.
 ///
 /// Creating files is what costs most on ext4 (about 1 ms per new inode when many were recently deleted), so a file
-/// that goes straight through costs few of them: the claim is a rename, the journal is written twice (before the
-/// checkout is touched, and with the final record), the ledger is appended to.
+/// that goes straight through costs few of them: the claim and the final move are renames, the journal and the
+/// ledger are appended to, and only the outcome record is a new file.
 ///
 /// A file is always in exactly one of these places: claiming and finishing are renames, and a name already taken in
 /// `applied/` or `rejected/` gets a `-2`, `-3`, … suffix rather than replacing anything.
@@ -37,6 +38,9 @@ public struct FeedbackInbox: Sendable {
     public var rejectedDirectory: URL { directory.appendingPathComponent("rejected", isDirectory: true) }
     public var inflightDirectory: URL { directory.appendingPathComponent(".inflight", isDirectory: true) }
     public var ledgerURL: URL { directory.appendingPathComponent(".ledger.jsonl") }
+    var journalLog: FeedbackJournalLog {
+        FeedbackJournalLog(url: inflightDirectory.appendingPathComponent(FeedbackJournalLog.fileName), syncs: syncs)
+    }
     var lockURL: URL { directory.appendingPathComponent(".lock") }
 
     /// Creates the folders and removes temporary files left by a crashed write.
@@ -90,15 +94,16 @@ public struct FeedbackInbox: Sendable {
         return (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) == nil
     }
 
-    /// A claimed file: `.inflight/NAME` and its journal `.inflight/NAME.journal` (pending names end in `.json`, so
-    /// a journal name never collides with a claimed file).
+    /// A claimed file: `.inflight/NAME`.
     struct Claim: Sendable {
         let name: String
         let inflight: URL
         var file: URL { inflight.appendingPathComponent(name) }
-        var journalURL: URL { inflight.appendingPathComponent(name + Self.journalSuffix) }
-        static let journalSuffix = ".journal"
     }
+
+    /// The suffix of the journal files of earlier versions (`.inflight/NAME.journal`, one per claim); read once by
+    /// ``claims()`` and moved into the log.
+    static let legacyJournalSuffix = ".journal"
 
     func claim(named name: String) -> Claim { Claim(name: name, inflight: inflightDirectory) }
 
@@ -106,7 +111,7 @@ public struct FeedbackInbox: Sendable {
     /// `claimed` phase.
     func claim(_ pending: URL) throws(FeedbackError) -> (Claim, FeedbackJournal) {
         let claim = claim(named: pending.lastPathComponent)
-        if AtomicFile.exists(claim.file) || AtomicFile.exists(claim.journalURL) {
+        if AtomicFile.exists(claim.file) {
             throw FeedbackError(.io, "'\(claim.name)' is already claimed")
         }
         try AtomicFile.move(pending, to: claim.file, sync: syncs)
@@ -117,33 +122,42 @@ public struct FeedbackInbox: Sendable {
     }
 
     /// The files claimed by a process that did not finish them, each with its journal (a fresh `claimed` journal
-    /// when none was written). Journals left after their file reached its destination are completed or removed.
+    /// when none was written). Journals left after their file reached its destination are dropped, and the journal
+    /// log is compacted to the claims returned. Call with the folder's lock held.
     func claims() throws(FeedbackError) -> [(Claim, FeedbackJournal)] {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: inflightDirectory.path)) ?? [])
-            .filter { !$0.hasPrefix(".") }
-        var result: [(Claim, FeedbackJournal)] = []
-        var seen = Set<String>()
-        for entry in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-            let name = entry.hasSuffix(Claim.journalSuffix) ? String(entry.dropLast(Claim.journalSuffix.count)) : entry
-            guard seen.insert(name).inserted else { continue }
-            let claim = claim(named: name)
-            let hasFile = AtomicFile.exists(claim.file)
-            let journal = try? FeedbackJSON.read(FeedbackJournal.self, from: claim.journalURL)
-            if !hasFile, journal?.phase != .finishing {
-                // The file reached its destination and only the journal's removal was left.
-                unlink(claim.journalURL.path)
+        let log = journalLog
+        var (journals, lines) = log.read()
+        var files = Set<String>()
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: inflightDirectory.path)) ?? []
+        where !entry.hasPrefix(".") {
+            guard entry.hasSuffix(Self.legacyJournalSuffix) else {
+                files.insert(entry)
                 continue
             }
+            let legacy = inflightDirectory.appendingPathComponent(entry)
+            if let journal = try? FeedbackJSON.read(FeedbackJournal.self, from: legacy), journals[journal.file] == nil {
+                try log.append(journal)
+                journals[journal.file] = journal
+                lines += 1
+            }
+            unlink(legacy.path)
+        }
+        var result: [(Claim, FeedbackJournal)] = []
+        for name in files.union(journals.keys).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            let journal = journals[name]
+            // Without its file, a journal is only needed to finish finishing: the file reached its destination.
+            guard files.contains(name) || journal?.phase == .finishing else { continue }
             var recovered = journal ?? FeedbackJournal(file: name)
             if journal == nil { recovered.attempts = 1 }
-            result.append((claim, recovered))
+            result.append((claim(named: name), recovered))
         }
-        return result.sorted { $0.0.name.utf8.lexicographicallyPrecedes($1.0.name.utf8) }
+        try log.compact(keeping: result.compactMap { journals[$0.0.name] }, lines: lines)
+        return result
     }
 
     /// Records a phase change.
     func save(_ journal: FeedbackJournal, for claim: Claim) throws(FeedbackError) {
-        try AtomicFile.writeJSON(journal, to: claim.journalURL, sync: syncs)
+        try journalLog.append(journal)
     }
 
     /// Ends a claim: writes the record, updates the ledger for applied files, moves the file, removes the claim.
@@ -188,8 +202,7 @@ public struct FeedbackInbox: Sendable {
         if AtomicFile.exists(claim.file) {
             try AtomicFile.move(claim.file, to: destination, sync: syncs)
         }
-        unlink(claim.journalURL.path)
-        if syncs { AtomicFile.syncFolder(inflightDirectory) }
+        try journalLog.close(claim.name)
         return destination
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The on-disk record of how far a claimed feedback file got, rewritten atomically (temp + rename) at the phase
-/// changes recovery needs, so that a process killed at any point resumes from the last phase written.
+/// The record of how far a claimed feedback file got, appended to the ``FeedbackJournalLog`` at the phase changes
+/// recovery needs, so that a process killed at any point resumes from the last phase written.
 ///
 /// Not every phase is written: a claimed file without a journal is `claimed`; a commit made in `applying` is
 /// recognised on the branch; a publish is repeated (pushing the same commit again changes nothing). What is always

@@ -51,9 +51,7 @@ public struct FeedbackLedger: Sendable, Hashable {
     /// Appends `entry` as one line (after a newline if the file does not end with one, so a torn line stays alone).
     /// When the ledger does not exist yet, it is first written whole from the records in `appliedDirectory`.
     static func append(_ entry: Entry, to url: URL, appliedDirectory: URL? = nil, sync: Bool) throws(FeedbackError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        let encoder = FeedbackJSON.lineEncoder
         var line = Data()
         var entries = [entry]
         if let appliedDirectory, !AtomicFile.exists(url) {
@@ -68,18 +66,6 @@ public struct FeedbackLedger: Sendable, Hashable {
             }
             line.append(UInt8(ascii: "\n"))
         }
-        let fd = open(url.path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .io("cannot open", url) }
-        defer { close(fd) }
-        var info = stat()
-        if fstat(fd, &info) == 0, info.st_size > 0 {
-            var last: UInt8 = 0
-            if pread(fd, &last, 1, info.st_size - 1) == 1, last != UInt8(ascii: "\n") {
-                line.insert(UInt8(ascii: "\n"), at: 0)
-            }
-        }
-        let written = line.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-        guard written == line.count else { throw .io("cannot append to", url) }
-        if sync, fsync(fd) != 0 { throw .io("cannot sync", url) }
+        try AtomicFile.append(lines: line, to: url, sync: sync)
     }
 }

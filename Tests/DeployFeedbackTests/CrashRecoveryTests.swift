@@ -89,15 +89,19 @@ struct CrashRecoveryTests {
         let setup = try makeSetup()
         _ = try await setup.root.processor(restart: true, haltAfter: .committed).run()
         // Killed between creating the commit and writing the journal: the journal still says "applying".
-        let journalURL = setup.root.feedback.appendingPathComponent(".inflight/fb.json.journal")
-        guard case .object(var fields) = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: journalURL))
+        let log = setup.root.feedback.appendingPathComponent(".inflight/.journal.jsonl")
+        let last = try #require(try Data(contentsOf: log).split(separator: UInt8(ascii: "\n")).last)
+        guard case .object(let line) = try JSONDecoder().decode(JSONValue.self, from: Data(last)),
+            case .object(var journal)? = line["journal"]
         else {
-            Issue.record("journal is not an object")
+            Issue.record("the last journal line is not a journal")
             return
         }
-        fields["phase"] = .string("applying")
-        fields["commit"] = nil
-        try JSONEncoder().encode(JSONValue.object(fields)).write(to: journalURL)
+        journal["phase"] = .string("applying")
+        journal["commit"] = nil
+        var lines = try Data(contentsOf: log).split(separator: UInt8(ascii: "\n")).dropLast().map { Data($0) }
+        lines.append(try JSONEncoder().encode(JSONValue.object(["journal": .object(journal)])))
+        try Data(lines.joined(separator: Data("\n".utf8)) + Data("\n".utf8)).write(to: log)
         try await expectFinished(setup, try await setup.root.processor(restart: true).run(), publish: false)
     }
 

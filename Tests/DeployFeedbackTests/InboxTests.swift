@@ -68,7 +68,9 @@ struct InboxTests {
             FileManager.default.fileExists(atPath: inbox.rejectedDirectory.appendingPathComponent("x.reason.json").path)
         )
         #expect(try inbox.claims().isEmpty)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: inbox.inflightDirectory.path).isEmpty)
+        // Only the journal log is left, emptied: nothing is in flight.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: inbox.inflightDirectory.path) == [".journal.jsonl"])
+        #expect(try Data(contentsOf: inbox.journalLog.url).isEmpty)
         _ = journal
     }
 
@@ -104,9 +106,8 @@ struct InboxTests {
         try inbox.save(journalC, for: claimC)
         try AtomicFile.writeJSON(
             rejection("c.json"), to: inbox.rejectedDirectory.appendingPathComponent("c.reason.json"))
-        // Died after moving the file to its destination, before removing the journal.
-        try AtomicFile.writeJSON(
-            FeedbackJournal(file: "d.json"), to: inbox.inflightDirectory.appendingPathComponent("d.json.journal"))
+        // Died after moving the file to its destination, before closing its journal.
+        try inbox.journalLog.append(FeedbackJournal(file: "d.json"))
         // A temporary file of a write that never finished.
         try Data("partial".utf8).write(to: inbox.inflightDirectory.appendingPathComponent(".tmp-1234-e.json.journal"))
         try inbox.prepare()
@@ -115,9 +116,7 @@ struct InboxTests {
         #expect(claims.map(\.0.name) == ["b.json", "c.json"])
         #expect(claims[0].1.phase == .claimed)
         #expect(claims[1].1.phase == .finishing)
-        #expect(
-            !FileManager.default.fileExists(
-                atPath: inbox.inflightDirectory.appendingPathComponent("d.json.journal").path))
+        #expect(inbox.journalLog.read().journals.keys.sorted() == ["c.json"])
         #expect(
             !FileManager.default.fileExists(
                 atPath: inbox.inflightDirectory.appendingPathComponent(".tmp-1234-e.json.journal").path))
@@ -126,6 +125,72 @@ struct InboxTests {
         #expect(try Data(contentsOf: inbox.rejectedDirectory.appendingPathComponent("c.json")) == Data("c".utf8))
         #expect(try inbox.claims().map(\.0.name) == ["b.json"])
         _ = claimC
+    }
+
+    @Test func theJournalLogKeepsTheLatestPhaseAndSkipsATornLine() throws {
+        let folder = try TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let inbox = try makeInbox(in: folder)
+        let pending = inbox.directory.appendingPathComponent("a.json")
+        try Data("a".utf8).write(to: pending)
+        var (claim, journal) = try inbox.claim(pending)
+        journal.phase = .applying
+        try inbox.save(journal, for: claim)
+        journal.phase = .committed
+        journal.commit = "0123abcd"
+        try inbox.save(journal, for: claim)
+        // Killed in the middle of the next append: half a line, no newline.
+        let handle = try FileHandle(forWritingTo: inbox.journalLog.url)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(#"{"journal":{"file":"a.json","phase":"publ"#.utf8))
+        try handle.close()
+
+        let claims = try inbox.claims()
+        #expect(claims.map(\.1.phase) == [.committed])
+        #expect(claims.first?.1.commit == "0123abcd")
+        // Compacted to the one open journal.
+        #expect(inbox.journalLog.read().lines == 1)
+        journal.phase = .published
+        try inbox.save(journal, for: claim)
+        #expect(try inbox.claims().map(\.1.phase) == [.published])
+    }
+
+    @Test func aNameUsedAgainAfterItsFileFinishedStartsWithoutAJournal() throws {
+        let folder = try TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let inbox = try makeInbox(in: folder)
+        let pending = inbox.directory.appendingPathComponent("x.json")
+        try Data("first".utf8).write(to: pending)
+        var (claim, journal) = try inbox.claim(pending)
+        journal.phase = .applying
+        try inbox.save(journal, for: claim)
+        try inbox.finish(claim, journal: &journal, outcome: .rejected(rejection("x.json")))
+        // The same name again, killed right after its claim: the earlier file's journal is not its journal.
+        try Data("second".utf8).write(to: pending)
+        _ = try inbox.claim(pending)
+
+        let claims = try inbox.claims()
+        #expect(claims.map(\.0.name) == ["x.json"])
+        #expect(claims.map(\.1.phase) == [.claimed])
+    }
+
+    @Test func aJournalFileOfAnEarlierVersionIsMovedIntoTheLog() throws {
+        let folder = try TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let inbox = try makeInbox(in: folder)
+        try Data("l".utf8).write(to: inbox.inflightDirectory.appendingPathComponent("l.json"))
+        var old = FeedbackJournal(file: "l.json")
+        old.phase = .applying
+        old.headBefore = "89ab"
+        let legacy = inbox.inflightDirectory.appendingPathComponent("l.json.journal")
+        try AtomicFile.writeJSON(old, to: legacy)
+
+        let claims = try inbox.claims()
+        #expect(claims.map(\.0.name) == ["l.json"])
+        #expect(claims.first?.1.phase == .applying)
+        #expect(claims.first?.1.headBefore == "89ab")
+        #expect(!FileManager.default.fileExists(atPath: legacy.path))
+        #expect(inbox.journalLog.read().journals["l.json"]?.phase == .applying)
     }
 
     @Test func ledgerIsRebuiltFromResultRecords() throws {

@@ -52,6 +52,26 @@ import Testing
         #expect(try repo.status().staged.sorted() == ["a.txt", "b.txt"])
     }
 
+    @Test func aCheckWritesNoObjectsAndTheApplyAfterItWritesThem() throws {
+        let box = try Sandbox()
+        defer { box.remove() }
+        let (work, diff) = try makeDiff(box, files: ["a.txt": "a\n"]) { dir in
+            try box.fixture.write(["a.txt": "patched by a check\n", "b.txt": "new by a check\n"], in: dir)
+        }
+        let objects = { try Shell.check(["git", "count-objects", "-v"], in: work) }
+        let before = try objects()
+        let repo = try GitRepository.open(at: work)
+        try repo.apply(diff: diff, checkOnly: true)
+        try repo.apply(diff: diff, to: .index, checkOnly: true)
+        #expect(try objects() == before)
+        let blob = try Shell.check(["git", "hash-object", "--stdin"], in: work, input: "patched by a check\n")
+        #expect(try Shell.run(["git", "cat-file", "-e", blob], in: work).status != 0)
+
+        try repo.apply(diff: diff)
+        #expect(try Shell.run(["git", "cat-file", "-e", blob], in: work).status == 0)
+        #expect(try repo.status().staged.sorted() == ["a.txt", "b.txt"])
+    }
+
     @Test func patchThatDoesNotApplyWritesNothing() throws {
         let box = try Sandbox()
         defer { box.remove() }

@@ -69,7 +69,8 @@ extension Dispatcher {
     var hasFeedbackToProcess: Bool {
         let inbox = FeedbackInbox(directory: root.feedback)
         let pending = (try? inbox.pendingFiles()) ?? []
-        let claimed = (try? FileManager.default.contentsOfDirectory(atPath: inbox.inflightDirectory.path)) ?? []
+        let claimed = ((try? FileManager.default.contentsOfDirectory(atPath: inbox.inflightDirectory.path)) ?? [])
+            .filter { !$0.hasPrefix(".") }
         return !pending.isEmpty || !claimed.isEmpty
     }
 
