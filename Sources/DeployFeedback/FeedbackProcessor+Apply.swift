@@ -274,7 +274,7 @@ extension FeedbackProcessor {
         }
         journal.phase = .applying
         try save(journal, claim)
-        return try await continueAfterApply(validated, claim: claim, journal: &journal)
+        return try await continueAfterApply(validated, claim: claim, journal: &journal, pathsCheckedClean: true)
     }
 
     /// ``apply(_:claim:journal:)``, and when the remote refuses the publish because its branch moved meanwhile:
@@ -327,12 +327,16 @@ extension FeedbackProcessor {
     }
 
     /// Continues from the `applying`, `committed` or `published` phase (also after a restart of the process).
+    /// - Parameter pathsCheckedClean: this process found the patched paths clean right before journaling `applying`
+    ///   (so no apply can have been interrupted); false when resuming.
     func continueAfterApply(
-        _ validated: Validated, claim: FeedbackInbox.Claim, journal: inout FeedbackJournal
+        _ validated: Validated, claim: FeedbackInbox.Claim, journal: inout FeedbackJournal,
+        pathsCheckedClean: Bool = false
     ) async throws(StageFailure) -> FeedbackOutcome {
         let git = try open(validated.repository)
         if journal.phase == .applying {
-            try applyToCheckout(validated, git: git, claim: claim, journal: &journal)
+            try applyToCheckout(
+                validated, git: git, claim: claim, journal: &journal, pathsCheckedClean: pathsCheckedClean)
         }
         if journal.phase == .committed {
             if journal.publishes {
@@ -368,9 +372,11 @@ extension FeedbackProcessor {
     }
 
     /// Applies the planned diff to the checkout (all or nothing) and commits exactly its paths. Resumable: a commit
-    /// already made is recognised by its parent (and tree); a half-written work tree is completed from a worktree.
+    /// already made is recognised by its parent (and tree); a half-written work tree is completed from a worktree
+    /// (looked for only when `pathsCheckedClean` is false).
     func applyToCheckout(
-        _ validated: Validated, git: GitRepository, claim: FeedbackInbox.Claim, journal: inout FeedbackJournal
+        _ validated: Validated, git: GitRepository, claim: FeedbackInbox.Claim, journal: inout FeedbackJournal,
+        pathsCheckedClean: Bool
     ) throws(StageFailure) {
         guard let headBefore = journal.headBefore.flatMap(ObjectID.init(hex:)) else {
             throw StageFailure("journal", FeedbackError(.journal, "the journal of \(claim.name) lacks the branch tip"))
@@ -396,24 +402,34 @@ extension FeedbackProcessor {
             }
             journal.commit = current.hex
         } else {
-            let status = try gitStep("commit") { () throws(GitError) in try git.status(of: journal.paths) }
-            let touched = Set(journal.paths)
-            let changed = (status.staged + status.unstaged + status.untracked).contains { touched.contains($0) }
-            if changed {
+            let interrupted = pathsCheckedClean ? false : try isPartlyWritten(git, paths: journal.paths)
+            if interrupted {
                 // Killed while applying: finish writing the change from a worktree, then commit it.
                 try completeInterruptedApply(validated, git: git, diff: diff, at: headBefore, paths: journal.paths)
+                let commit = try gitStep("commit") { () throws(GitError) in
+                    try git.commit(paths: journal.paths, message: message, author: author)
+                }
+                journal.commit = commit.hex
             } else {
                 do { try git.apply(diff: diff, to: .workTreeAndIndex) } catch { throw Self.applyFailure(error) }
+                // The apply wrote the index too: its entries are what to commit.
+                let commit = try gitStep("commit") { () throws(GitError) in
+                    try git.commit(paths: journal.paths, message: message, author: author, staged: true)
+                }
+                journal.commit = commit.hex
             }
-            let commit = try gitStep("commit") { () throws(GitError) in
-                try git.commit(paths: journal.paths, message: message, author: author)
-            }
-            journal.commit = commit.hex
         }
         journal.timings.stages["commit"] = clock.duration(to: .now).seconds
         journal.phase = .committed
         // Not written: resuming from `applying` finds the commit on the branch.
         try checkpoint(journal, claim, persist: false)
+    }
+
+    /// Whether any of `paths` differs from HEAD (in the index or the work tree): a resumed apply was interrupted.
+    func isPartlyWritten(_ git: GitRepository, paths: [String]) throws(StageFailure) -> Bool {
+        let status = try gitStep("commit") { () throws(GitError) in try git.status(of: paths) }
+        let touched = Set(paths)
+        return (status.staged + status.unstaged + status.untracked).contains { touched.contains($0) }
     }
 
     /// Writes the post-patch contents of `paths` into the checkout, taken from a worktree at `tip` with `diff`

@@ -5,10 +5,16 @@ extension GitRepository {
     /// Commits exactly `paths` (relative to the work directory) on HEAD: each path is staged from the work tree
     /// (a missing file is staged as a deletion), and the new commit's tree is HEAD's tree plus those paths only —
     /// anything else staged or modified stays uncommitted.
+    ///
+    /// - Parameter staged: the index already holds the new state of `paths` (for instance right after
+    ///   ``apply(diff:to:checkOnly:)`` to the work tree and index): commit the index entries as they are, without
+    ///   comparing each path's work-tree file with them first.
     /// - Returns: the new commit's id.
     /// - Throws: `.unsafePath` for a path leaving the work tree, `.invalidArgument` for no paths, `.locked` when the
     ///   index is locked.
-    public func commit(paths: [String], message: String, author: Signature) throws(GitError) -> ObjectID {
+    public func commit(paths: [String], message: String, author: Signature, staged: Bool = false) throws(GitError)
+        -> ObjectID
+    {
         guard !paths.isEmpty else { throw error(.invalidArgument, "commit", "no paths to commit") }
         if let bad = paths.first(where: PatchedPath.isUnsafe) {
             throw error(.unsafePath, "commit", "path \(bad) is outside the work tree")
@@ -28,8 +34,8 @@ extension GitRepository {
             // index entry already matches the work tree (e.g. after an apply to work tree and index) is left alone,
             // and the index is only written when something changed: each skipped write saves creating a loose object
             // and an `index.lock`, which is what costs most here.
-            var staged = false
-            for path in paths where try needsStaging(repo, path) {
+            var changed = false
+            for path in staged ? [] : paths where try needsStaging(repo, path) {
                 let exists = FileManager.default.fileExists(atPath: workDirectory.appendingPathComponent(path).path)
                 if exists {
                     try check(git_index_add_bypath(index, path), "stage \(path)")
@@ -37,9 +43,9 @@ extension GitRepository {
                     let result = git_index_remove_bypath(index, path)
                     try check(result, "stage deletion of \(path)")
                 }
-                staged = true
+                changed = true
             }
-            if staged { try check(git_index_write(index), "write index") }
+            if changed { try check(git_index_write(index), "write index") }
             // Build the commit tree from HEAD's tree plus these paths only.
             var scratch: OpaquePointer?
             try check(git_index_new(&scratch), "commit")
