@@ -7,7 +7,9 @@ import Logging
 /// process, against a shell loop of `git apply --index` + `git commit` doing the same on an identical clone, in the
 /// same run.
 ///
-/// Usage: `deployctl-bench feedback-apply [COUNT] [WORKDIR]` (defaults: 200, a fresh temporary folder).
+/// Usage: `deployctl-bench feedback-apply [COUNT] [WORKDIR]` (defaults: 200, a fresh temporary folder). With
+/// `BENCH_LOOP_FIRST=1` the shell loop runs first; with `BENCH_KEEP=1` the folder is left for a look (and its
+/// deletion cannot slow the next run's file creation).
 enum FeedbackApplyBenchmark {
     static func run(_ arguments: [String]) async throws {
         let count = arguments.first.flatMap(Int.init) ?? 200
@@ -70,34 +72,56 @@ enum FeedbackApplyBenchmark {
             options: FeedbackProcessor.Options(verify: false),
             author: Signature(name: "deployctl bench", email: "bench@example.invalid"), logger: quietLogger)
         let clock = ContinuousClock()
-        let start = clock.now
-        let outcomes = try await processor.run()
-        let deployctl = clock.now - start
-        let applied = outcomes.filter { if case .applied = $0 { true } else { false } }.count
-        guard applied == count else {
-            throw BenchmarkFailure(
-                "deployctl applied \(applied) of \(count): \(outcomes.first { if case .applied = $0 { false } else { true } }.map { "\($0)" } ?? "")"
-            )
+        var deployctl = Duration.zero
+        var deployctlCPU = CPUTime(user: 0, system: 0)
+        func runDeployctl() async throws {
+            let start = clock.now
+            let cpuBefore = CPUTime(of: RUSAGE_SELF)
+            let outcomes = try await processor.run()
+            deployctl = clock.now - start
+            deployctlCPU = CPUTime(of: RUSAGE_SELF) - cpuBefore
+            let applied = outcomes.filter { if case .applied = $0 { true } else { false } }.count
+            guard applied == count else {
+                let first = outcomes.first { if case .applied = $0 { false } else { true } }
+                throw BenchmarkFailure("deployctl applied \(applied) of \(count): \(first.map { "\($0)" } ?? "")")
+            }
         }
-
-        let loopStart = clock.now
-        try sh(
-            #"for f in "$1"/*.diff; do n=$(basename "$f" .diff); git apply --index "$f" && git commit --quiet -m "Feedback $n" -m "Feedback-Id: bench-$n" || exit 1; done"#,
-            in: loop, arguments: [patches.path])
-        let shell = clock.now - loopStart
+        var shell = Duration.zero
+        var loopCPU = CPUTime(user: 0, system: 0)
+        func runLoop() throws {
+            let start = clock.now
+            let childrenBefore = CPUTime(of: RUSAGE_CHILDREN)
+            try sh(
+                #"for f in "$1"/*.diff; do n=$(basename "$f" .diff); git apply --index "$f" && git commit --quiet -m "Feedback $n" -m "Feedback-Id: bench-$n" || exit 1; done"#,
+                in: loop, arguments: [patches.path])
+            shell = clock.now - start
+            loopCPU = CPUTime(of: RUSAGE_CHILDREN) - childrenBefore
+        }
+        // Whichever side runs second creates its files after the first side's deletions, which on a journal-less
+        // ext4 makes each new inode dearer; bench/feedback-apply.sh alternates the order between runs.
+        let loopFirst = ProcessInfo.processInfo.environment["BENCH_LOOP_FIRST"] == "1"
+        if loopFirst {
+            try runLoop()
+            try await runDeployctl()
+        } else {
+            try await runDeployctl()
+            try runLoop()
+        }
 
         let commits = try sh("git rev-list --count HEAD", in: checkout)
         let loopCommits = try sh("git rev-list --count HEAD", in: loop)
         let same = try sh("git rev-parse HEAD^{tree}", in: checkout) == (try sh("git rev-parse HEAD^{tree}", in: loop))
-        print("feedback-apply: \(count) patches, verification off, same run")
+        print(
+            "feedback-apply: \(count) patches, verification off, same run (\(loopFirst ? "loop" : "deployctl") first)")
         print(
             String(
-                format: "  deployctl (one process, journaled): %8.3f s  (%.2f ms per feedback, %@ commits)",
-                seconds(deployctl), seconds(deployctl) * 1000 / Double(count), commits))
+                format: "  deployctl (one process, journaled): %8.3f s  (%.2f ms per feedback, %@ commits; %@)",
+                seconds(deployctl), seconds(deployctl) * 1000 / Double(count), commits,
+                deployctlCPU.perItem(count)))
         print(
             String(
-                format: "  shell loop git apply + git commit:  %8.3f s  (%.2f ms per patch, %@ commits)",
-                seconds(shell), seconds(shell) * 1000 / Double(count), loopCommits))
+                format: "  shell loop git apply + git commit:  %8.3f s  (%.2f ms per patch, %@ commits; %@)",
+                seconds(shell), seconds(shell) * 1000 / Double(count), loopCommits, loopCPU.perItem(count)))
         print(
             String(
                 format: "  ratio deployctl / loop: %.2f (target <= 0.33); final trees identical: %@",
@@ -113,6 +137,34 @@ enum FeedbackApplyBenchmark {
 
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// User and system CPU time from `getrusage` (for the loop: of its finished child processes).
+    struct CPUTime {
+        var user: Double
+        var system: Double
+
+        init(user: Double, system: Double) {
+            self.user = user
+            self.system = system
+        }
+
+        init(of who: __rusage_who) {
+            var usage = rusage()
+            getrusage(__rusage_who_t(who.rawValue), &usage)
+            user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+        }
+
+        static func - (lhs: CPUTime, rhs: CPUTime) -> CPUTime {
+            CPUTime(user: lhs.user - rhs.user, system: lhs.system - rhs.system)
+        }
+
+        /// "cpu user U + sys S ms each".
+        func perItem(_ count: Int) -> String {
+            String(
+                format: "cpu user %.2f + sys %.2f ms each", user * 1000 / Double(count), system * 1000 / Double(count))
+        }
     }
 
     struct BenchmarkFailure: Error, CustomStringConvertible {
