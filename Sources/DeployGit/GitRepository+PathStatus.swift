@@ -2,7 +2,8 @@ import Clibgit2
 
 extension GitRepository {
     /// The uncommitted state of `paths` only (files relative to the work directory), without scanning the rest of
-    /// the work tree: as cheap as a few `stat` calls, where ``status()`` visits every file. A path that exists
+    /// the work tree: a path whose index entry matches HEAD and whose file matches the entry's stat data costs a
+    /// `stat` (see `statCleanPaths`); the others a `git_status_file` each. ``status()`` visits every file. A path that exists
     /// nowhere (not in HEAD, the index nor the work tree) is clean; ignored files are not listed.
     /// - Throws: ``GitError/Code/unsafePath`` for a path leaving the work tree; a ``GitError`` when the status
     ///   cannot be read.
@@ -17,7 +18,9 @@ extension GitRepository {
                 | GIT_STATUS_INDEX_TYPECHANGE.rawValue
             let workBits = GIT_STATUS_WT_MODIFIED.rawValue | GIT_STATUS_WT_DELETED.rawValue
                 | GIT_STATUS_WT_TYPECHANGE.rawValue | GIT_STATUS_WT_RENAMED.rawValue
-            for path in Set(paths).sorted() {
+            let unique = Set(paths).sorted()
+            let clean = statCleanPaths(repo, unique)
+            for path in unique where !clean.contains(path) {
                 var flags: UInt32 = 0
                 let result = git_status_file(&flags, repo, path)
                 if result == GIT_ENOTFOUND.rawValue {

@@ -27,4 +27,27 @@ import Testing
         #expect(try repo.status(of: ["dir/d.txt", "nowhere.txt"]).isClean)
         #expect(throws: GitError.self) { try repo.status(of: ["../outside.txt"]) }
     }
+
+    @Test func aChangeKeepingTheSizeIsSeenAndATouchedFileIsClean() throws {
+        let box = try Sandbox()
+        defer { box.remove() }
+        let remote = try box.fixture.makeRemote("app", files: ["a.txt": "aaaa\n", "b.txt": "bbbb\n", "c.txt": "cccc\n"])
+        let work = try box.fixture.clone(remote, as: "app")
+        let repo = try GitRepository.open(at: work)
+        #expect(try repo.status(of: ["a.txt", "b.txt", "c.txt"]).isClean)
+
+        // Same size, new content: the stat data differs from the index entry's.
+        try Data("AAAA\n".utf8).write(to: work.appendingPathComponent("a.txt"))
+        // Same content, new modification time: clean once the content is compared.
+        let touched = work.appendingPathComponent("b.txt")
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(60)], ofItemAtPath: touched.path)
+        // Staged and written back exactly: the index and the work tree agree, HEAD does not.
+        try Data("CCCC\n".utf8).write(to: work.appendingPathComponent("c.txt"))
+        try Shell.check(["git", "add", "c.txt"], in: work)
+
+        let status = try repo.status(of: ["a.txt", "b.txt", "c.txt"])
+        #expect(status.unstaged == ["a.txt"])
+        #expect(status.staged == ["c.txt"])
+        #expect(status.untracked.isEmpty)
+    }
 }
