@@ -112,7 +112,8 @@ enum FeedbackApplyBenchmark {
         let loopCommits = try sh("git rev-list --count HEAD", in: loop)
         let same = try sh("git rev-parse HEAD^{tree}", in: checkout) == (try sh("git rev-parse HEAD^{tree}", in: loop))
         print(
-            "feedback-apply: \(count) patches, verification off, same run (\(loopFirst ? "loop" : "deployctl") first)")
+            "feedback-apply: \(count) patches, verification off, same run (\(loopFirst ? "loop" : "deployctl") first), "
+                + "on \(fileSystem(of: work))")
         print(
             String(
                 format: "  deployctl (one process, journaled): %8.3f s  (%.2f ms per feedback, %@ commits; %@)",
@@ -137,6 +138,22 @@ enum FeedbackApplyBenchmark {
 
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// The file system holding `url`, from `/proc/mounts` (what file creation costs depends on it).
+    static func fileSystem(of url: URL) -> String {
+        let path = url.resolvingSymlinksInPath().path
+        guard let mounts = try? String(contentsOfFile: "/proc/mounts", encoding: .utf8) else { return path }
+        var best: (mountPoint: String, type: String)?
+        for line in mounts.split(separator: "\n") {
+            let fields = line.split(separator: " ").map(String.init)
+            guard fields.count >= 3 else { continue }
+            let mountPoint = fields[1]
+            let inside = mountPoint == "/" || path == mountPoint || path.hasPrefix(mountPoint + "/")
+            if inside, mountPoint.count >= (best?.mountPoint.count ?? -1) { best = (mountPoint, fields[2]) }
+        }
+        guard let best else { return path }
+        return "\(best.type) mounted at \(best.mountPoint) (\(path))"
     }
 
     /// User and system CPU time from `getrusage` (for the loop: of its finished child processes).
