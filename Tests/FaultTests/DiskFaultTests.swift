@@ -44,6 +44,9 @@ import Testing
         #expect(quiet.buildResult == "passed", "the next repository is still built: \(quiet.summary)")
         #expect(quiet.summary.contains("the log is incomplete"), "\(quiet.summary)")
         #expect(try dispatcher.store.repositoryStates().count == 2, "both repositories are recorded")
+        #expect(noisy.logError != nil && quiet.logError != nil)
+        #expect(report.exitStatus == 3, "green builds with a lost log are an infrastructure failure, not a success")
+        #expect(report.record.result == "infrastructure")
     }
 
     @Test func aLogFolderThatCannotBeCreatedIsInfrastructureAndTheCycleIsRecorded() async throws {

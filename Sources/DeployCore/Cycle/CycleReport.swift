@@ -9,7 +9,7 @@ public struct CycleReport: Sendable, Codable {
     /// The full result of each build that ran this cycle, by repository (diagnostics, failing tests, steps).
     public var builds: [String: RepositoryBuildResult]
     /// What the CLI exits with: 0 all green (or unchanged and last green), 1 a build or test failed, 3 an
-    /// infrastructure failure with no build failure.
+    /// infrastructure failure (including a cycle log that could not be written whole) with no build failure.
     public var exitStatus: Int32
 
     /// Whether a build was superseded by a newer commit, so the next cycle should start at once.
@@ -17,8 +17,8 @@ public struct CycleReport: Sendable, Codable {
         record.repositories.contains { $0.outcome == .superseded }
     }
 
-    /// 0 all green (or unchanged and last green); 1 a build or test failed; 3 infrastructure failure with no build
-    /// failure.
+    /// 0 all green (or unchanged and last green); 1 a build or test failed; 3 infrastructure failure (an update that
+    /// failed, backoff, or a build whose log is incomplete) with no build failure.
     static func exitStatus(for repositories: [RepositoryCycleRecord], lastBuilds: [String: RepositoryCycleRecord])
         -> Int32
     {
@@ -28,6 +28,7 @@ public struct CycleReport: Sendable, Codable {
             switch repository.outcome {
             case .built:
                 if repository.buildResult != "passed" { failed = true }
+                if repository.logError != nil { infrastructure = true }
             case .unchanged:
                 if let last = lastBuilds[repository.repository]?.buildResult, last != "passed" { failed = true }
             case .updateFailed, .backingOff:

@@ -256,9 +256,8 @@ public final class Dispatcher: Sendable {
         if let crashed = report.tests.crashed {
             summary += "; crashed in \([crashed.suite, crashed.name].compactMap { $0 }.joined(separator: "."))"
         }
-        if let logError = result.steps.lazy.compactMap(\.outcome.logError).first {
-            summary += "; the log is incomplete: \(logError)"
-        }
+        let logError = result.steps.lazy.compactMap(\.outcome.logError).first
+        if let logError { summary += "; the log is incomplete: \(logError)" }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return RepositoryCycleRecord(
@@ -267,7 +266,7 @@ public final class Dispatcher: Sendable {
             buildResult: resultText, startedAt: startedAt, finishedAt: Date(), errors: errors, warnings: warnings,
             testsPassed: report.tests.passed, testsFailed: report.tests.failed, testsSkipped: report.tests.skipped,
             failingTests: failing, summary: summary, log: log,
-            reportJSON: (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) })
+            reportJSON: (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) }, logError: logError)
     }
 
     /// Failures in a row and the backoff that follows; a success resets both.

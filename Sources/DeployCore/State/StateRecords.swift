@@ -43,13 +43,16 @@ public struct RepositoryCycleRecord: Sendable, Codable, Hashable {
     public var log: String?
     /// The parsed build report as JSON (DeployBuild's report shape), when a build ran.
     public var reportJSON: String?
+    /// Why the cycle log lacks part of this repository's output (a full disk, an I/O error); nil when it is whole.
+    /// A build whose log is incomplete counts as an infrastructure failure in the exit status, not as a failure.
+    public var logError: String?
 
     public init(
         repository: String, branch: String? = nil, head: String? = nil, tree: String? = nil,
         toolchain: String? = nil, settings: String? = nil, outcome: Outcome, buildResult: String? = nil,
         startedAt: Date, finishedAt: Date, errors: Int = 0, warnings: Int = 0, testsPassed: Int = 0,
         testsFailed: Int = 0, testsSkipped: Int = 0, failingTests: [String] = [], summary: String = "",
-        log: String? = nil, reportJSON: String? = nil
+        log: String? = nil, reportJSON: String? = nil, logError: String? = nil
     ) {
         self.repository = repository
         self.branch = branch
@@ -71,6 +74,7 @@ public struct RepositoryCycleRecord: Sendable, Codable, Hashable {
         self.summary = summary
         self.log = log
         self.reportJSON = reportJSON
+        self.logError = logError
     }
 }
 
