@@ -60,6 +60,17 @@ public struct StatusReport: Sendable, Codable, Hashable {
         public var proposals: Proposals?
     }
 
+    /// A damaged checkout moved aside to `deploy/quarantine/` and cloned again; kept for a person to recover what
+    /// was in it (deployctl never removes it).
+    public struct QuarantinedCheckout: Sendable, Codable, Hashable {
+        /// The repository it was the checkout of.
+        public var repository: String
+        /// The folder, e.g. `/srv/deploy/deploy/quarantine/app-20261125-163512`.
+        public var path: String
+        /// When it was moved aside (from its name), if the name says.
+        public var movedAt: Date?
+    }
+
     /// The loop's health.
     public struct Loop: Sendable, Codable, Hashable {
         /// Whether a dispatcher holds the root's lock now.
@@ -79,6 +90,8 @@ public struct StatusReport: Sendable, Codable, Hashable {
     public var loop: Loop
     /// The newest cycles first, when asked for (`--history N`).
     public var history: [StoredCycle]?
+    /// Damaged checkouts kept in `deploy/quarantine/`, oldest first; absent when there are none.
+    public var quarantined: [QuarantinedCheckout]?
 
     /// Reads the status of `root` without taking the dispatcher's lock (safe while `loop` runs).
     /// - Parameters:
@@ -128,7 +141,31 @@ public struct StatusReport: Sendable, Codable, Hashable {
             loop: Loop(
                 running: holder != nil, holder: holder, lastCycleAt: last?.record.finishedAt,
                 lastCycleResult: last?.record.result, nextCycleAt: holder != nil ? health?.nextCycleAt : nil),
-            history: history > 0 ? Array(cycles.prefix(history)) : nil)
+            history: history > 0 ? Array(cycles.prefix(history)) : nil,
+            quarantined: quarantinedCheckouts(in: root))
+    }
+
+    /// The folders of `deploy/quarantine/` (named `NAME-YYYYMMDD-HHMMSS`, with `-N` when two fell in one second).
+    static func quarantinedCheckouts(in root: DeployRoot) -> [QuarantinedCheckout]? {
+        let folder = root.deploy.appendingPathComponent("quarantine", isDirectory: true)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        let checkouts = names.filter { !$0.hasPrefix(".") }.map { name in
+            var parts = name.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+            if parts.count >= 4, parts.last!.allSatisfy(\.isNumber), parts.last!.count < 6 { parts.removeLast() }
+            guard parts.count >= 3, let date = formatter.date(from: parts.suffix(2).joined(separator: "-")) else {
+                return QuarantinedCheckout(
+                    repository: name, path: folder.appendingPathComponent(name).path, movedAt: nil)
+            }
+            return QuarantinedCheckout(
+                repository: parts.dropLast(2).joined(separator: "-"), path: folder.appendingPathComponent(name).path,
+                movedAt: date)
+        }
+        guard !checkouts.isEmpty else { return nil }
+        return checkouts.sorted { ($0.movedAt ?? .distantPast, $0.path) < ($1.movedAt ?? .distantPast, $1.path) }
     }
 
     /// The proposal attempts for `commit`, summarised; `nil` when there were none.

@@ -19,7 +19,15 @@ struct StatusPrinter {
         } else if let at = report.loop.lastCycleAt {
             out += "last cycle: \(report.loop.lastCycleResult ?? "?") \(Self.relative(at))\n"
         }
-        out += "pending feedback: \(report.pendingFeedback)\n\n"
+        out += "pending feedback: \(report.pendingFeedback)\n"
+        if let quarantined = report.quarantined {
+            out += "damaged checkouts kept for you to recover (deployctl never removes them):\n"
+            for checkout in quarantined {
+                let when = checkout.movedAt.map { ", moved aside \(Self.relative($0))" } ?? ""
+                out += "  \(checkout.path) (\(checkout.repository)\(when))\n"
+            }
+        }
+        out += "\n"
         guard !report.repos.isEmpty else { return out + "no repositories under repos/\n" }
         var table = TablePrinter(header: ["REPOSITORY", "BRANCH", "HEAD", "RESULT", "WHEN", "TIME", "ERR", "WARN", "TESTS", "NOTE"])
         for repo in report.repos {

@@ -63,6 +63,12 @@ import Testing
             (try? String(contentsOf: quarantined[0].appendingPathComponent("precious.txt"), encoding: .utf8))
                 == "precious\n", "the damaged folder is kept whole")
         #expect(root.log.messages(atLeast: .error, repository: "victim").contains { $0.contains("quarantine") })
+        // `status` points the operator at it.
+        let status = try StatusReport.load(root: root.root)
+        #expect(status.quarantined?.map(\.repository) == ["victim"])
+        #expect(status.quarantined?.first?.path == quarantined[0].path)
+        let movedAt = try #require(status.quarantined?.first?.movedAt)
+        #expect(abs(movedAt.timeIntervalSinceNow) < 600)
         #expect(report.byName["healthy"]?.outcome == .built)
         #expect(report.byName["healthy"]?.head == pushed)
         #expect(report.exitStatus == 0, "the repository is served again in the same cycle")
@@ -119,5 +125,9 @@ import Testing
         #expect(result.stderr.contains("moved to deploy/quarantine/victim-"), "\(result.stderr)")
         let status = try Deployctl.run(["status", "--json", "--root", root.url.path])
         #expect(status.stdout.contains("moved to deploy\\/quarantine\\/victim-") || status.stdout.contains("moved to deploy/quarantine/victim-"), "\(status.stdout)")
+        #expect(status.stdout.contains("\"quarantined\""), "\(status.stdout)")
+        let table = try Deployctl.run(["status", "--root", root.url.path])
+        #expect(table.stdout.contains("damaged checkouts kept for you to recover"), "\(table.stdout)")
+        #expect(table.stdout.contains("/deploy/quarantine/victim-"), "\(table.stdout)")
     }
 }
