@@ -139,4 +139,18 @@ extension GitRepository {
             return ObjectID(git_commit_tree_id(object))
         }
     }
+
+    /// Whether the local `branch` has reflog entries. A branch that does not exist but still has them was lost (git
+    /// removes a branch's reflog when the branch is deleted), rather than never created.
+    public func hasReflog(branch: String) -> Bool {
+        (try? withHandle { repo throws(GitError) in
+            var reflog: OpaquePointer?
+            guard git_reflog_read(&reflog, repo, "refs/heads/\(branch)") == 0 else {
+                git_error_clear()
+                return false
+            }
+            defer { git_reflog_free(reflog) }
+            return git_reflog_entrycount(reflog) > 0
+        }) ?? false
+    }
 }

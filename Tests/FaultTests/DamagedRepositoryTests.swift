@@ -9,7 +9,7 @@ import Testing
 /// is known; the other repositories are built in the same cycle.
 @Suite struct DamagedRepositoryTests {
     enum Damage: String, CaseIterable, Sendable {
-        case gitDirectoryRemoved, corruptHEAD, missingObjects
+        case gitDirectoryRemoved, corruptHEAD, missingObjects, lostBranch
     }
 
     static func inflict(_ damage: Damage, on checkout: URL) throws {
@@ -21,6 +21,14 @@ import Testing
             // Neither a symbolic ref nor an object id: what a torn write or a bad disk leaves.
             try Data([0x00, 0xFF, 0x13, 0x37, 0x0A, 0x67, 0x61, 0x72, 0x62, 0x61, 0x67, 0x65]).write(
                 to: git.appendingPathComponent("HEAD"))
+        case .lostBranch:
+            // The branch's ref is gone (its reflog stays): HEAD names an unborn branch over an index full of files.
+            try FileManager.default.removeItem(at: git.appendingPathComponent("refs/heads/main"))
+            let packed = git.appendingPathComponent("packed-refs")
+            if let text = try? String(contentsOf: packed, encoding: .utf8) {
+                let kept = text.split(separator: "\n").filter { !$0.hasSuffix(" refs/heads/main") }
+                try Data((kept.joined(separator: "\n") + "\n").utf8).write(to: packed)
+            }
         case .missingObjects:
             let objects = git.appendingPathComponent("objects")
             let files = FileManager.default.enumerator(at: objects, includingPropertiesForKeys: [.isRegularFileKey])
@@ -72,6 +80,26 @@ import Testing
         #expect(report.byName["healthy"]?.outcome == .built)
         #expect(report.byName["healthy"]?.head == pushed)
         #expect(report.exitStatus == 0, "the repository is served again in the same cycle")
+    }
+
+    @Test func aBranchNeverCommittedIsLocalChangesNotDamage() async throws {
+        var root = try FaultRoot(prefix: "damaged-unborn")
+        defer { root.remove() }
+        let remote = try root.addRepository("fresh", declared: false)
+        // `git init` and `git add` over the remote's files, never committed: no reflog, so not a lost branch.
+        let folder = root.checkout("fresh")
+        try FileManager.default.removeItem(at: folder.appendingPathComponent(".git"))
+        try Shell.check(["git", "init", "--quiet", "--initial-branch=main"], in: folder)
+        try Shell.check(["git", "remote", "add", "origin", remote.path], in: folder)
+        try Shell.check(["git", "add", "-A"], in: folder)
+        let dispatcher = try root.dispatcher()
+
+        let report = try await root.cycle(dispatcher)
+
+        let record = try #require(report.byName["fresh"])
+        #expect(record.outcome == .updateFailed)
+        #expect(record.summary.contains("local changes"), "\(record.summary)")
+        #expect(!FileManager.default.fileExists(atPath: root.root.deploy.appendingPathComponent("quarantine").path))
     }
 
     @Test func aDamagedUndeclaredCheckoutIsClonedAgainFromItsOwnOrigin() async throws {

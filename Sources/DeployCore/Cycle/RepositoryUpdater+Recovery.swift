@@ -19,6 +19,26 @@ extension RepositoryUpdater {
         guard let gitError = error as? GitError, !Self.notDamage.contains(gitError.code),
             let damage = Self.damage(of: folder)
         else { return nil }
+        return await recover(name, folder: folder, damage: damage)
+    }
+
+    /// Recovers a checkout whose update was refused because its branch does not exist while the branch's reflog
+    /// does: the ref was lost (a torn write, a bad disk, a hand-deleted file), and the files its index still holds
+    /// would otherwise read as staged local changes on an unborn branch, refused every cycle. A branch that never
+    /// existed (`git init` and `git add`) has no reflog and stays refused as local changes.
+    func recoverLostBranch(_ name: RepositoryName, folder: URL, owner: GitRepository, head: HeadState) async -> Result<
+        UpdatedRepository, UpdateFailure
+    >? {
+        guard head.commit == nil, !head.isDetached, let branch = head.branch, owner.hasReflog(branch: branch),
+            owner.workDirectory.standardizedFileURL.path == folder.standardizedFileURL.path
+        else { return nil }
+        return await recover(name, folder: folder, damage: "HEAD names branch \(branch), which is gone while its reflog remains")
+    }
+
+    /// Moves the damaged checkout at `folder` aside and clones the repository again.
+    private func recover(_ name: RepositoryName, folder: URL, damage: String) async -> Result<
+        UpdatedRepository, UpdateFailure
+    > {
         let described = "damaged checkout (\(damage))"
         let url = manifest.repository(named: name)?.url ?? Self.originURL(inGitConfigOf: folder)
         guard let url else {

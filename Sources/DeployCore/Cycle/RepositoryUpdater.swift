@@ -76,6 +76,11 @@ actor RepositoryUpdater {
             let relative = isVendored ? owner.relativePath(of: folder) : nil
             switch outcome {
             case .blocked(let block):
+                if hasOwnGitDirectory,
+                    let recovered = await recoverLostBranch(name, folder: folder, owner: owner, head: head)
+                {
+                    return recovered
+                }
                 return .failure(UpdateFailure(name: name, branch: head.branch, head: head.commit, summary: "not updated: \(block)"))
             case .upToDate(let commit), .fastForwarded(_, let commit):
                 let tree = try relative.map { try owner.treeID(of: commit, path: $0) } ?? owner.treeID(of: commit)
