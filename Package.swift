@@ -79,7 +79,7 @@ let package = Package(
         ),
         .target(
             name: "DeployTestSupport",
-            dependencies: [],
+            dependencies: [.product(name: "Logging", package: "swift-log")],
             path: "Tests/DeployTestSupport",
             exclude: ["git-http-server.py", "forge-contract-server.py", "chat-completions-server.py"]
         ),

@@ -7,7 +7,8 @@ import Logging
 
 /// One forge's HTTP transport: builds requests under an API base URL with the auth headers, sends them through
 /// `URLSession` with a per-request timeout, waits out rate limits and retries server errors within
-/// ``ForgeRetryPolicy``, and maps failures to ``ForgeError`` (never carrying the token).
+/// ``ForgeRetryPolicy``, and maps failures to ``ForgeError`` (never carrying the token). The model API of proposed
+/// fixes rides on it too, named as such in its log lines and messages (``service``).
 struct ForgeHTTPClient: Sendable {
     /// An answer.
     struct Response: Sendable {
@@ -28,8 +29,15 @@ struct ForgeHTTPClient: Sendable {
     let logger: Logger
     /// The token, only to scrub it out of anything that could reach a message.
     private let secret: String
+    /// What is on the other end, for log lines (`forge: waiting …`, `deploy.forge.*` metadata) and messages ("the
+    /// forge failed"): `forge`, or `model` for the chat-completions API.
+    let service: String
 
-    init(baseURL: URL, headers: [String: String], secret: String, policy: ForgeRetryPolicy, logger: Logger) {
+    init(
+        baseURL: URL, headers: [String: String], secret: String, policy: ForgeRetryPolicy, logger: Logger,
+        service: String = "forge"
+    ) {
+        self.service = service
         self.baseURL = baseURL
         self.headers = headers
         self.secret = secret
@@ -150,8 +158,8 @@ struct ForgeHTTPClient: Sendable {
             if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
         }
         logger.debug(
-            "forge request",
-            metadata: ["deploy.forge.operation": "\(operation)", "deploy.forge.status": "\(http.statusCode)"])
+            "\(service) request",
+            metadata: ["deploy.\(service).operation": "\(operation)", "deploy.\(service).status": "\(http.statusCode)"])
         return Response(status: http.statusCode, headers: headers, body: data)
     }
 
@@ -219,10 +227,10 @@ struct ForgeHTTPClient: Sendable {
 
     private func wait(_ duration: Duration, operation: String, reason: String) async throws(ForgeError) {
         logger.info(
-            "forge: waiting before retrying",
+            "\(service): waiting before retrying",
             metadata: [
-                "deploy.forge.operation": "\(operation)", "deploy.forge.reason": "\(reason)",
-                "deploy.forge.wait": "\(duration.timeInterval)",
+                "deploy.\(service).operation": "\(operation)", "deploy.\(service).reason": "\(reason)",
+                "deploy.\(service).wait": "\(duration.timeInterval)",
             ])
         do { try await policy.sleep(duration) } catch {
             throw ForgeError(.cancelled, "cancelled while waiting to retry (\(reason))", operation: operation)
@@ -267,10 +275,10 @@ struct ForgeHTTPClient: Sendable {
         case .unauthorized: sentence = "the token was refused (missing, wrong or expired)"
         case .forbidden: sentence = "the token may not do this"
         case .notFound: sentence = "not found (or not visible to the token)"
-        case .validationFailed: sentence = "the forge refused the request"
+        case .validationFailed: sentence = "the \(service) refused the request"
         case .rateLimited:
-            sentence = "rate limited; the forge asks to wait \(retryAfter.map { "\($0.timeInterval) s" } ?? "a while")"
-        case .server: sentence = retries > 0 ? "the forge failed (also on \(retries) retries)" : "the forge failed"
+            sentence = "rate limited; the \(service) asks to wait \(retryAfter.map { "\($0.timeInterval) s" } ?? "a while")"
+        case .server: sentence = retries > 0 ? "the \(service) failed (also on \(retries) retries)" : "the \(service) failed"
         default: sentence = "unexpected answer"
         }
         return ForgeError(

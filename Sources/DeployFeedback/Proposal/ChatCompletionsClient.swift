@@ -57,7 +57,7 @@ public struct ChatCompletionsClient: Sendable {
         self.http = ForgeHTTPClient(
             baseURL: baseURL,
             headers: ["Authorization": "Bearer \(apiKey)", "Accept": "application/json"],
-            secret: apiKey, policy: policy, logger: logger)
+            secret: apiKey, policy: policy, logger: logger, service: "model")
     }
 
     /// Sends `messages` and returns the first choice's message.

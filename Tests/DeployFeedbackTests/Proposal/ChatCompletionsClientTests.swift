@@ -17,7 +17,8 @@ import Testing
     }
 
     func client(
-        _ server: ChatCompletionsServer, key: String = key, timeout: Duration = .seconds(10), waits: Waits? = nil
+        _ server: ChatCompletionsServer, key: String = key, timeout: Duration = .seconds(10), waits: Waits? = nil,
+        log: CapturedLog = CapturedLog()
     )
         -> ChatCompletionsClient
     {
@@ -25,7 +26,8 @@ import Testing
             baseURL: server.apiBase, apiKey: key,
             options: ChatCompletionsClient.Options(
                 model: Self.model, timeout: timeout, maxRetries: 2,
-                sleep: { duration in waits?.add(duration) }))
+                sleep: { duration in waits?.add(duration) }),
+            logger: log.logger())
     }
 
     @Test func sendsTheDocumentedRequestAndReadsTheFirstChoice() async throws {
@@ -51,9 +53,14 @@ import Testing
         try await server.script(
             .fix, [.status(429, headers: ["Retry-After": "7"], message: "Rate limit reached"), .content("done")])
         let waits = Waits()
-        let answer = try await client(server, waits: waits).complete([.user("fix")])
+        let log = CapturedLog()
+        let answer = try await client(server, waits: waits, log: log).complete([.user("fix")])
         #expect(answer.content == "done")
         #expect(waits.all == [.seconds(7)], "the wait the server asked for, not a guess")
+        // Logged as the model's wait, not a forge's.
+        let wait = try #require(log.entries.first { $0.message.hasSuffix("waiting before retrying") })
+        #expect(wait.message == "model: waiting before retrying")
+        #expect(wait.metadata["deploy.model.wait"] == "7.0")
         let report = try await server.report()
         #expect(report.requests.count == 2)
         #expect(report.violations.isEmpty, "\(report.violations)")
