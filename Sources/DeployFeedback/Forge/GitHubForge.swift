@@ -46,7 +46,7 @@ public struct GitHubForge: Forge {
     public func pullRequests(
         head: String, base: String?, state: PullRequestStateFilter, in repository: ForgeRepository
     ) async throws(ForgeError) -> [ForgePullRequest] {
-        let path = "/repos/\(segment(repository.owner))/\(segment(repository.name))/pulls"
+        let path = client.repositoryPath(repository) + "/pulls"
         var query = [("state", state.rawValue), ("head", "\(repository.owner):\(head)"), ("per_page", "100")]
         if let base { query.append(("base", base)) }
         let response = try await client.send("GET", path, query: query)
@@ -58,18 +58,13 @@ public struct GitHubForge: Forge {
     public func createStatus(_ status: CommitStatus, commit: String, in repository: ForgeRepository)
         async throws(ForgeError)
     {
-        let path = "/repos/\(segment(repository.owner))/\(segment(repository.name))/statuses/\(segment(commit))"
-        var body: [String: any Sendable] = ["state": status.state.rawValue, "context": status.context]
-        if let description = status.description { body["description"] = description }
-        if let target = status.targetURL { body["target_url"] = target }
-        _ = try await client.send("POST", path, json: body)
+        try await client.createStatus(status, commit: commit, in: repository)
     }
 
     public func createComment(_ body: String, pullRequest number: Int, in repository: ForgeRepository)
         async throws(ForgeError)
     {
-        let path = "/repos/\(segment(repository.owner))/\(segment(repository.name))/issues/\(number)/comments"
-        _ = try await client.send("POST", path, json: ["body": body], idempotent: false)
+        try await client.createComment(body, pullRequest: number, in: repository)
     }
 
     /// The fields of `pull-request` / `pull-request-simple` publishing reads (`merged` is only in the former).

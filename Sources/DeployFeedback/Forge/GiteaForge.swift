@@ -45,7 +45,7 @@ public struct GiteaForge: Forge {
     public func pullRequests(
         head: String, base: String?, state: PullRequestStateFilter, in repository: ForgeRepository
     ) async throws(ForgeError) -> [ForgePullRequest] {
-        let path = "/repos/\(segment(repository.owner))/\(segment(repository.name))/pulls"
+        let path = client.repositoryPath(repository) + "/pulls"
         let pageSize = 50
         var found: [ForgePullRequest] = []
         for page in 1...max(1, maxListPages) {
@@ -61,18 +61,13 @@ public struct GiteaForge: Forge {
     public func createStatus(_ status: CommitStatus, commit: String, in repository: ForgeRepository)
         async throws(ForgeError)
     {
-        let path = "/repos/\(segment(repository.owner))/\(segment(repository.name))/statuses/\(segment(commit))"
-        var body: [String: any Sendable] = ["state": status.state.rawValue, "context": status.context]
-        if let description = status.description { body["description"] = description }
-        if let target = status.targetURL { body["target_url"] = target }
-        _ = try await client.send("POST", path, json: body)
+        try await client.createStatus(status, commit: commit, in: repository)
     }
 
     public func createComment(_ body: String, pullRequest number: Int, in repository: ForgeRepository)
         async throws(ForgeError)
     {
-        let path = "/repos/\(segment(repository.owner))/\(segment(repository.name))/issues/\(number)/comments"
-        _ = try await client.send("POST", path, json: ["body": body], idempotent: false)
+        try await client.createComment(body, pullRequest: number, in: repository)
     }
 
     /// The fields of Gitea's `PullRequest` publishing reads (none are required by Gitea's description).
