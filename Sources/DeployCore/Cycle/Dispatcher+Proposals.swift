@@ -266,37 +266,15 @@ extension Dispatcher {
         return updated
     }
 
-    /// `git diff FROM TO` in `directory`, cut at `limit` bytes; `nil` when git is missing or fails (the prompt then
-    /// goes without it). Runs the `git` command line (libgit2's diff is not wrapped by DeployGit).
+    /// The patch between commits `from` and `to` of the repository holding `directory` (what `git diff FROM TO`
+    /// prints), cut at `limit` bytes on a line boundary; `nil` when either commit cannot be read (the prompt then
+    /// goes without it).
     static func changes(in directory: URL, from: String, to: String, limit: Int) -> String? {
-        guard FeedbackNames.isValidCommitID(from), FeedbackNames.isValidCommitID(to) else { return nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", directory.path, "diff", "--no-color", "--no-ext-diff", from, to, "--"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["GIT_TERMINAL_PROMPT"] = "0"
-        environment["GIT_PAGER"] = "cat"
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        var data = Data()
-        while data.count <= limit {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            data.append(chunk)
-        }
-        let cut = data.count > limit
-        if cut, process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        guard cut || (process.terminationReason == .exit && process.terminationStatus == 0) else { return nil }
-        var text = String(decoding: data.prefix(limit), as: UTF8.self)
-        if data.count > limit {
-            if let lastNewline = text.lastIndex(of: "\n") { text = String(text[...lastNewline]) }
-            text += "[… the diff goes on]\n"
-        }
-        return text.isEmpty ? nil : text
+        guard let from = ObjectID(hex: from), let to = ObjectID(hex: to),
+            let repository = try? GitRepository.discover(containing: directory),
+            let (text, truncated) = try? repository.patch(from: from, to: to, limit: limit)
+        else { return nil }
+        let patch = truncated ? text + "[… the diff goes on]\n" : text
+        return patch.isEmpty ? nil : patch
     }
 }
