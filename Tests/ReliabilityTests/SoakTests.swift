@@ -29,6 +29,8 @@ struct SoakTests {
         var rssKB: Int
         var peakKB: Int
         var descriptors: Int
+        /// What each descriptor points at (`readlink /proc/PID/fd/N`), to name a leak when there is one.
+        var targets: [String]
         var description: String {
             "cycle \(cycle): VmRSS \(rssKB / 1024) MB, VmHWM \(peakKB / 1024) MB, \(descriptors) fds"
         }
@@ -42,7 +44,20 @@ struct SoakTests {
             }
             rssKB = field("VmRSS")
             peakKB = field("VmHWM")
-            descriptors = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []).count
+            let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+            descriptors = fds.count
+            targets = fds.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)") }
+                .sorted()
+        }
+
+        /// The descriptor targets `later` has beyond this sample's, one line each.
+        func added(in later: Sample) -> String {
+            var remaining = targets
+            var extra: [String] = []
+            for target in later.targets {
+                if let index = remaining.firstIndex(of: target) { remaining.remove(at: index) } else { extra.append(target) }
+            }
+            return extra.joined(separator: "\n")
         }
     }
 
@@ -151,7 +166,9 @@ struct SoakTests {
             \(dropped.count) feedback files, \(pushes) new commits
             """)
         #expect(loop.terminationReason == .exit && loop.terminationStatus == 0, "the loop stops cleanly on SIGTERM")
-        #expect(last.descriptors <= first.descriptors + 4, "descriptors do not grow: \(first) → \(last)")
+        #expect(
+            last.descriptors <= first.descriptors + 4,
+            "descriptors do not grow: \(first) → \(last); new ones:\n\(first.added(in: last))")
         #expect(stoppedEarly == nil, "the loop's memory passed \(Self.memoryGuardKB >> 20) GB: \(stoppedEarly!)")
         // This is what caught libgit2 1.5.1 leaking ~0.25 MB per remote lookup (DeployGit's ConfiguredRemote).
         #expect(last.rssKB <= first.rssKB + first.rssKB / 2, "memory stays flat: \(first) → \(last)")
