@@ -50,6 +50,15 @@ import Testing
             try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: url.path)
         }
         try Data().write(to: git.appendingPathComponent("config.lock"))
+        // What a fetch killed while receiving leaves: libgit2's temporary pack and index files.
+        let packs = git.appendingPathComponent("objects/pack")
+        try FileManager.default.createDirectory(at: packs, withIntermediateDirectories: true)
+        for name in ["pack_git2_0ld0ld", "pack_git2_0ld0ldidx.lock"] {
+            try Data("partial".utf8).write(to: packs.appendingPathComponent(name))
+            try FileManager.default.setAttributes(
+                [.modificationDate: old], ofItemAtPath: packs.appendingPathComponent(name).path)
+        }
+        try Data("receiving".utf8).write(to: packs.appendingPathComponent("pack_git2_fr35h1"))
         let repo = try GitRepository.open(at: work)
         // While index.lock exists, writing the index is refused as `.locked`.
         try box.fixture.write(["x.txt": "x\n"], in: work)
@@ -59,8 +68,13 @@ import Testing
         #expect(locked?.code == .locked)
 
         let removed = try repo.removeStaleLocks(olderThan: 600)
-        #expect(removed == ["HEAD.lock", "index.lock", "refs/heads/main.lock", "refs/remotes/origin/main.lock"])
+        #expect(
+            removed == [
+                "HEAD.lock", "index.lock", "objects/pack/pack_git2_0ld0ld", "objects/pack/pack_git2_0ld0ldidx.lock",
+                "refs/heads/main.lock", "refs/remotes/origin/main.lock",
+            ])
         #expect(FileManager.default.fileExists(atPath: git.appendingPathComponent("config.lock").path))
+        #expect(FileManager.default.fileExists(atPath: packs.appendingPathComponent("pack_git2_fr35h1").path))
         #expect(try repo.removeStaleLocks(olderThan: 600).isEmpty)
         _ = try repo.commit(paths: ["x.txt"], message: "x", author: testAuthor)
     }
