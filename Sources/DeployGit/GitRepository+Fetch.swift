@@ -2,6 +2,7 @@ import Clibgit2
 
 extension GitRepository {
     /// Fetches `remote` (a configured remote name) into its remote-tracking refs, pruning refs deleted upstream.
+    /// `FETCH_HEAD` is not written.
     ///
     /// Runs on a dedicated thread; stops promptly when `timeout` passes (``GitError/Code/timedOut``) or the calling
     /// task is cancelled (``GitError/Code/cancelled``), including while connecting to or waiting on a silent server.
@@ -24,6 +25,10 @@ extension GitRepository {
                 git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION))
                 options.callbacks = context.callbacks()
                 options.prune = prune ? GIT_FETCH_PRUNE : GIT_FETCH_NO_PRUNE
+                // Nothing here reads FETCH_HEAD (updates go by the remote-tracking refs), and not writing it spares
+                // a lock file per fetch: a fetch killed mid-way would otherwise leave FETCH_HEAD.lock behind, which
+                // refuses the next fetch until it is old enough to be taken for stale.
+                options.update_fetchhead = 0
                 let result = withExtendedLifetime(context) {
                     configured.fetchRefspecs.withStringArray { refspecs in
                         git_remote_fetch(handle, refspecs, &options, "fetch")
