@@ -406,18 +406,14 @@ extension FeedbackProcessor {
             if interrupted {
                 // Killed while applying: finish writing the change from a worktree, then commit it.
                 try completeInterruptedApply(validated, git: git, diff: diff, at: headBefore, paths: journal.paths)
-                let commit = try gitStep("commit") { () throws(GitError) in
-                    try git.commit(paths: journal.paths, message: message, author: author)
-                }
-                journal.commit = commit.hex
             } else {
                 do { try git.apply(diff: diff, to: .workTreeAndIndex) } catch { throw Self.applyFailure(error) }
-                // The apply wrote the index too: its entries are what to commit.
-                let commit = try gitStep("commit") { () throws(GitError) in
-                    try git.commit(paths: journal.paths, message: message, author: author, staged: true)
-                }
-                journal.commit = commit.hex
             }
+            // An apply writes the index too, so its entries are what to commit; a completed apply wrote files only.
+            let commit = try gitStep("commit") { () throws(GitError) in
+                try git.commit(paths: journal.paths, message: message, author: author, staged: !interrupted)
+            }
+            journal.commit = commit.hex
         }
         journal.timings.stages["commit"] = clock.duration(to: .now).seconds
         journal.phase = .committed
