@@ -147,12 +147,12 @@ public struct StatusReport: Sendable, Codable, Hashable {
 
     /// The folders of `deploy/quarantine/` (named `NAME-YYYYMMDD-HHMMSS`, with `-N` when two fell in one second).
     static func quarantinedCheckouts(in root: DeployRoot) -> [QuarantinedCheckout]? {
-        let folder = root.deploy.appendingPathComponent("quarantine", isDirectory: true)
+        let folder = root.quarantine
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        formatter.dateFormat = DeployRoot.quarantineStampFormat
         let checkouts = names.filter { !$0.hasPrefix(".") }.map { name in
             var parts = name.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
             if parts.count >= 4, parts.last!.allSatisfy(\.isNumber), parts.last!.count < 6 { parts.removeLast() }

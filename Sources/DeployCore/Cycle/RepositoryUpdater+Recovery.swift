@@ -4,7 +4,7 @@ import Logging
 
 extension RepositoryUpdater {
     /// Where damaged checkouts are moved: `deploy/quarantine/NAME-YYYYMMDD-HHMMSS` (UTC), never deleted.
-    var quarantine: URL { root.deploy.appendingPathComponent("quarantine", isDirectory: true) }
+    var quarantine: URL { root.quarantine }
 
     /// Recovers a checkout that could not be updated because it is damaged (unreadable `HEAD`, missing objects, a
     /// `.git` gone): the folder is moved aside into ``quarantine`` (so nothing in it is lost) and the repository is
@@ -127,7 +127,7 @@ extension RepositoryUpdater {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        formatter.dateFormat = DeployRoot.quarantineStampFormat
         let base = "\(name)-\(formatter.string(from: Date()))"
         var attempt = 1
         while true {

@@ -27,6 +27,10 @@ public struct DeployRoot: Sendable, Hashable {
     public var deploy: URL { url.appendingPathComponent("deploy", isDirectory: true) }
     public var logs: URL { deploy.appendingPathComponent("logs", isDirectory: true) }
     public var stateDatabase: URL { deploy.appendingPathComponent("state.sqlite") }
+    /// Where damaged checkouts are moved aside, each as `NAME-YYYYMMDD-HHMMSS` (UTC; ``quarantineStampFormat``).
+    public var quarantine: URL { deploy.appendingPathComponent("quarantine", isDirectory: true) }
+    /// The date format of a quarantine folder's name after `NAME-`.
+    static let quarantineStampFormat = "yyyyMMdd-HHmmss"
     public var lockFile: URL { deploy.appendingPathComponent("dispatcher.lock") }
     /// Versions printed by `swift --version`, keyed by the toolchain files' identity (``ToolchainVersionCache``).
     public var toolchainVersionCache: URL { deploy.appendingPathComponent("toolchain-versions.json") }
