@@ -36,17 +36,6 @@ extension GitRepository {
             return (String(decoding: collector.data, as: UTF8.self), collector.truncated)
         }
     }
-
-    /// The tree of `commit`; the caller frees it.
-    private func tree(_ repo: OpaquePointer, of commit: ObjectID) throws(GitError) -> OpaquePointer? {
-        var oid = commit.oid
-        var object: OpaquePointer?
-        try check(git_commit_lookup(&object, repo, &oid), "look up commit \(commit.short)")
-        defer { git_commit_free(object) }
-        var tree: OpaquePointer?
-        try check(git_commit_tree(&tree, object), "read the tree of \(commit.short)")
-        return tree
-    }
 }
 
 /// Gathers the lines `git_diff_print` hands over, the way libgit2 prints a patch to a buffer (content lines get

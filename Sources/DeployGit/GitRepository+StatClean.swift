@@ -27,19 +27,11 @@ extension GitRepository {
         guard lstat(indexPath, &indexInfo) == 0 else { return [] }
         let indexModified = FileTime(indexInfo.modification)
 
-        var head = git_oid()
-        var commit: OpaquePointer?
-        var tree: OpaquePointer?
-        defer {
-            git_tree_free(tree)
-            git_commit_free(commit)
-        }
-        guard git_reference_name_to_id(&head, repo, "HEAD") == 0, git_commit_lookup(&commit, repo, &head) == 0,
-            git_commit_tree(&tree, commit) == 0
-        else {
+        guard let head = try? lookupID(repo, "HEAD"), let tree = try? tree(repo, of: head) else {
             git_error_clear()
             return []
         }
+        defer { git_tree_free(tree) }
 
         var clean = Set<String>()
         for path in paths {

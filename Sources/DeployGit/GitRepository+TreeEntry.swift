@@ -8,12 +8,7 @@ extension GitRepository {
         _ body: (_ entry: OpaquePointer?, _ path: String) throws(GitError) -> T
     ) throws(GitError) -> T {
         let trimmed = path.split(separator: "/").joined(separator: "/")
-        var oid = commit.oid
-        var commitObject: OpaquePointer?
-        try check(git_commit_lookup(&commitObject, repo, &oid), "look up commit \(commit.short)")
-        defer { git_commit_free(commitObject) }
-        var tree: OpaquePointer?
-        try check(git_commit_tree(&tree, commitObject), "read the tree of \(commit.short)")
+        let tree = try tree(repo, of: commit)
         defer { git_tree_free(tree) }
         var entry: OpaquePointer?
         let found = git_tree_entry_bypath(&entry, tree, trimmed)
@@ -24,5 +19,16 @@ extension GitRepository {
         try check(found, "find \(trimmed) in \(commit.short)")
         defer { git_tree_entry_free(entry) }
         return try body(entry, trimmed)
+    }
+
+    /// The tree of `commit`; the caller frees it with `git_tree_free`.
+    func tree(_ repo: OpaquePointer, of commit: ObjectID) throws(GitError) -> OpaquePointer? {
+        var oid = commit.oid
+        var object: OpaquePointer?
+        try check(git_commit_lookup(&object, repo, &oid), "look up commit \(commit.short)")
+        defer { git_commit_free(object) }
+        var tree: OpaquePointer?
+        try check(git_commit_tree(&tree, object), "read the tree of \(commit.short)")
+        return tree
     }
 }
