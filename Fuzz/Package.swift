@@ -14,6 +14,7 @@ let package = Package(
                 .product(name: "DeployCore", package: "deployctl"),
                 .product(name: "DeployBuild", package: "deployctl"),
                 .product(name: "DeployFeedback", package: "deployctl"),
+                .product(name: "DeployGit", package: "deployctl"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         )

@@ -77,15 +77,22 @@ extension FeedbackError.Code {
     public static let pathTraversal = Self(rawValue: "path-traversal")
     /// A path in the patch is empty, has `.` or empty segments, or control characters.
     public static let invalidPath = Self(rawValue: "invalid-path")
-    /// A path in the patch goes through (or is) a symbolic link that leads outside the repository.
+    /// A path in the patch goes through (or is) a symbolic link of the repository: git writes nothing beyond a link,
+    /// and a link may lead outside the repository.
     public static let symlinkEscape = Self(rawValue: "symlink-escape")
+    /// git and deployctl's reader read the patch's headers differently (paths, modes or kinds), so what it would
+    /// write cannot be told; the patch is refused instead of guessed at.
+    public static let ambiguousPatch = Self(rawValue: "ambiguous-patch")
+    /// The patch of a vendored folder touches a path outside that folder.
+    public static let outsideFolder = Self(rawValue: "outside-folder")
     /// A path in the patch writes into a `.git` directory.
     public static let gitDirectory = Self(rawValue: "git-directory")
     /// A path in the patch matches the deny-list.
     public static let deniedPath = Self(rawValue: "denied-path")
     /// The patch carries binary data and binary patches are not allowed.
     public static let binaryPatch = Self(rawValue: "binary-patch")
-    /// The patch creates a symbolic link or a submodule entry.
+    /// The patch gives a file a mode other than a regular file's (a symbolic link, a submodule entry, a folder), on
+    /// a mode line or its `index` line.
     public static let specialFileMode = Self(rawValue: "special-file-mode")
     /// The patch does not apply to the branch tip (nor, with a `base`, three-way).
     public static let patchDoesNotApply = Self(rawValue: "patch-does-not-apply")

@@ -85,6 +85,19 @@ extension FeedbackProcessor {
 
     // MARK: Git helpers
 
+    /// Applies `diff` to the work tree at `directory` (the checkout or a throwaway worktree) after judging it there
+    /// by the policy, on what git reads from it: nothing is written when a path would reach a symbolic link of that
+    /// tree, `.git` or the deny-list, or the diff reads ambiguously (``PatchReader``).
+    func apply(_ diff: String, to git: GitRepository, at directory: URL, _ location: ApplyLocation) throws(StageFailure)
+    {
+        do throws(FeedbackError) {
+            try options.policy.check(PatchReader.read(diff), repository: directory)
+        } catch {
+            throw StageFailure("apply", error)
+        }
+        do { try git.apply(diff: diff, to: location) } catch { throw Self.applyFailure(error) }
+    }
+
     /// The checkout's repository, opened once per run (opening reads the configuration files every time).
     func open(_ repository: FeedbackRepository) throws(StageFailure) -> GitRepository {
         do { return try repositoryCache.repository(at: repository.gitWorkTree) } catch {
@@ -223,7 +236,7 @@ extension FeedbackProcessor {
                     git, name: "deployctl-feedback", directory: directory, keepingBuild: true,
                     repository: validated.repository)
             }
-            do { try worktree.apply(diff: plan.diff, to: .workTreeAndIndex) } catch { throw Self.applyFailure(error) }
+            try apply(plan.diff, to: worktree, at: directory, .workTreeAndIndex)
             CrashPoint.reach(.patchApplied)
             if options.verify {
                 guard let verifier else {
@@ -407,7 +420,7 @@ extension FeedbackProcessor {
                 // Killed while applying: finish writing the change from a worktree, then commit it.
                 try completeInterruptedApply(validated, git: git, diff: diff, at: headBefore, paths: journal.paths)
             } else {
-                do { try git.apply(diff: diff, to: .workTreeAndIndex) } catch { throw Self.applyFailure(error) }
+                try apply(diff, to: git, at: git.workDirectory, .workTreeAndIndex)
             }
             // An apply writes the index too, so its entries are what to commit; a completed apply wrote files only.
             let commit = try gitStep("commit") { () throws(GitError) in
@@ -436,7 +449,7 @@ extension FeedbackProcessor {
         let (worktree, directory) = try makeWorktree(
             git, repository: validated.repository, at: tip, name: "deployctl-recover")
         defer { removeWorktree(git, name: "deployctl-recover", directory: directory) }
-        do { try worktree.apply(diff: diff, to: .workTree) } catch { throw Self.applyFailure(error) }
+        try apply(diff, to: worktree, at: directory, .workTree)
         let files = FileManager.default
         for path in paths {
             let source = directory.appendingPathComponent(path)

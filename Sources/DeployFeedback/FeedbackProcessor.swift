@@ -297,18 +297,17 @@ public struct FeedbackProcessor: Sendable {
                     "'branch' is \(quoted(branch)) but \(repository.name) is managed on \(quoted(repository.branch))",
                     field: "branch"))
         }
-        var summary: PatchSummary
-        do { summary = try options.policy.check(patch: document.patch, repository: repository.directory) } catch {
-            throw StageFailure("policy", error)
-        }
-        if let enclosing = repository.enclosing, !enclosing.path.isEmpty {
-            // A vendored folder: checked above relative to the folder, applied in the repository that holds it.
-            do throws(FeedbackError) {
-                document.patch = try UnifiedDiff.prefixingPaths(document.patch, with: enclosing.path)
-                summary = try UnifiedDiff.summarize(document.patch)
-            } catch {
-                throw StageFailure("policy", error)
+        let summary: PatchSummary
+        do throws(FeedbackError) {
+            if let enclosing = repository.enclosing, !enclosing.path.isEmpty {
+                // A vendored folder: checked relative to the folder, applied in the repository that holds it.
+                (document.patch, summary) = try options.policy.check(
+                    patch: document.patch, inFolder: enclosing.path, of: enclosing.workTree)
+            } else {
+                summary = try options.policy.check(patch: document.patch, repository: repository.directory)
             }
+        } catch {
+            throw StageFailure("policy", error)
         }
         if checkDuplicate, let entry = inbox.ledger().entries[document.id] {
             throw StageFailure(

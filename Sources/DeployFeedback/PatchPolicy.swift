@@ -1,10 +1,13 @@
+import DeployGit
 import Foundation
 
 /// The safety policy for what a feedback patch may touch: every path stays inside the target repository, out of
-/// `.git`, off the deny-list, through no symbolic link that leaves the repository, within size and file-count limits.
+/// `.git`, off the deny-list, through no symbolic link, with regular-file modes only, within size and file-count
+/// limits.
 ///
-/// The policy reads paths from the diff's own headers (``UnifiedDiff``), so it does not depend on what libgit2 would
-/// accept; it runs before anything is applied.
+/// The policy judges the patch as git will write it: the paths, modes and kinds come from libgit2's own parse,
+/// cross-checked by deployctl's reader (``PatchReader``). It runs before anything is written, on the checkout when
+/// a file is validated and again on the folder the patch is then applied in (the verification worktree).
 public struct PatchPolicy: Sendable, Hashable, Codable {
     /// Path patterns a patch may not touch. A pattern ending in `/` denies that folder (from the repository root);
     /// a pattern with another `/` is matched against the whole path; a pattern without `/` is matched against every
@@ -32,26 +35,50 @@ public struct PatchPolicy: Sendable, Hashable, Codable {
         self.allowsBinary = allowsBinary
     }
 
-    /// Checks a whole patch: its size, then its headers, then every path it names.
+    /// Checks a whole patch: its size, then what git reads from it, then every path it names.
     ///
     /// - Parameters:
-    ///   - patch: the unified diff.
-    ///   - repository: the repository's work tree on disk (symbolic links in it are resolved).
-    /// - Returns: the files the patch touches.
+    ///   - patch: the git diff.
+    ///   - repository: the repository's work tree on disk (its symbolic links are looked at, never followed).
+    /// - Returns: the files the patch touches, as git reads them.
     /// - Throws: ``FeedbackError`` with the first violated rule and the offending paths.
     @discardableResult
     public func check(patch: String, repository: URL) throws(FeedbackError) -> PatchSummary {
+        try checkSize(patch)
+        let summary = try PatchReader.read(patch)
+        try check(summary, repository: repository)
+        return summary
+    }
+
+    /// Checks the patch of a folder of a repository (a vendored folder `repos/NAME` of the root's repository): the
+    /// rules relative to the folder, then the patch made a patch of the repository (the folder's path in front), which
+    /// must touch nothing outside the folder and pass the rules relative to the repository as well.
+    ///
+    /// - Parameters:
+    ///   - patch: the git diff, relative to the folder.
+    ///   - folder: the folder's path in the repository (`repos/hello`).
+    ///   - workTree: the repository's work tree on disk.
+    /// - Returns: the repository's patch and what it touches (repository-relative paths).
+    public func check(patch: String, inFolder folder: String, of workTree: URL) throws(FeedbackError)
+        -> (patch: String, summary: PatchSummary)
+    {
+        try checkSize(patch)
+        let read = try PatchReader.read(patch, inFolder: folder)
+        try check(read.inFolder, repository: workTree.appendingPathComponent(folder))
+        try check(read.inRepository, repository: workTree)
+        return (read.patch, read.inRepository)
+    }
+
+    private func checkSize(_ patch: String) throws(FeedbackError) {
         let size = patch.utf8.count
         guard size <= maxPatchBytes else {
             throw FeedbackError(
                 .patchTooLarge, "the patch has \(size) bytes; the limit is \(maxPatchBytes)", field: "patch")
         }
-        let summary = try UnifiedDiff.summarize(patch)
-        try check(summary, repository: repository)
-        return summary
     }
 
-    /// Checks the files a diff touches (count, binary data, special modes) and then their paths.
+    /// Checks the files a diff touches (count, binary data, modes), then their paths, then the symbolic links of the
+    /// work tree at `repository` they would reach.
     public func check(_ summary: PatchSummary, repository: URL) throws(FeedbackError) {
         guard summary.files.count <= maxFiles else {
             throw FeedbackError(
@@ -64,20 +91,34 @@ public struct PatchPolicy: Sendable, Hashable, Codable {
                 throw FeedbackError(.binaryPatch, "binary patches are not accepted", field: "patch", paths: binary)
             }
         }
-        let special = summary.files.filter { $0.newMode == "120000" || $0.newMode == "160000" }.flatMap(\.paths)
-        if !special.isEmpty {
-            throw FeedbackError(
-                .specialFileMode, "the patch creates a symbolic link or a submodule entry", field: "patch",
-                paths: special)
+        let regular = Set(PatchedPath.regularModes.compactMap(UnifiedDiff.modeText))
+        let special = summary.files.filter { file in
+            [file.oldMode, file.newMode].contains { $0 != nil && !regular.contains($0!) }
         }
-        try check(paths: summary.paths, repository: repository)
+        if !special.isEmpty {
+            let modes = Set(special.flatMap { [$0.oldMode, $0.newMode].compactMap { $0 } }).subtracting(regular)
+            throw FeedbackError(
+                .specialFileMode,
+                "the patch gives a file the mode \(modes.sorted().joined(separator: ", ")) (a symbolic link is 120000, "
+                    + "a submodule 160000); only regular files (100644, 100755) are accepted",
+                field: "patch", paths: special.flatMap(\.paths))
+        }
+        try checkRules(summary.paths)
+        let sides: [(path: String?, isDeleted: Bool)] =
+            summary.files.map { ($0.oldPath, $0.newPath == nil) } + summary.files.map { ($0.newPath, false) }
+        try checkLinks(sides, repository: repository)
     }
 
     /// The path rules alone: a pure function of the paths and the repository folder on disk.
     ///
-    /// - Throws: ``FeedbackError`` naming the rule (absolute, `..`, `.git`, deny-list, symlink escape) and every path
+    /// - Throws: ``FeedbackError`` naming the rule (absolute, `..`, `.git`, deny-list, symbolic link) and every path
     ///   that breaks it.
     public func check(paths: [String], repository: URL) throws(FeedbackError) {
+        try checkRules(paths)
+        try checkLinks(paths.map { ($0, false) }, repository: repository)
+    }
+
+    private func checkRules(_ paths: [String]) throws(FeedbackError) {
         try reject(paths, .invalidPath, "paths must be non-empty, without control characters, '.' or empty segments") {
             path in
             path.isEmpty || path.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7f }
@@ -99,24 +140,31 @@ public struct PatchPolicy: Sendable, Hashable, Codable {
             path in
             deniedPaths.contains { Self.matches(pattern: $0, path: path) }
         }
+    }
+
+    /// Refuses every path that reaches a symbolic link of the work tree at `repository` (see ``linkVerdict``).
+    private func checkLinks(_ paths: [(path: String?, isDeleted: Bool)], repository: URL) throws(FeedbackError) {
         let root = Self.realPath(repository.path) ?? repository.standardizedFileURL.path
-        var escaping: [String] = []
+        var throughLinks: [String] = []
         var intoGit: [String] = []
-        for path in paths {
-            switch Self.symlinkVerdict(path, root: root) {
-            case .inside: break
-            case .escapes: escaping.append(path)
-            case .intoGitDirectory: intoGit.append(path)
+        for case let (path?, isDeleted) in paths {
+            switch Self.linkVerdict(path, root: root, isDeleted: isDeleted) {
+            case .none: break
+            case .link where !throughLinks.contains(path): throughLinks.append(path)
+            case .intoGitDirectory where !intoGit.contains(path): intoGit.append(path)
+            default: break
             }
-        }
-        if !escaping.isEmpty {
-            throw FeedbackError(
-                .symlinkEscape, "the path goes through a symbolic link that leads outside the repository",
-                field: "patch", paths: escaping)
         }
         if !intoGit.isEmpty {
             throw FeedbackError(
                 .gitDirectory, "the path goes through a symbolic link into .git", field: "patch", paths: intoGit)
+        }
+        if !throughLinks.isEmpty {
+            throw FeedbackError(
+                .symlinkEscape,
+                "the path goes through, or is, a symbolic link of the repository (git writes nothing beyond a link, "
+                    + "which may lead outside the repository)",
+                field: "patch", paths: throughLinks)
         }
     }
 
@@ -177,28 +225,28 @@ public struct PatchPolicy: Sendable, Hashable, Codable {
         return p == pattern.count
     }
 
-    enum SymlinkVerdict { case inside, escapes, intoGitDirectory }
+    enum LinkVerdict { case none, link, intoGitDirectory }
 
-    /// Walks `path` from `root` one segment at a time; every segment that exists and is a symbolic link is resolved
-    /// and must stay inside `root` and outside its `.git`. A dangling link counts as escaping (it cannot be checked).
-    static func symlinkVerdict(_ path: String, root: String) -> SymlinkVerdict {
+    /// Walks `path` from `root` one segment at a time with `lstat` (nothing followed): a segment that is a symbolic
+    /// link — a folder on the way, or the file itself unless the patch deletes it — makes the path refused; a link
+    /// that resolves into the repository's `.git` is told apart, for the message.
+    static func linkVerdict(_ path: String, root: String, isDeleted: Bool) -> LinkVerdict {
         var current = root
-        for segment in path.split(separator: "/") {
-            let candidate = current + "/" + segment
+        let segments = path.split(separator: "/")
+        for (index, segment) in segments.enumerated() {
+            current += "/" + segment
             var info = stat()
-            guard lstat(candidate, &info) == 0 else { return .inside }  // the rest does not exist yet
-            if info.st_mode & S_IFMT == S_IFLNK {
-                guard let resolved = realPath(candidate) else { return .escapes }
-                guard resolved == root || resolved.hasPrefix(root + "/") else { return .escapes }
-                if resolved.dropFirst(root.count).split(separator: "/").contains(where: isGitDirectoryName) {
-                    return .intoGitDirectory
-                }
-                current = resolved
-            } else {
-                current = candidate
+            guard lstat(current, &info) == 0 else { return .none }  // the rest does not exist yet
+            guard info.st_mode & S_IFMT == S_IFLNK else { continue }
+            if index == segments.count - 1, isDeleted { return .none }
+            if let resolved = realPath(current), resolved == root || resolved.hasPrefix(root + "/"),
+                resolved.dropFirst(root.count).split(separator: "/").contains(where: isGitDirectoryName)
+            {
+                return .intoGitDirectory
             }
+            return .link
         }
-        return .inside
+        return .none
     }
 
     static func realPath(_ path: String) -> String? {

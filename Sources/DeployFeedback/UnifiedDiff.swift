@@ -1,25 +1,27 @@
 import Foundation
 
-/// One file touched by a unified diff, as its headers describe it.
+/// One file touched by a git diff, as git (libgit2) reads its headers.
 public struct PatchedFile: Sendable, Hashable, Codable {
-    /// The path before the change (`nil` for a new file); repository-relative, prefix `a/` removed.
+    /// The path before the change (`nil` for a new file); repository-relative, its first folder (the `a/` prefix, or
+    /// any other) removed as git does, or taken whole from a `rename from`/`copy from` line.
     public var oldPath: String?
-    /// The path after the change (`nil` for a deleted file); repository-relative, prefix `b/` removed.
+    /// The path after the change (`nil` for a deleted file); read like ``oldPath``.
     public var newPath: String?
-    /// Paths from `---`/`+++` headers that had no `a/`/`b/` prefix, kept raw so the policy checks both readings.
-    public var unprefixedPaths: [String]
-    /// The mode of a new file or the new mode of a mode change (`100644`, `100755`, `120000` for a symlink, …).
+    /// The mode the old side has, from `old mode`, `deleted file mode` or the `index A..B MODE` line (`100644`,
+    /// `120000` for a symbolic link, …); `nil` when the diff names none.
+    public var oldMode: String?
+    /// The mode the new side gets, from `new mode`, `new file mode` or the `index` line, else the old mode.
     public var newMode: String?
     /// Whether the diff carries binary data for this file (`GIT binary patch` or `Binary files … differ`).
     public var isBinary: Bool
 
     public init(
-        oldPath: String? = nil, newPath: String? = nil, unprefixedPaths: [String] = [], newMode: String? = nil,
+        oldPath: String? = nil, newPath: String? = nil, oldMode: String? = nil, newMode: String? = nil,
         isBinary: Bool = false
     ) {
         self.oldPath = oldPath
         self.newPath = newPath
-        self.unprefixedPaths = unprefixedPaths
+        self.oldMode = oldMode
         self.newMode = newMode
         self.isBinary = isBinary
     }
@@ -27,17 +29,17 @@ public struct PatchedFile: Sendable, Hashable, Codable {
     /// Every path this entry names, without duplicates.
     public var paths: [String] {
         var seen: [String] = []
-        for path in [oldPath, newPath].compactMap({ $0 }) + unprefixedPaths where !seen.contains(path) {
-            seen.append(path)
-        }
+        for path in [oldPath, newPath].compactMap({ $0 }) where !seen.contains(path) { seen.append(path) }
         return seen
     }
 }
 
-/// What a unified diff touches, read from its headers alone (no repository, no libgit2).
+/// What a git diff touches: its files, in the order the diff names them.
 public struct PatchSummary: Sendable, Hashable, Codable {
     /// The files, in the order the diff names them.
     public var files: [PatchedFile]
+
+    public init(files: [PatchedFile]) { self.files = files }
 
     /// Every path the diff names (old and new sides, renames and copies), sorted, without duplicates.
     public var paths: [String] { Array(Set(files.flatMap(\.paths))).sorted() }
@@ -49,10 +51,16 @@ public struct PatchSummary: Sendable, Hashable, Codable {
     }
 }
 
-/// A reader of unified diffs (git's extended form and plain `---`/`+++` diffs) that extracts the paths they touch.
+/// deployctl's own reader of git diffs: the file headers, read by the rules libgit2 applies them with, and the
+/// hunks, checked against their line counts.
 ///
-/// It follows hunk line counts, so a removed line that starts with `--` inside a hunk is not taken for a header, and
-/// it reads git's C-style quoted paths (`"a/tab\there"`, octal escapes for non-ASCII bytes).
+/// It is not what the policy judges (that is libgit2's own parse, see ``PatchReader``): it is the second reading
+/// that a patch must agree with, so that a header spelled to be read one way by one reader and another way by the
+/// other is refused instead of guessed at. Its rules, as libgit2's: only `diff --git` sections are files; a path of
+/// `diff --git`, `---` and `+++` loses its first folder, whatever it is called (`a/`, `b/`, `x/`), after any leading
+/// slashes; `rename from|to`, `rename old|new` and `copy from|to` name paths whole and win over the others; runs of
+/// `/` count as one; C-style quoted paths are unquoted; `index A..B MODE` gives both sides a mode unless a mode line
+/// did. A removed line that starts with `--` inside a hunk is never taken for a header.
 public enum UnifiedDiff {
     /// The lines of `patch`, split at LF bytes as git does (a trailing `\r` stays on its line): `"\r\n"` is one
     /// Swift `Character`, so a CRLF patch split by Characters would be one line whose later headers nobody sees.
@@ -65,136 +73,188 @@ public enum UnifiedDiff {
 
     /// Reads the file headers of `patch`.
     ///
-    /// - Throws: ``FeedbackError/Code/malformedPatch`` when no file header is found, a hunk is corrupt or a quoted
-    ///   path is not valid.
+    /// - Throws: ``FeedbackError/Code/malformedPatch`` when no `diff --git` file is found, a `---`/`+++` header
+    ///   stands outside one, a hunk is corrupt, a quoted path is not valid or a file's paths cannot be told.
     public static func summarize(_ patch: String) throws(FeedbackError) -> PatchSummary {
         var files: [PatchedFile] = []
-        var current: FileState?
+        var current: FileHeaders?
         var hunk = HunkLines()
         var lineNumber = 0
 
-        func flush() {
-            if let state = current {
-                var file = state.file
-                if state.deleted { file.newPath = nil }
-                files.append(file)
-            }
+        func flush() throws(FeedbackError) {
+            if let state = current { files.append(try state.resolved()) }
             current = nil
         }
 
-        let lines = Self.lines(of: patch)
-        for rawLine in lines {
+        for rawLine in Self.lines(of: patch) {
             lineNumber += 1
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if hunk.isOpen {
                 try hunk.take(line, lineNumber: lineNumber)
                 continue
             }
-            if current?.sawHunk == true,
-                line.first == "+" || line.first == " " || (line.first == "-" && !line.hasPrefix("--- "))
+            if current?.sawHunk == true, !line.hasPrefix("@@ "), !line.hasPrefix("diff --git "),
+                line.first == "+" || line.first == " " || line.first == "-"
             {
                 throw FeedbackError(
                     .malformedPatch, "line \(lineNumber) lies outside any hunk: \(quoted(String(line)))", field: "patch"
                 )
             }
             if line.hasPrefix("diff --git ") {
-                flush()
-                current = FileState()
+                try flush()
+                current = FileHeaders(line: lineNumber)
                 let names = try parseGitHeader(line.dropFirst("diff --git ".count), line: lineNumber)
-                current?.file.oldPath = names.old
-                current?.file.newPath = names.new
-            } else if line.hasPrefix("--- ") || line.hasPrefix("+++ ") {
-                let isOld = line.hasPrefix("---")
-                if isOld, current == nil || current?.sawHunk == true || current?.sawOldHeader == true {
-                    flush()
-                    current = FileState()
+                current?.headerOld = names?.old
+                current?.headerNew = names?.new
+                continue
+            }
+            if line.hasPrefix("--- ") || line.hasPrefix("+++ ") {
+                guard var state = current, !state.sawHunk else {
+                    throw FeedbackError(
+                        .malformedPatch,
+                        "line \(lineNumber) is a '\(line.prefix(3))' header outside a 'diff --git' file: deployctl applies "
+                            + "git diffs, where each file starts with 'diff --git a/PATH b/PATH'",
+                        field: "patch")
                 }
-                let (path, prefixed) = try parseHeaderPath(
-                    line.dropFirst(4), prefix: isOld ? "a/" : "b/", line: lineNumber)
-                if isOld {
-                    current?.sawOldHeader = true
-                    current?.file.oldPath = path
-                } else {
-                    current?.file.newPath = path
-                }
-                if let path, !prefixed { current?.file.unprefixedPaths.append(path) }
-            } else if line.hasPrefix("@@ ") {
+                let path = try headerPath(line.dropFirst(4), line: lineNumber)
+                if line.hasPrefix("---") { state.minusPath = path } else { state.plusPath = path }
+                current = state
+                continue
+            }
+            if line.hasPrefix("@@ ") {
                 guard current != nil, let counts = parseHunkHeader(line) else {
                     throw FeedbackError(.malformedPatch, "bad hunk header at line \(lineNumber)", field: "patch")
                 }
                 current?.sawHunk = true
                 hunk.start(old: counts.0, new: counts.1)
-            } else if let rest = line.dropPrefix("rename from ") ?? line.dropPrefix("copy from ") {
-                current?.file.oldPath = try unquoteIfNeeded(rest, line: lineNumber)
-            } else if let rest = line.dropPrefix("rename to ") ?? line.dropPrefix("copy to ") {
-                current?.file.newPath = try unquoteIfNeeded(rest, line: lineNumber)
-            } else if let mode = line.dropPrefix("new file mode ") ?? line.dropPrefix("new mode ") {
-                current?.file.newMode = String(mode)
-            } else if line.hasPrefix("deleted file mode ") {
-                current?.deleted = true
+                continue
+            }
+            guard current != nil, current?.sawHunk == false else { continue }
+            if let rest = line.dropPrefix("rename from ") ?? line.dropPrefix("rename old ") {
+                current?.renameOld = try wholePath(rest, line: lineNumber)
+                current?.status = .renamed
+            } else if let rest = line.dropPrefix("copy from ") {
+                current?.renameOld = try wholePath(rest, line: lineNumber)
+                current?.status = .copied
+            } else if let rest = line.dropPrefix("rename to ") ?? line.dropPrefix("rename new ") {
+                current?.renameNew = try wholePath(rest, line: lineNumber)
+                current?.status = .renamed
+            } else if let rest = line.dropPrefix("copy to ") {
+                current?.renameNew = try wholePath(rest, line: lineNumber)
+                current?.status = .copied
+            } else if let mode = line.dropPrefix("new file mode ") {
+                current?.newMode = parseMode(mode)
+                current?.status = .added
+            } else if let mode = line.dropPrefix("deleted file mode ") {
+                current?.oldMode = parseMode(mode)
+                current?.status = .deleted
+            } else if let mode = line.dropPrefix("old mode ") {
+                current?.oldMode = parseMode(mode)
+            } else if let mode = line.dropPrefix("new mode ") {
+                current?.newMode = parseMode(mode)
+            } else if let rest = line.dropPrefix("index ") {
+                // `index 1234567..89abcde 100644`: the mode, when given, is both sides' unless a mode line said.
+                let words = rest.split(separator: " ", omittingEmptySubsequences: true)
+                if words.count >= 2, let mode = parseMode(words[1]) {
+                    if current?.newMode == nil { current?.newMode = mode }
+                    if current?.oldMode == nil { current?.oldMode = mode }
+                }
             } else if line == "GIT binary patch" || (line.hasPrefix("Binary files ") && line.hasSuffix(" differ")) {
-                current?.file.isBinary = true
+                current?.isBinary = true
             }
         }
         if hunk.isOpen {
             throw FeedbackError(.malformedPatch, "the last hunk is cut short", field: "patch")
         }
-        flush()
+        try flush()
         guard !files.isEmpty else {
             throw FeedbackError(
-                .malformedPatch, "the patch names no file (no 'diff --git' or '---'/'+++' header)", field: "patch")
+                .malformedPatch, "the patch names no file (no 'diff --git a/PATH b/PATH' header)", field: "patch")
         }
         return PatchSummary(files: files)
     }
 
-    /// Splits the names of `diff --git a/X b/Y`; with unquoted names holding spaces, the split where both sides name
-    /// the same path wins, else the first ` b/`.
-    static func parseGitHeader(_ rest: Substring, line: Int) throws(FeedbackError) -> (old: String?, new: String?) {
+    /// The two names of `diff --git X Y` as written (prefixes kept): each quoted, or up to the next blank. `nil` when
+    /// the line holds anything else (unquoted names with spaces): git then takes the names from the `---`/`+++` or
+    /// `rename` lines.
+    static func parseGitHeader(_ rest: Substring, line: Int) throws(FeedbackError) -> (old: String, new: String)? {
         var remainder = rest
-        let old: String
-        if remainder.first == "\"" {
-            let (value, after) = try readQuoted(remainder, line: line)
-            old = value
-            remainder = after.drop(while: { $0 == " " })
-            let new = remainder.first == "\"" ? try readQuoted(remainder, line: line).value : String(remainder)
-            return (stripPrefix(old, "a/"), stripPrefix(new, "b/"))
-        }
-        if let quoteStart = remainder.range(of: " \"") {
-            old = String(remainder[..<quoteStart.lowerBound])
-            let new = try readQuoted(remainder[remainder.index(after: quoteStart.lowerBound)...], line: line).value
-            return (stripPrefix(old, "a/"), stripPrefix(new, "b/"))
-        }
-        let text = String(remainder)
-        let characters = Array(text)
-        if characters.count % 2 == 1 {
-            let half = characters.count / 2
-            let left = String(characters[..<half])
-            let right = String(characters[(half + 1)...])
-            if characters[half] == " ", left.hasPrefix("a/"), right.hasPrefix("b/"),
-                left.dropFirst(2) == right.dropFirst(2)
-            {
-                return (String(left.dropFirst(2)), String(right.dropFirst(2)))
+        func word() throws(FeedbackError) -> String {
+            if remainder.first == "\"" {
+                let (value, after) = try readQuoted(remainder, line: line)
+                remainder = after
+                return value
             }
-            if characters[half] == " ", left == right { return (left, right) }
+            let end = remainder.firstIndex(where: isBlank) ?? remainder.endIndex
+            defer { remainder = remainder[end...] }
+            return String(remainder[..<end])
         }
-        guard let split = text.range(of: " b/") else {
-            throw FeedbackError(
-                .malformedPatch, "cannot read the names in 'diff --git' at line \(line)", field: "patch")
-        }
-        return (stripPrefix(String(text[..<split.lowerBound]), "a/"), String(text[split.upperBound...]))
+        let old = try word()
+        guard remainder.first.map(isBlank) == true else { return nil }
+        remainder = remainder.drop(while: isBlank)
+        let new = try word()
+        guard remainder.isEmpty else { return nil }
+        return (try checkedPath(old, line: line), try checkedPath(new, line: line))
     }
 
-    /// Reads the path of a `---`/`+++` header: quoted or up to a tab (a timestamp may follow); `/dev/null` is `nil`.
-    static func parseHeaderPath(_ rest: Substring, prefix: String, line: Int) throws(FeedbackError) -> (String?, Bool) {
-        let raw: String
-        if rest.first == "\"" {
-            raw = try readQuoted(rest, line: line).value
-        } else {
-            raw = String(rest.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+    /// The path of a `---`/`+++` header as written (prefix kept; `/dev/null` as is): the rest of the line without
+    /// trailing blanks, unquoted when it starts with a quote, runs of `/` squashed.
+    static func headerPath(_ rest: Substring, line: Int) throws(FeedbackError) -> String {
+        try wholePath(rest, line: line)
+    }
+
+    /// A path that takes the rest of its line (`---`/`+++`, `rename from`, `copy to`, …): trailing blanks dropped, a
+    /// quoted path unquoted (the quotes must enclose the whole rest), runs of `/` squashed.
+    static func wholePath(_ rest: Substring, line: Int) throws(FeedbackError) -> String {
+        var text = rest
+        while let last = text.last, isBlank(last) { text = text.dropLast() }
+        if text.first == "\"" {
+            let (value, after) = try readQuoted(text, line: line)
+            guard after.isEmpty else {
+                throw FeedbackError(.malformedPatch, "text after a quoted path at line \(line)", field: "patch")
+            }
+            return try checkedPath(value, line: line)
         }
-        if raw == "/dev/null" { return (nil, true) }
-        if raw.hasPrefix(prefix) { return (String(raw.dropFirst(prefix.count)), true) }
-        return (raw, false)
+        return try checkedPath(String(text), line: line)
+    }
+
+    /// `path` with runs of `/` squashed to one; empty paths are refused.
+    private static func checkedPath(_ path: String, line: Int) throws(FeedbackError) -> String {
+        var squashed = ""
+        for character in path where !(character == "/" && squashed.last == "/") { squashed.append(character) }
+        guard !squashed.isEmpty else {
+            throw FeedbackError(.malformedPatch, "an empty path at line \(line)", field: "patch")
+        }
+        return squashed
+    }
+
+    /// `path` without its first folder, as git strips a patch's prefix (`a/`, `b/` or any other name; leading slashes
+    /// do not count): `nil` when nothing would be left.
+    static func strippingPrefix(_ path: String) -> String? {
+        let rest = path.drop { $0 == "/" }
+        guard let slash = rest.firstIndex(of: "/") else { return nil }
+        let stripped = rest[rest.index(after: slash)...]
+        return stripped.isEmpty ? nil : String(stripped)
+    }
+
+    /// A mode as written in a header (`100644`): octal digits, normalised to six; `nil` when it is not one.
+    static func parseMode(_ text: Substring) -> String? {
+        let digits = text.prefix { ("0"..."7").contains($0) }
+        guard !digits.isEmpty, text.dropFirst(digits.count).allSatisfy(isBlank),
+            let value = UInt32(digits, radix: 8), value <= 0xFFFF
+        else { return nil }
+        return modeText(value)
+    }
+
+    /// A numeric mode as a header writes it, at least six digits (`040000`); `nil` for 0 (no mode).
+    public static func modeText(_ mode: UInt32) -> String? {
+        guard mode != 0 else { return nil }
+        let text = String(mode, radix: 8)
+        return String(repeating: "0", count: max(0, 6 - text.count)) + text
+    }
+
+    static func isBlank(_ character: Character) -> Bool {
+        character == " " || character == "\t"
     }
 
     static func parseHunkHeader(_ line: Substring) -> (Int, Int)? {
@@ -260,19 +320,69 @@ public enum UnifiedDiff {
         }
         throw bad()
     }
-
-    private static func stripPrefix(_ path: String, _ prefix: String) -> String? {
-        if path == "/dev/null" { return nil }
-        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
-    }
 }
 
-/// A file entry while the parser reads it.
-private struct FileState {
-    var file = PatchedFile()
+/// The headers of one `diff --git` file while the reader goes through them, resolved into a ``PatchedFile`` by the
+/// rules libgit2 uses (`check_filenames` in its `patch_parse.c`).
+private struct FileHeaders {
+    enum Status { case modified, added, deleted, renamed, copied }
+
+    /// The line of its `diff --git` header, for messages.
+    let line: Int
+    var headerOld: String?
+    var headerNew: String?
+    var minusPath: String?
+    var plusPath: String?
+    var renameOld: String?
+    var renameNew: String?
+    var status = Status.modified
+    var oldMode: String?
+    var newMode: String?
+    var isBinary = false
     var sawHunk = false
-    var sawOldHeader = false
-    var deleted = false
+
+    init(line: Int) { self.line = line }
+
+    func resolved() throws(FeedbackError) -> PatchedFile {
+        func bad(_ reason: String) -> FeedbackError {
+            FeedbackError(.malformedPatch, "the file of 'diff --git' at line \(line): \(reason)", field: "patch")
+        }
+        if (minusPath == nil) != (plusPath == nil) {
+            throw bad(minusPath == nil ? "a '+++' header without '---'" : "a '---' header without '+++'")
+        }
+        let added = status == .added
+        let deleted = status == .deleted
+        if let headerOld, let minusPath {
+            if added ? minusPath != "/dev/null" : headerOld != minusPath {
+                throw bad("its old path differs between 'diff --git' and '---'")
+            }
+        }
+        if let headerNew, let plusPath {
+            if deleted ? plusPath != "/dev/null" : headerNew != plusPath {
+                throw bad("its new path differs between 'diff --git' and '+++'")
+            }
+        }
+        let prefixedOld = !added && minusPath != nil ? minusPath : headerOld
+        let prefixedNew = !deleted && plusPath != nil ? plusPath : headerNew
+        func stripped(_ path: String?) throws(FeedbackError) -> String? {
+            guard let path else { return nil }
+            guard let result = UnifiedDiff.strippingPrefix(path) else {
+                throw bad("the path \(quoted(path)) has no folder for git to strip (a/, b/)")
+            }
+            return result
+        }
+        var old = renameOld
+        if old == nil { old = try stripped(prefixedOld) }
+        var new = renameNew
+        if new == nil { new = try stripped(prefixedNew) }
+        if old == nil { old = new } else if new == nil { new = old }
+        guard old != nil else { throw bad("no path is given") }
+        var newMode = self.newMode
+        if !deleted, newMode == nil { newMode = oldMode }
+        return PatchedFile(
+            oldPath: added ? nil : old, newPath: deleted ? nil : new, oldMode: oldMode, newMode: newMode,
+            isBinary: isBinary)
+    }
 }
 
 extension Substring {

@@ -29,6 +29,14 @@ extension GitRepository {
             let names = unsafe.flatMap { [$0.oldPath, $0.newPath].compactMap { $0 } }.filter(PatchedPath.isUnsafe)
             throw error(.unsafePath, "apply", "the patch writes outside the work tree: \(Set(names).sorted().joined(separator: ", "))")
         }
+        if location != .index, !checkOnly {
+            let linked = touched.flatMap { PatchedPath.symbolicLinks(on: $0, in: workDirectory) }
+            guard linked.isEmpty else {
+                throw error(
+                    .unsafePath, "apply",
+                    "the patch writes beyond a symbolic link of the work tree: \(Set(linked).sorted().joined(separator: ", "))")
+            }
+        }
         try withHandle { repo throws(GitError) in
             var options = git_apply_options()
             git_apply_options_init(&options, UInt32(GIT_APPLY_OPTIONS_VERSION))
@@ -83,7 +91,9 @@ extension GitRepository {
                 oldPath: status == .added ? nil : old,
                 newPath: status == .deleted ? nil : new,
                 status: status,
-                isBinary: delta.flags & GIT_DIFF_FLAG_BINARY.rawValue != 0
+                isBinary: delta.flags & GIT_DIFF_FLAG_BINARY.rawValue != 0,
+                oldMode: UInt32(delta.old_file.mode),
+                newMode: UInt32(delta.new_file.mode)
             )
         }
     }

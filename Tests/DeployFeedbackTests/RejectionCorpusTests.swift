@@ -34,10 +34,10 @@ struct RejectionCorpusTests {
         let binary = """
             diff --git a/logo.png b/logo.png
             new file mode 100644
-            index 0000000..1234567
+            index 0000000..45a21f1
             GIT binary patch
-            literal 4
-            LcmZ?wbhEJ
+            literal 10
+            RcmeAS@N?(olHy`u000e}0jdB1
 
             literal 0
             HcmV?d00001
@@ -58,7 +58,12 @@ struct RejectionCorpusTests {
             ),
             ("i-repo-dash.json", json(["repo": "-x", "patch": goodPatch]), .invalidRepositoryName, "read"),
             (
-                "j-absolute.json", json(["repo": "app", "patch": "--- /dev/null\n+++ /tmp/evil\n@@ -0,0 +1 @@\n+x\n"]),
+                "j-absolute.json",
+                json([
+                    "repo": "app",
+                    "patch": "diff --git a/README.md b/README.md\nsimilarity index 100%\nrename from README.md\n"
+                        + "rename to /tmp/evil\n",
+                ]),
                 .absolutePath, "policy"
             ),
             ("k-dotdot.json", json(["repo": "app", "patch": newFile("../outside.txt")]), .pathTraversal, "policy"),

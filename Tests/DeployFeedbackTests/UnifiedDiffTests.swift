@@ -46,9 +46,12 @@ struct UnifiedDiffTests {
             """
         let summary = try UnifiedDiff.summarize(patch)
         #expect(summary.files.count == 5)
-        #expect(summary.files[0] == PatchedFile(oldPath: "src/a.swift", newPath: "src/a.swift"))
+        // The `index` line's mode is both sides' mode; a deleted file's mode is its old side's.
+        #expect(
+            summary.files[0]
+                == PatchedFile(oldPath: "src/a.swift", newPath: "src/a.swift", oldMode: "100644", newMode: "100644"))
         #expect(summary.files[1] == PatchedFile(oldPath: nil, newPath: "new.txt", newMode: "100644"))
-        #expect(summary.files[2] == PatchedFile(oldPath: "gone.txt", newPath: nil))
+        #expect(summary.files[2] == PatchedFile(oldPath: "gone.txt", newPath: nil, oldMode: "100644"))
         #expect(summary.files[3] == PatchedFile(oldPath: "old name.txt", newPath: "new name.txt"))
         #expect(summary.files[4] == PatchedFile(oldPath: "x.txt", newPath: "y.txt"))
         #expect(
@@ -88,7 +91,8 @@ struct UnifiedDiffTests {
         #expect(summary.paths == ["café menu.txt", "t\tb", "tab"])
     }
 
-    @Test func plainUnifiedDiffKeepsUnprefixedPathsToo() throws {
+    @Test func aPlainUnifiedDiffIsNotAGitDiff() throws {
+        // git (libgit2) reads files only from `diff --git` sections; a plain diff would be read as nothing by it.
         let patch = """
             --- project/.github/workflows/ci.yml\t2024-01-01 00:00:00
             +++ project/.github/workflows/ci.yml\t2024-01-02 00:00:00
@@ -97,9 +101,39 @@ struct UnifiedDiffTests {
             +b
 
             """
+        do {
+            _ = try UnifiedDiff.summarize(patch)
+            Issue.record("a plain diff was read")
+        } catch {
+            #expect(error.code == .malformedPatch)
+            #expect(error.message.contains("diff --git"))
+        }
+    }
+
+    @Test func anyPrefixLosesItsFirstFolderAndRenameLinesNamePathsWhole() throws {
+        // As libgit2 reads them: `x/` is a prefix like `a/`; `rename old|new` is `rename from|to`; runs of `/` squash.
+        let patch = """
+            diff --git x/.github/workflows/ci.yml x/.github/workflows/ci.yml
+            --- x/.github/workflows/ci.yml
+            +++ x/.github/workflows/ci.yml
+            @@ -1 +1 @@
+            -a
+            +b
+            diff --git a/README.md b/commands/restart-app.sh
+            similarity index 100%
+            rename old README.md
+            rename new commands//restart-app.sh
+            diff --git src/main.swift src/main.swift
+            --- src/main.swift
+            +++ src/main.swift
+            @@ -1 +1 @@
+            -a
+            +b
+
+            """
         let summary = try UnifiedDiff.summarize(patch)
-        #expect(summary.files.count == 1)
-        #expect(summary.paths == ["project/.github/workflows/ci.yml"])
+        #expect(summary.files.map(\.oldPath) == [".github/workflows/ci.yml", "README.md", "main.swift"])
+        #expect(summary.files.map(\.newPath) == [".github/workflows/ci.yml", "commands/restart-app.sh", "main.swift"])
     }
 
     @Test func binaryAndSpecialModesAreSeen() throws {

@@ -27,9 +27,11 @@ import Testing
         }
         let paths = try GitRepository.patchedPaths(in: diff).sorted { $0.path < $1.path }
         #expect(paths == [
-            PatchedPath(oldPath: "a.txt", newPath: "a.txt", status: .modified, isBinary: false),
-            PatchedPath(oldPath: nil, newPath: "added.txt", status: .added, isBinary: false),
-            PatchedPath(oldPath: "gone.txt", newPath: nil, status: .deleted, isBinary: false),
+            PatchedPath(
+                oldPath: "a.txt", newPath: "a.txt", status: .modified, isBinary: false, oldMode: 0o100644,
+                newMode: 0o100644),
+            PatchedPath(oldPath: nil, newPath: "added.txt", status: .added, isBinary: false, newMode: 0o100644),
+            PatchedPath(oldPath: "gone.txt", newPath: nil, status: .deleted, isBinary: false, oldMode: 0o100644),
             PatchedPath(oldPath: "old.txt", newPath: "renamed.txt", status: .renamed, isBinary: false),
         ])
         #expect(paths.allSatisfy { !$0.escapesRepository })
@@ -99,7 +101,8 @@ import Testing
         }, binary: true)
         #expect(diff.contains("GIT binary patch"))
         let paths = try GitRepository.patchedPaths(in: diff)
-        #expect(paths == [PatchedPath(oldPath: nil, newPath: "logo.bin", status: .added, isBinary: true)])
+        #expect(
+            paths == [PatchedPath(oldPath: nil, newPath: "logo.bin", status: .added, isBinary: true, newMode: 0o100644)])
         try GitRepository.open(at: work).apply(diff: diff)
         #expect(try Data(contentsOf: work.appendingPathComponent("logo.bin")) == bytes)
     }

@@ -88,11 +88,29 @@ import Testing
         let patch = "diff --git a/README.md b/README.md\r\n--- a/README.md\r\n+++ b/README.md\r\n@@ -1 +1 @@\r\n-hi\r\n+hello\r\n"
         #expect(try UnifiedDiff.summarize(patch).paths == ["README.md"])
         // A later header is seen, so the deny-list applies to it.
-        let sneaky = "diff --git a/ok b/ok\r\n--- a/.github/workflows/ci.yml\r\n+++ b/.github/workflows/ci.yml\r\n@@ -0,0 +1 @@\r\n+x\r\n"
+        let sneaky = "diff --git a/ok b/ok\r\n--- a/ok\r\n+++ b/ok\r\n@@ -1 +1 @@\r\n-a\r\n+b\r\n"
+            + "diff --git a/.github/workflows/ci.yml b/.github/workflows/ci.yml\r\n--- a/.github/workflows/ci.yml\r\n"
+            + "+++ b/.github/workflows/ci.yml\r\n@@ -1 +1 @@\r\n-x\r\n+y\r\n"
         let error = #expect(throws: FeedbackError.self) {
             try PatchPolicy().check(patch: sneaky, repository: PolicyRepository.shared.url)
         }
         #expect(error?.code == .deniedPath, "\(String(describing: error))")
+    }
+
+    /// The differential check of deployctl's patch reader against libgit2's, over git's header spellings (see
+    /// ``PatchHeaderSpellings``): both read what git writes, so a patch in any of them is judged and not refused.
+    @Test func everyHeaderSpellingIsReadAsGitWritesIt() {
+        var random = SeededGenerator(seed: PropertySettings.seed &+ 7)
+        var kinds = Set<String>()
+        for iteration in 0..<PropertySettings.iterations * 5 {
+            var choices = PatchHeaderSpellings.Choices((0..<64).map { _ in UInt8.random(in: 0...255, using: &random) })
+            let generated = PatchHeaderSpellings.make(&choices)
+            kinds.formUnion(generated.spellings.map { String($0.prefix { $0 != " " }) })
+            let broken = HostileInvariants.spellingAgreement(generated)
+            #expect(broken.isEmpty, "seed \(PropertySettings.seed), iteration \(iteration): \(broken)")
+            if !broken.isEmpty { return }
+        }
+        #expect(kinds.isSuperset(of: ["modify", "add", "delete", "rename", "copy", "modeChange"]), "\(kinds)")
     }
 
     @Test func acceptedPathListsNeverLeaveTheRepository() {

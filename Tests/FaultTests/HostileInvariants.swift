@@ -1,6 +1,7 @@
 import DeployBuild
 import DeployCore
 import DeployFeedback
+import DeployGit
 import Foundation
 
 /// The documented invariants of the four parsers that take hostile input, as pure checks: each returns the broken
@@ -10,6 +11,7 @@ enum HostileInvariants {
     /// The parsers, named as the fuzz targets and the regression folders are.
     enum Target: String, CaseIterable, Sendable {
         case feedback, patch, env, log
+        case patchHeaders = "patch-headers"
     }
 
     static func check(_ target: Target, _ data: Data) -> [String] {
@@ -18,7 +20,37 @@ enum HostileInvariants {
         case .patch: patch(String(decoding: data, as: UTF8.self))
         case .env: environmentFile(String(decoding: data, as: UTF8.self))
         case .log: log(data)
+        case .patchHeaders: patchHeaders(data)
         }
+    }
+
+    /// The input's bytes steer ``PatchHeaderSpellings`` to a git diff in one of git's header spellings: git's own
+    /// reading (libgit2), deployctl's reader and the writer's expectation must all agree, so the policy judges what
+    /// git writes and the patch is not refused.
+    static func patchHeaders(_ data: Data) -> [String] {
+        var choices = PatchHeaderSpellings.Choices(Array(data))
+        return spellingAgreement(PatchHeaderSpellings.make(&choices))
+    }
+
+    static func spellingAgreement(_ generated: PatchHeaderSpellings.Case) -> [String] {
+        let context = "\(generated.spellings.joined(separator: "; "))\n\(generated.patch.debugDescription)"
+        let git: PatchSummary
+        do { git = PatchSummary(files: try GitRepository.patchedPaths(in: generated.patch).map(PatchedFile.init)) } catch {
+            return ["libgit2 cannot read a diff git writes: \(error.message) — \(context)"]
+        }
+        var broken: [String] = []
+        if git != generated.expected {
+            broken.append("libgit2 reads \(git.files), git writes \(generated.expected.files) — \(context)")
+        }
+        do {
+            let read = try PatchReader.read(generated.patch)
+            if read != generated.expected {
+                broken.append("the reader returns \(read.files), git writes \(generated.expected.files) — \(context)")
+            }
+        } catch {
+            broken.append("the reader refuses a diff git writes: \(error) — \(context)")
+        }
+        return broken
     }
 
     /// A feedback file is parsed, or refused with a rejection naming the problem (never an environment error).
