@@ -5,7 +5,8 @@ extension GitRepository {
     /// upstream), updating the work tree when the branch is checked out.
     ///
     /// Never loses work: a diverged branch, tracked local changes, or untracked files the update would overwrite leave
-    /// everything untouched and are reported as ``UpdateOutcome/blocked(_:)``. A branch ahead of its upstream (nothing
+    /// everything untouched and are reported as ``UpdateOutcome/blocked(_:)``. Local changes that are exactly what an
+    /// interrupted fast-forward to the same target wrote (a process killed mid-checkout) are finished instead. A branch ahead of its upstream (nothing
     /// to take) is ``UpdateOutcome/upToDate(_:)``.
     public func fastForward(branch: String? = nil, to upstream: String? = nil) throws(GitError) -> UpdateOutcome {
         try withHandle { repo throws(GitError) in try fastForward(repo, branch: branch, upstream: upstream) }
@@ -48,7 +49,13 @@ extension GitRepository {
         let checkedOut = !isBare && head.branch == branchName && !head.isDetached
         if checkedOut {
             let status = try workTreeStatus(repo)
-            if status.hasTrackedChanges { return .blocked(.dirty(status)) }
+            // A fast-forward killed between writing the files and moving the branch leaves them as local changes
+            // that are exactly the target's: finished here (nothing else is overwritten), else refused as local work.
+            var interrupted = false
+            if status.hasTrackedChanges {
+                interrupted = try isInterruptedCheckout(repo, head: current, target: target, status: status)
+            }
+            if status.hasTrackedChanges, !interrupted { return .blocked(.dirty(status)) }
             // Safe checkout: refuses (before writing anything) to overwrite untracked files in the way.
             var commit: OpaquePointer?
             var oid = target.oid
@@ -56,7 +63,7 @@ extension GitRepository {
             defer { git_commit_free(commit) }
             var options = git_checkout_options()
             git_checkout_options_init(&options, UInt32(GIT_CHECKOUT_OPTIONS_VERSION))
-            options.checkout_strategy = GIT_CHECKOUT_SAFE.rawValue
+            options.checkout_strategy = interrupted ? GIT_CHECKOUT_FORCE.rawValue : GIT_CHECKOUT_SAFE.rawValue
             let result = git_checkout_tree(repo, commit, &options)
             if result == GIT_ECONFLICT.rawValue {
                 git_error_clear()

@@ -42,6 +42,7 @@ public struct GitFixture: Sendable {
     public func pushCommit(
         to remote: URL,
         files: [String: String],
+        removing removed: [String] = [],
         message: String = "change",
         branch: String = "main"
     ) throws -> String {
@@ -49,6 +50,7 @@ public struct GitFixture: Sendable {
         defer { try? FileManager.default.removeItem(at: work) }
         try Shell.check(["git", "clone", "--quiet", "--branch", branch, remote.path, work.path])
         try write(files, in: work)
+        for path in removed { try FileManager.default.removeItem(at: work.appendingPathComponent(path)) }
         try Shell.check(["git", "add", "-A"], in: work)
         try Shell.check(["git", "commit", "--quiet", "-m", message], in: work)
         try Shell.check(["git", "push", "--quiet", "origin", branch], in: work)
