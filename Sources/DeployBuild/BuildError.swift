@@ -20,6 +20,8 @@ public struct BuildError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let logReadFailed = Code(rawValue: "logReadFailed")
         /// A report could not be encoded or written.
         public static let reportWriteFailed = Code(rawValue: "reportWriteFailed")
+        /// The sandbox that was asked for (`DISPATCHER_SANDBOX=bwrap`) is missing or cannot start.
+        public static let sandboxUnavailable = Code(rawValue: "sandboxUnavailable")
 
         public var description: String { rawValue }
     }

@@ -248,7 +248,8 @@ extension FeedbackProcessor {
                     result = try await verifier.verify(
                         directory: validated.repository.enclosing.map { directory.appendingPathComponent($0.path) }
                             ?? directory,
-                        repository: validated.repository.name, feedbackID: validated.document.id)
+                        workTree: directory, repository: validated.repository.name,
+                        feedbackID: validated.document.id)
                 } catch { throw StageFailure("verify", error) }
                 journal.verification = result.verification
                 journal.timings.stages["verify"] = clock.duration(to: .now).seconds
@@ -520,8 +521,14 @@ extension FeedbackProcessor {
         else { return }
         journal.restartStarted = true
         try save(journal, claim)
+        var facts = [
+            "DEPLOYCTL_REPOSITORY": validated.repository.name, "DEPLOYCTL_BRANCH": validated.branch,
+            "DEPLOYCTL_FEEDBACK_ID": validated.document.id,
+        ]
+        facts["DEPLOYCTL_REVISION"] = journal.commit
+        facts["DEPLOYCTL_PREVIOUS_REVISION"] = journal.headBefore
         let outcome = await restartRunner.run(
-            command, in: commandsDirectory.deletingLastPathComponent(), timeout: options.restartTimeout)
+            command, in: commandsDirectory.deletingLastPathComponent(), timeout: options.restartTimeout, facts: facts)
         journal.restart = outcome
         journal.timings.stages["restart"] = outcome.seconds
         try save(journal, claim)

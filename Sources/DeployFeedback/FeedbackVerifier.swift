@@ -3,6 +3,10 @@ import Foundation
 
 /// Builds and tests a patched tree before anything is published, with DeployBuild's `RepositoryBuilder`.
 ///
+/// The patched code is untrusted: with ``sandbox`` set, every step runs confined (bubblewrap on Linux) to the
+/// throwaway worktree and a scratch `HOME`, with the deploy root and the dispatcher's home out of sight; every step's
+/// environment is the allow-list of `StepEnvironment`, never a secret.
+///
 /// Each repository is verified with its own settings when ``repositorySettings`` has an entry for it (the manifest's
 /// `build`/`test` overrides, so that non-Swift repositories verify too), else with ``settings``.
 public struct FeedbackVerifier: Sendable {
@@ -14,14 +18,17 @@ public struct FeedbackVerifier: Sendable {
     public var toolchain: Toolchain
     /// The folder verification logs go to (`deploy/logs`); each run gets `feedback-<id>-<time>.log` and its report.
     public var logDirectory: URL
-    /// Redacted from every captured line.
+    /// Redacted from every captured line; never in a step's environment.
     public var secrets: [String]
+    /// How verification steps are confined; `nil` runs them without a sandbox (none available, or opted out).
+    public var sandbox: SandboxSettings?
 
     public init(
         builder: RepositoryBuilder = RepositoryBuilder(), settings: RepositoryBuildSettings,
         repositorySettings: [String: RepositoryBuildSettings] = [:], toolchain: Toolchain, logDirectory: URL,
-        secrets: [String] = []
+        secrets: [String] = [], sandbox: SandboxSettings? = nil
     ) {
+        self.sandbox = sandbox
         self.builder = builder
         self.settings = settings
         self.repositorySettings = repositorySettings
@@ -43,10 +50,13 @@ public struct FeedbackVerifier: Sendable {
         var summary: String
     }
 
-    /// Builds and tests `directory`; a red result is a normal result.
+    /// Builds and tests `directory` (in the throwaway worktree `workTree`, which the steps may write); a red result
+    /// is a normal result.
     ///
     /// - Throws: ``FeedbackError/Code/build`` when the log cannot be created.
-    func verify(directory: URL, repository: String, feedbackID: String) async throws(FeedbackError) -> Result {
+    func verify(directory: URL, workTree: URL, repository: String, feedbackID: String) async throws(FeedbackError)
+        -> Result
+    {
         let stamp = Int(Date().timeIntervalSince1970 * 1000)
         let safeID = String(
             feedbackID.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(60))
@@ -56,9 +66,16 @@ public struct FeedbackVerifier: Sendable {
         do { log = try BuildLogFile(appendingTo: logURL) } catch {
             throw FeedbackError(.build, "cannot create the verification log: \(error)")
         }
+        let confined = sandbox?.confined(writing: [workTree], home: workTree.appendingPathExtension("home"))
+        try? log.append(lines: [
+            confined.map {
+                "== verification sandbox: \($0.tool), network \($0.allowsNetwork ? "allowed" : "off"), writes only "
+                    + "the worktree and a scratch HOME =="
+            } ?? "== verification sandbox: none (the patched code runs as the dispatcher's user) =="
+        ])
         let result = await builder.build(
             repository: directory, name: repository, settings: settings(for: repository), toolchain: toolchain, log: log,
-            secrets: secrets)
+            secrets: secrets, sandbox: confined)
         log.close()
         let report = try? JSONValue(encoding: result.report)
         let verification = FeedbackVerification(

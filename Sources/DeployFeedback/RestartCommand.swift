@@ -67,5 +67,8 @@ public struct RestartOutcome: Sendable, Hashable, Codable {
 /// Runs a restart command with a timeout, its output going to the log; the dispatcher supplies one.
 public protocol RestartRunner: Sendable {
     /// Runs `command` in `directory`; a failure to run is an outcome (`exitStatus` nil), not a thrown error.
-    func run(_ command: RestartCommand, in directory: URL, timeout: Duration) async -> RestartOutcome
+    /// - Parameter facts: `DEPLOYCTL_*` variables about the change (repository, revision, previous revision,
+    ///   feedback id), set for the command on top of the scrubbed environment every step gets.
+    func run(_ command: RestartCommand, in directory: URL, timeout: Duration, facts: [String: String]) async
+        -> RestartOutcome
 }

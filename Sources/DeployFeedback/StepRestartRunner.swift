@@ -15,7 +15,9 @@ public struct StepRestartRunner: RestartRunner {
         self.secrets = secrets
     }
 
-    public func run(_ command: RestartCommand, in directory: URL, timeout: Duration) async -> RestartOutcome {
+    public func run(_ command: RestartCommand, in directory: URL, timeout: Duration, facts: [String: String]) async
+        -> RestartOutcome
+    {
         let log: BuildLogFile
         do {
             try FileManager.default.createDirectory(
@@ -26,7 +28,7 @@ public struct StepRestartRunner: RestartRunner {
         }
         defer { log.close() }
         let step = BuildStep(
-            name: "restart", command: ["/bin/sh", command.script.path], workingDirectory: directory, environment: [:],
+            name: "restart", command: ["/bin/sh", command.script.path], workingDirectory: directory, environment: facts,
             timeout: timeout)
         let outcome = await runner.run(step, log: log, repository: directory.lastPathComponent, redacting: secrets)
         var result = RestartOutcome(

@@ -54,7 +54,7 @@ extension Deployctl {
 
         func run() async throws {
             let context = try CommandContext(options: options)
-            let dispatcher = try openDispatcher(context, command: "deployctl apply-feedback")
+            let dispatcher = try await openDispatcher(context, command: "deployctl apply-feedback")
             if let propose {
                 try await runProposals(try RepositoryName(propose), dispatcher: dispatcher)
                 return

@@ -1,3 +1,4 @@
+import DeployBuild
 import DeployCore
 
 /// Prints the effective configuration: each variable, its value (secrets as set/not set) and where it came from.
@@ -28,5 +29,21 @@ enum ConfigurationPrinter {
             out += "\nfeatures off:\n" + disabled.map { "  - \($0)\n" }.joined()
         }
         return out
+    }
+
+    /// What verification runs in on this machine, in a line: the sandbox found for `DISPATCHER_SANDBOX`, or why there
+    /// is none.
+    static func sandboxLine(_ configuration: DispatcherConfiguration) async -> String {
+        guard configuration.verifyFeedback else { return "verification sandbox: none needed (DISPATCHER_VERIFY_FEEDBACK=0)" }
+        do {
+            switch try await SandboxLocator().locate(configuration.sandbox) {
+            case .available(let tool):
+                return "verification sandbox: \(tool); network \(configuration.verifyNetwork ? "allowed" : "off")"
+            case .unavailable(let reason):
+                return "verification sandbox: none — \(reason)"
+            }
+        } catch {
+            return "verification sandbox: unavailable — \(error.message)"
+        }
     }
 }

@@ -33,7 +33,7 @@ extension Deployctl {
                 [ConfigurationLoader.FlagValue(variable: "DISPATCHER_INTERVAL", flag: "--interval", value: String($0))]
             } ?? []
             let context = try CommandContext(options: options, extraFlags: flags)
-            let dispatcher = try openDispatcher(context, command: "deployctl loop")
+            let dispatcher = try await openDispatcher(context, command: "deployctl loop")
             ReportPrinter.announce(context.configuration, logger: context.logger)
             let progress = ProgressPrinter(style: .detect(fileDescriptor: STDERR_FILENO))
             let service = DispatcherService(

@@ -40,7 +40,7 @@ extension Deployctl {
         func run() async throws {
             let context = try CommandContext(options: options)
             let names = try repositories.map { name throws(ConfigurationError) in try RepositoryName(name) }
-            let dispatcher = try openDispatcher(context, command: "deployctl run-once")
+            let dispatcher = try await openDispatcher(context, command: "deployctl run-once")
             ReportPrinter.announce(context.configuration, logger: context.logger)
             let progress = ProgressPrinter(style: .detect(fileDescriptor: STDERR_FILENO))
             let report: CycleReport
@@ -77,11 +77,3 @@ extension Deployctl {
     }
 }
 
-/// Opens the dispatcher (taking the root's lock); a held lock is an infrastructure failure (exit 3).
-func openDispatcher(_ context: CommandContext, command: String) throws -> Dispatcher {
-    do {
-        return try Dispatcher(root: context.root, configuration: context.configuration, command: command, logger: context.logger)
-    } catch let error as DispatcherLock.HeldError {
-        throw CommandFailure(message: error.description, exitStatus: ExitStatus.infrastructure)
-    }
-}

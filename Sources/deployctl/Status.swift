@@ -32,7 +32,9 @@ extension Deployctl {
         func run() async throws {
             let context = try CommandContext(options: options)
             if config {
-                print(try ConfigurationPrinter.render(context.configuration, json: json), terminator: "")
+                var text = try ConfigurationPrinter.render(context.configuration, json: json)
+                if !json { text += "\n" + (await ConfigurationPrinter.sandboxLine(context.configuration)) + "\n" }
+                print(text, terminator: "")
                 return
             }
             let report = try StatusReport.load(root: context.root, history: history)

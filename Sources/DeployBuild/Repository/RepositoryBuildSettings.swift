@@ -16,6 +16,9 @@ public struct RepositoryBuildSettings: Sendable, Codable, Hashable {
     public var retryFailedTests: Bool
     /// Extra environment for every step.
     public var environment: [String: String]
+    /// Variables of the dispatcher's environment passed to every step by name (the manifest's `env`), beyond
+    /// ``StepEnvironment``'s allow-list; secrets are never passed.
+    public var inheritedVariables: [String]
 
     /// Creates settings.
     public init(
@@ -26,7 +29,8 @@ public struct RepositoryBuildSettings: Sendable, Codable, Hashable {
         dockerBuild: Bool = false,
         runE2E: Bool = false,
         retryFailedTests: Bool = true,
-        environment: [String: String] = [:]
+        environment: [String: String] = [:],
+        inheritedVariables: [String] = []
     ) {
         self.jobs = jobs
         self.buildCommand = buildCommand
@@ -36,5 +40,6 @@ public struct RepositoryBuildSettings: Sendable, Codable, Hashable {
         self.runE2E = runE2E
         self.retryFailedTests = retryFailedTests
         self.environment = environment
+        self.inheritedVariables = inheritedVariables
     }
 }

@@ -35,7 +35,8 @@ public struct RepositoryBuilder: Sendable {
     ///   - settings: jobs, command overrides, timeout, Docker switches.
     ///   - toolchain: the `swift` to use.
     ///   - log: the cycle log; when it is a ``BuildLogFile`` the result is also written as JSON beside it.
-    ///   - secrets: redacted from every line and recorded command.
+    ///   - secrets: redacted from every line and recorded command; a variable holding one never reaches a step.
+    ///   - sandbox: where every step runs (feedback verification), or `nil` to run them as the dispatcher's user.
     ///   - live: called with each output line as it comes.
     /// - Returns: per-step outcomes and reports, the overall result and the flaky flag.
     public func build(
@@ -45,6 +46,7 @@ public struct RepositoryBuilder: Sendable {
         toolchain: Toolchain,
         log: some StepOutputSink,
         secrets: [String] = [],
+        sandbox: StepSandbox? = nil,
         live: (@Sendable (String) -> Void)? = nil
     ) async -> RepositoryBuildResult {
         let clock = ContinuousClock()
@@ -66,7 +68,9 @@ public struct RepositoryBuilder: Sendable {
                 command: command,
                 workingDirectory: directory,
                 environment: settings.environment,
-                timeout: settings.timeout
+                inheritedVariables: settings.inheritedVariables,
+                timeout: settings.timeout,
+                sandbox: sandbox
             )
             var logger = logger
             logger[metadataKey: "deploy.repo"] = "\(name)"

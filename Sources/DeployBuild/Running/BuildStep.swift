@@ -26,8 +26,12 @@ public struct BuildStep: Sendable {
     public var command: [String]
     /// The directory the command runs in.
     public var workingDirectory: URL
-    /// Variables added to (or replacing those of) the inherited environment.
+    /// Variables deployctl sets for the step, on top of ``StepEnvironment``'s allow-list of the dispatcher's own.
     public var environment: [String: String]
+    /// Further variables passed through from the dispatcher's environment by name (a manifest's `env` list).
+    public var inheritedVariables: [String]
+    /// The sandbox the step runs in (feedback verification), or `nil` to run it as the dispatcher's user as is.
+    public var sandbox: StepSandbox?
     /// How long the step may run before its whole process group is terminated.
     public var timeout: Duration
     /// How long processes get between `SIGTERM` and `SIGKILL` when the step is stopped.
@@ -39,13 +43,17 @@ public struct BuildStep: Sendable {
         command: [String],
         workingDirectory: URL,
         environment: [String: String] = [:],
+        inheritedVariables: [String] = [],
         timeout: Duration,
-        gracePeriod: Duration = .seconds(3)
+        gracePeriod: Duration = .seconds(3),
+        sandbox: StepSandbox? = nil
     ) {
         self.name = name
         self.command = command
         self.workingDirectory = workingDirectory
         self.environment = environment
+        self.inheritedVariables = inheritedVariables
+        self.sandbox = sandbox
         self.timeout = timeout
         self.gracePeriod = gracePeriod
     }

@@ -12,7 +12,8 @@ import SystemPackage
 #endif
 
 /// Runs one ``BuildStep``: streams its output line by line into a log, enforces its timeout, and leaves no process
-/// behind.
+/// behind. Its environment is never the dispatcher's whole environment (``StepEnvironment``), and a step with a
+/// ``StepSandbox`` runs inside it.
 ///
 /// The child runs in its own session (its own process group). On timeout or cancellation of the calling task the
 /// whole group gets `SIGTERM`, then `SIGKILL` after the step's grace period; after every step any process still in
@@ -21,10 +22,15 @@ import SystemPackage
 public struct StepRunner: Sendable {
     /// How many of the last output lines an outcome keeps.
     public var tailLineCount: Int
+    /// The dispatcher's environment, which each step gets only through ``StepEnvironment``'s allow-list.
+    public var inheritedEnvironment: [String: String]
 
     /// Creates a runner.
-    public init(tailLineCount: Int = 30) {
+    public init(
+        tailLineCount: Int = 30, inheritedEnvironment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.tailLineCount = tailLineCount
+        self.inheritedEnvironment = inheritedEnvironment
     }
 
     /// Runs `step` to its end.
@@ -60,9 +66,11 @@ public struct StepRunner: Sendable {
                 logError: (headerError ?? capture.writeError())?.description
             )
         }
-        guard let executablePath = step.command.first, !executablePath.isEmpty else {
+        guard let first = step.command.first, !first.isEmpty else {
             return outcome(.notStarted(message: "empty command"))
         }
+        let launched = step.sandbox?.wrap(step.command, workingDirectory: step.workingDirectory) ?? step.command
+        let executablePath = launched[0]
         do {
             try log.beginStep(repository: repository, step: step.name, command: command)
         } catch {
@@ -76,7 +84,9 @@ public struct StepRunner: Sendable {
         let race: RaceResult = await withTaskGroup(of: RaceResult?.self) { group in
             group.addTask {
                 do {
-                    let result = try await Self.spawn(step, executable: executablePath) { execution in
+                    let result = try await Self.spawn(
+                        step, command: launched, inheriting: inheritedEnvironment, secrets: secrets
+                    ) { execution in
                         let pid = execution.processIdentifier.value
                         groupID.set(pid)
                         CrashPoint.reach(.stepRunning)
@@ -151,7 +161,9 @@ public struct StepRunner: Sendable {
 
     private static func spawn(
         _ step: BuildStep,
-        executable: String,
+        command: [String],
+        inheriting inherited: [String: String],
+        secrets: [String],
         body: (Execution<NoInput, SequenceOutput, SequenceOutput>) async throws -> Void
     ) async throws -> TerminationStatus {
         var options = PlatformOptions()
@@ -159,18 +171,22 @@ public struct StepRunner: Sendable {
         options.teardownSequence = [
             .gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: step.gracePeriod)
         ]
-        var updates: [Environment.Key: String?] = [:]
+        var settings = step.environment
         // Marks the step for OrphanedSteps; restart commands may start services meant to outlive deployctl.
-        if step.name != "restart" {
-            updates[Environment.Key(stringLiteral: OrphanedSteps.ownerVariable)] = String(getpid())
+        if step.name != "restart" { settings[OrphanedSteps.ownerVariable] = String(getpid()) }
+        if let sandbox = step.sandbox { settings["HOME"] = StepSandbox.path(sandbox.home) }
+        let variables = StepEnvironment.make(
+            inheriting: inherited, names: step.inheritedVariables, settings: settings,
+            secrets: secrets)
+        var environment: [Environment.Key: String] = [:]
+        for (key, value) in variables {
+            if let key = Environment.Key(rawValue: key) { environment[key] = value }
         }
-        for (key, value) in step.environment {
-            if let key = Environment.Key(rawValue: key) { updates[key] = value }
-        }
+        let executable = command[0]
         let result = try await Subprocess.run(
             executable.contains("/") ? .path(FilePath(executable)) : .name(executable),
-            arguments: Arguments(Array(step.command.dropFirst())),
-            environment: .inherit.updating(updates),
+            arguments: Arguments(Array(command.dropFirst())),
+            environment: .custom(environment),
             workingDirectory: FilePath(step.workingDirectory.path),
             platformOptions: options,
             input: .none,

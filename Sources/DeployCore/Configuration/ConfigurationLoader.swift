@@ -1,3 +1,4 @@
+import DeployBuild
 import Foundation
 
 /// Resolves a ``DispatcherConfiguration`` with precedence: command-line flag > process environment >
@@ -107,6 +108,8 @@ public struct ConfigurationLoader: Sendable {
         configuration.proposePromptBytes = try resolver.positiveInteger(.proposePromptBytes, default: 49_152)
         configuration.changelog = try resolver.boolean(.changelog, default: true)
         configuration.pullRequestComment = try resolver.boolean(.prComment, default: true)
+        configuration.sandbox = try resolver.choice(.sandbox, default: .auto)
+        configuration.verifyNetwork = try resolver.boolean(.verifyNetwork, default: true)
         if identityName == nil, gitIdentity.name != nil {
             resolver.origins[ConfigurationVariable.gitUserName.name] = .gitConfig
         }
@@ -224,6 +227,19 @@ private struct Resolver {
                 .invalidValue, location: found.location, found: "'\(found.value)'",
                 accepted: "1/0, true/false or yes/no (any case)")
         }
+    }
+
+    mutating func choice<Choice: RawRepresentable & CaseIterable>(
+        _ variable: ConfigurationVariable, default value: Choice
+    ) throws(ConfigurationError) -> Choice where Choice.RawValue == String {
+        guard let found = raw(variable) else { return value }
+        let text = found.value.trimmingCharacters(in: .whitespaces).lowercased()
+        guard let chosen = Choice(rawValue: text) else {
+            throw ConfigurationError(
+                .invalidValue, location: found.location, found: "'\(found.value)'",
+                accepted: Choice.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return chosen
     }
 
     mutating func secret(_ variable: ConfigurationVariable) -> Secret? {

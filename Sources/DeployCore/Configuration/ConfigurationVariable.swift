@@ -65,7 +65,13 @@ extension ConfigurationVariable {
         "DISPATCHER_STEP_TIMEOUT", default: "1800", "seconds a build or test step may run before it is killed")
     static let verifyFeedback = Self(
         "DISPATCHER_VERIFY_FEEDBACK", default: "1",
-        "build and test a feedback patch in an isolated worktree before committing it (0 for trusted sources)")
+        "build and test a feedback patch in a throwaway worktree, in the sandbox, before committing it (0 for trusted sources)")
+    static let sandbox = Self(
+        "DISPATCHER_SANDBOX", default: "auto",
+        "auto: verify in bubblewrap (Linux) or sandbox-exec (macOS) when present, else say so; bwrap: require it; none: opt out")
+    static let verifyNetwork = Self(
+        "DISPATCHER_VERIFY_NETWORK", default: "1",
+        "1: verification steps may use the network (SwiftPM resolves dependencies); 0: none, in the sandbox")
     static let feedbackMaxBytes = Self(
         "DISPATCHER_FEEDBACK_MAX_BYTES", default: "1048576", "largest feedback file accepted, in bytes")
     static let logRetentionCount = Self(
@@ -97,7 +103,7 @@ extension ConfigurationVariable {
     public static let all: [ConfigurationVariable] = [
         .deployRoot, .interval, .usePullRequests, .githubToken, .gitUserName, .gitUserEmail, .openAIAPIKey,
         .openAIAPIBase, .buildDocker, .runE2E, .swiftpmJobs, .swiftOverride, .fetchConcurrency, .stepTimeout,
-        .verifyFeedback, .feedbackMaxBytes, .logRetentionCount, .logRetentionDays, .githubAPIURL, .prPollInterval,
+        .verifyFeedback, .sandbox, .verifyNetwork, .feedbackMaxBytes, .logRetentionCount, .logRetentionDays, .githubAPIURL, .prPollInterval,
         .prTimeout, .commitStatus, .commitLogs, .openAIModel, .proposeFixes, .proposeAttempts, .modelTimeout,
         .proposePromptBytes,
         .changelog, .prComment,

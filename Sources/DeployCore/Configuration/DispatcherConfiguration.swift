@@ -1,3 +1,4 @@
+import DeployBuild
 import Foundation
 
 /// The effective configuration of a dispatcher: every variable of ``ConfigurationVariable/all`` resolved and typed.
@@ -32,6 +33,10 @@ public struct DispatcherConfiguration: Sendable {
     public var stepTimeout: Int
     /// Build and test feedback patches before committing them (`DISPATCHER_VERIFY_FEEDBACK`).
     public var verifyFeedback: Bool
+    /// The sandbox verification steps run in (`DISPATCHER_SANDBOX`).
+    public var sandbox: SandboxChoice = .auto
+    /// Whether verification steps may use the network (`DISPATCHER_VERIFY_NETWORK`).
+    public var verifyNetwork: Bool = true
     /// Largest feedback file accepted (`DISPATCHER_FEEDBACK_MAX_BYTES`).
     public var feedbackMaxBytes: Int
     /// Cycle logs kept (`DISPATCHER_LOG_KEEP`).
@@ -116,6 +121,8 @@ public struct DispatcherConfiguration: Sendable {
         case ConfigurationVariable.fetchConcurrency.name: return String(fetchConcurrency)
         case ConfigurationVariable.stepTimeout.name: return String(stepTimeout)
         case ConfigurationVariable.verifyFeedback.name: return verifyFeedback ? "1" : "0"
+        case ConfigurationVariable.sandbox.name: return sandbox.rawValue
+        case ConfigurationVariable.verifyNetwork.name: return verifyNetwork ? "1" : "0"
         case ConfigurationVariable.feedbackMaxBytes.name: return String(feedbackMaxBytes)
         case ConfigurationVariable.logRetentionCount.name: return String(logRetentionCount)
         case ConfigurationVariable.logRetentionDays.name: return String(logRetentionDays)

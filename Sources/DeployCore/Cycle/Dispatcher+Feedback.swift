@@ -34,7 +34,8 @@ extension Dispatcher {
                     uniqueKeysWithValues: repositories.map {
                         ($0.name, verificationSettings(for: $0.name, manifest: manifest))
                     }),
-                toolchain: located, logDirectory: root.logs, secrets: configuration.secrets)
+                toolchain: located, logDirectory: root.logs, secrets: configuration.secrets,
+                sandbox: try await verificationSandbox().settings)
         }
         let restartLog = logFile ?? root.logs.appendingPathComponent("restart.log")
         var processor = FeedbackProcessor(
@@ -62,7 +63,8 @@ extension Dispatcher {
         let entry = manifest.repositories.first { $0.name.rawValue == name }
         return RepositoryBuildSettings(
             jobs: configuration.swiftpmJobs, buildCommand: entry?.buildCommand, testCommand: entry?.testCommand,
-            timeout: .seconds(configuration.stepTimeout), retryFailedTests: false)
+            timeout: .seconds(configuration.stepTimeout), retryFailedTests: false,
+            inheritedVariables: entry?.environmentNames ?? [])
     }
 
     /// Whether `feedback/` holds pending files or claims a killed run left behind (checked before opening a log).

@@ -3,6 +3,7 @@ import DeployFeedback
 import DeployGit
 import Foundation
 import Logging
+import Synchronization
 
 /// Runs dispatcher cycles on one deploy root: update every repository (fast-forward only), build and test what
 /// changed, apply pending feedback, record everything in the state store.
@@ -24,6 +25,8 @@ public final class Dispatcher: Sendable {
     /// How long one fetch, push or clone may take.
     public let networkTimeout: Duration
     let backoff: BackoffPolicy
+    /// The verification sandbox, once found (``verificationSandbox()``).
+    let sandboxAvailability = Mutex<SandboxLocator.Availability?>(nil)
 
     /// Takes the root's lock and opens (or creates) its state store.
     /// - Parameters:
@@ -64,7 +67,7 @@ public final class Dispatcher: Sendable {
         return RepositoryBuildSettings(
             jobs: configuration.swiftpmJobs, buildCommand: entry?.buildCommand, testCommand: entry?.testCommand,
             timeout: .seconds(configuration.stepTimeout), dockerBuild: configuration.buildDocker,
-            runE2E: configuration.runE2E)
+            runE2E: configuration.runE2E, inheritedVariables: entry?.environmentNames ?? [])
     }
 
     /// The Swift toolchain to build with. An unchanged toolchain's version comes from the cache in `deploy/`,

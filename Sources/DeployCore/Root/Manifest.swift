@@ -1,3 +1,4 @@
+import DeployBuild
 import DeployFeedback
 import Foundation
 
@@ -14,7 +15,8 @@ import Foundation
 /// ```
 /// `name` and `url` are required; `branch` defaults to the remote's default branch; `build`/`test` replace the Swift
 /// commands (so non-Swift repositories work too); `shallow` clones with depth 1; `forge` (`github` or `gitea`) and
-/// `forgeAPI` (the REST API root) say where pull requests are opened when the remote's host does not tell. Unknown keys are an error, so a typo
+/// `forgeAPI` (the REST API root) say where pull requests are opened when the remote's host does not tell; `env` names
+/// variables of the dispatcher's environment its build, test and verification steps also get. Unknown keys are an error, so a typo
 /// does not silently do nothing. Documented in `docs/manifest.md`.
 public struct Manifest: Sendable, Hashable {
     /// One repository entry.
@@ -29,6 +31,9 @@ public struct Manifest: Sendable, Hashable {
         public var forge: ForgeKind?
         /// The forge's REST API root; nil derives it from the remote's host.
         public var forgeAPI: String?
+        /// Names of the dispatcher's environment variables its steps also get (`env`), beyond the allow-list every
+        /// step has; a secret's name is refused.
+        public var environmentNames: [String] = []
     }
 
     public var repositories: [Repository]
@@ -77,7 +82,7 @@ public struct Manifest: Sendable, Hashable {
             guard let entry = element as? [String: Any] else {
                 throw ConfigurationError(.invalidManifest, location: location, found: typeName(element), accepted: "an object")
             }
-            try rejectUnknownKeys(entry, allowed: ["name", "url", "branch", "build", "test", "shallow", "forge", "forgeAPI"], location: location)
+            try rejectUnknownKeys(entry, allowed: ["name", "url", "branch", "build", "test", "shallow", "forge", "forgeAPI", "env"], location: location)
             let nameText: String = try field(entry, "name", location: location)
             let name = try RepositoryName(nameText, location: "\(location).name")
             guard !repositories.contains(where: { $0.name == name }) else {
@@ -114,12 +119,26 @@ public struct Manifest: Sendable, Hashable {
                     .invalidManifest, location: "\(location).forgeAPI", found: "'\(forgeAPI)'",
                     accepted: "an http:// or https:// URL")
             }
-            repositories.append(
-                Repository(
-                    name: name, url: url, branch: branch, buildCommand: build, testCommand: test,
-                    shallow: shallow ?? false, forge: forge, forgeAPI: forgeAPI))
+            let names: [String] = try optionalField(entry, "env", location: location) ?? []
+            for variable in names where !Self.isVariableName(variable) || StepEnvironment.secretNames.contains(variable) {
+                throw ConfigurationError(
+                    .invalidManifest, location: "\(location).env", found: "'\(variable)'",
+                    accepted: "names of environment variables ([A-Za-z_][A-Za-z0-9_]*), never a secret's "
+                        + "(\(StepEnvironment.secretNames.sorted().joined(separator: ", ")))")
+            }
+            var repository = Repository(
+                name: name, url: url, branch: branch, buildCommand: build, testCommand: test,
+                shallow: shallow ?? false, forge: forge, forgeAPI: forgeAPI)
+            repository.environmentNames = names
+            repositories.append(repository)
         }
         return Manifest(repositories: repositories)
+    }
+
+    private static func isVariableName(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
+        else { return false }
+        return text.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
     }
 
     private static func rejectUnknownKeys(_ object: [String: Any], allowed: Set<String>, location: String)
