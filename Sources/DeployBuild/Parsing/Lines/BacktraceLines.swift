@@ -37,8 +37,8 @@ public struct StackTraceHeaderLine: OutputLine, Hashable {
 /// - the debugger's: `#0 0x000055… in AppTests.someTest() at /src/Tests/AppTests/AppTests.swift:17`.
 ///
 /// Captures: `index`, `symbol` (demangled as printed, without its `+ OFFSET` and module), `file` and `line` (the
-/// frame's source location, when printed). A frame line always holds a `0x` address after its index, which keeps
-/// source excerpts (`12 | …`) out.
+/// frame's source location, when printed). The `0x` address follows the index, its `[tags]` and at most one word
+/// (the module), which keeps source excerpts (`12 |     let mask = 0xFF`) out.
 public struct BacktraceFrameLine: OutputLine, Hashable {
     public var index: Int
     public var symbol: String
@@ -50,7 +50,7 @@ public struct BacktraceFrameLine: OutputLine, Hashable {
         if position < line.count, line[position] == UInt8(ascii: "#") { position += 1 }
         let indexEnd = line.digitsEnd(from: position)
         guard indexEnd < line.count, line[indexEnd] == 0x20, let index = line.integer(position, indexEnd),
-            let address = line.range(of: "0x", from: indexEnd)
+            let address = addressStart(line, from: indexEnd)
         else { return nil }
         var addressEnd = address + 2
         while addressEnd < line.count, isHexDigit(line[addressEnd]) { addressEnd += 1 }
@@ -99,6 +99,26 @@ public struct BacktraceFrameLine: OutputLine, Hashable {
             start += 1
         }
         return false
+    }
+
+    /// Where the `0x` address starts: after the index come only `[tag]`s (`[ra]`, `[async]`, `[system]`) and at
+    /// most one other word (the module, in the runtime's form), then the address.
+    private static func addressStart(_ line: LineBytes, from start: Int) -> Int? {
+        var position = line.skipSpaces(from: start)
+        var words = 0
+        while position < line.count {
+            if line.has("0x", at: position) { return position }
+            if line[position] == UInt8(ascii: "[") {
+                guard let close = line.index(of: UInt8(ascii: "]"), from: position) else { return nil }
+                position = close + 1
+            } else {
+                words += 1
+                guard words == 1 else { return nil }
+                position = line.index(of: 0x20, from: position) ?? line.count
+            }
+            position = line.skipSpaces(from: position)
+        }
+        return nil
     }
 
     private static func isHexDigit(_ byte: UInt8) -> Bool {
