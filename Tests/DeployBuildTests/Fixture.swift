@@ -15,3 +15,9 @@ enum Fixture {
         try BuildLogAnalyzer.analyze(fileAt: url(name).path)
     }
 }
+
+/// Runs a line shape's `parse` on a literal line.
+func withLine<T>(_ text: String, _ body: (LineBytes) -> T) -> T {
+    var text = text
+    return text.withUTF8 { body(LineBytes(UnsafeRawBufferPointer($0))) }
+}

@@ -120,6 +120,110 @@ import Testing
         #expect(report.diagnostics.isEmpty)
     }
 
+    /// `docker build` (BuildKit, no terminal) of a package whose `swift build -c release` fails: the compiler's lines
+    /// carry `#12 1.451 `, and BuildKit's failure summary repeats the step's last ten as `1.451 …`.
+    @Test func dockerBuildErrors() throws {
+        let report = try Fixture.report("docker-build-errors-piped.txt")
+        let file = "/src/Sources/App/HTTPKernel.swift"
+        let messages = report.diagnostics.map { "\($0.file ?? "-"):\($0.line ?? 0):\($0.column ?? 0) \($0.message)" }
+        #expect(
+            messages == [
+                "\(file):11:16 value of optional type '((Request) -> String)?' must be unwrapped to a value of type "
+                    + "'(Request) -> String'",
+                "\(file):15:42 cannot convert value of type 'String?' to specified type 'Int'",
+            ]
+        )
+        #expect(report.diagnostics.allSatisfy { $0.occurrences == 1 }, "the summary's replay is not another occurrence")
+        #expect(report.diagnostics[0].notes.count == 4)
+        #expect(report.diagnostics[1].kind == .typeMismatch)
+        #expect(report.tests == BuildReport.Tests())
+        #expect(report.markdownSummary().contains("`\(file):15:42` cannot convert"))
+    }
+
+    /// `docker build` running `swift test` that crashes: the Swift Testing run, the backtrace and SwiftPM's spliced
+    /// signal line all come through BuildKit's prefix; the summary replays the backtrace's last lines.
+    @Test func dockerTestCrash() throws {
+        let report = try Fixture.report("docker-test-crash-piped.txt")
+        let crashed = try #require(report.tests.crashed)
+        #expect(crashed.name == "lookupCrashes()")
+        #expect(crashed.signal == 4)
+        #expect(crashed.message == "Fatal error: Index out of range (Swift/ContiguousArrayBuffer.swift:692)")
+        #expect(report.tests.passed == 1)
+        #expect(report.tests.failed == 1)
+        #expect(report.tests.failures.map(\.name) == ["lookupCrashes()"])
+        #expect(report.diagnostics.isEmpty)
+    }
+
+    /// The names of Swift Testing tests started and not finished before the crash, in order, read from the fixture.
+    static func runningAtCrash(_ name: String) throws -> [String] {
+        var running: [String] = []
+        let text = try String(contentsOf: Fixture.url(name), encoding: .utf8)
+        for line in text.split(whereSeparator: \.isNewline) {
+            if line.contains("Fatal error") { break }
+            guard let test = line.firstRange(of: "Test "), !line.contains("Test run") else { continue }
+            let rest = line[test.upperBound...]
+            if rest.hasSuffix(" started.") {
+                running.append(String(rest.dropLast(" started.".count)))
+            } else if let end = rest.firstRange(of: " passed after ") {
+                running.removeAll { $0 == rest[..<end.lowerBound] }
+            }
+        }
+        return running
+    }
+
+    /// Swift Testing runs the tests in parallel: `lookupCrashes()` crashed while two slower tests were running, and
+    /// one of those was started last. The crashed thread's backtrace names it.
+    @Test(arguments: modes) func parallelSwiftTestingCrash(mode: String) throws {
+        let name = "crash-parallel-swifttesting-\(mode).txt"
+        let running = try Self.runningAtCrash(name)
+        #expect(Set(running) == ["lookupCrashes()", "slowPasses()", "waitsLonger()"])
+        #expect(running.last != "lookupCrashes()", "the fixture's last started test is not the crashed one")
+        let report = try Fixture.report(name)
+        let crashed = try #require(report.tests.crashed)
+        #expect(crashed.name == "lookupCrashes()")
+        #expect(crashed.candidates.isEmpty)
+        #expect(crashed.signal == 4)
+        #expect(report.tests.passed == 1)
+        #expect(report.tests.failed == 1)
+        #expect(report.tests.failures.map(\.name) == ["lookupCrashes()"])
+        #expect(report.markdownSummary().contains("crashed: lookupCrashes() (signal 4)"))
+    }
+
+    /// The same run with `SWIFT_BACKTRACE=enable=no`: the runtime's frames are unsymbolicated, so the report says
+    /// one of the three running tests crashed rather than name the last one started.
+    @Test func parallelCrashWithoutBacktrace() throws {
+        let name = "crash-parallel-nobacktrace-piped.txt"
+        let running = try Self.runningAtCrash(name)
+        #expect(running == ["slowPasses()", "lookupCrashes()", "waitsLonger()"])
+        let report = try Fixture.report(name)
+        let crashed = try #require(report.tests.crashed)
+        #expect(crashed.name == nil)
+        #expect(crashed.candidates == running)
+        #expect(crashed.signal == 4)
+        #expect(report.tests.passed == 1)
+        #expect(report.tests.failed == 1)
+        #expect(report.tests.failures.isEmpty)
+        #expect(
+            report.markdownSummary().contains(
+                "- crashed: one of 3 running tests: slowPasses(), lookupCrashes(), waitsLonger() (signal 4)"
+            )
+        )
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any]
+        )
+        let json = try #require((object["tests"] as? [String: Any])?["crashed"] as? [String: Any])
+        #expect(json["candidates"] as? [String] == running)
+        #expect(json["name"] == nil)
+    }
+
+    /// Reports written before `candidates` existed still decode.
+    @Test func crashedTestDecodesWithoutCandidates() throws {
+        let old = #"{"suite":"BoomTests","name":"testBCrashes","signal":4,"message":"Fatal error: boom"}"#
+        let crashed = try JSONDecoder().decode(BuildReport.CrashedTest.self, from: Data(old.utf8))
+        #expect(crashed.name == "testBCrashes" && crashed.candidates.isEmpty)
+        #expect(crashed.displayName == "BoomTests.testBCrashes")
+    }
+
     @Test func jsonShape() throws {
         let report = try Fixture.report("tests-mixed-piped.txt")
         let data = try JSONEncoder().encode(report)

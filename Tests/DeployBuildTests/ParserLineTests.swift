@@ -274,6 +274,158 @@ import Testing
         #expect(line.event == .passed)
     }
 
+    @Test func fatalErrorOlderForm() throws {
+        let fatal = try #require(
+            BuildOutputParser.classify(
+                line: "Fatal error: Unexpectedly found nil while unwrapping an Optional value: file App/Thing.swift, line 42"
+            ) as? FatalErrorLine
+        )
+        #expect(fatal.file == "App/Thing.swift" && fatal.line == 42)
+        #expect(fatal.message == "Unexpectedly found nil while unwrapping an Optional value")
+        let located = try #require(
+            BuildOutputParser.classify(line: "/src/Sources/App/Thing.swift:42: Fatal error: Index out of range")
+                as? FatalErrorLine
+        )
+        #expect(located.file == "/src/Sources/App/Thing.swift" && located.line == 42)
+    }
+
+    @Test func stackTraceHeader() {
+        #expect(BuildOutputParser.classify(line: "Current stack trace:") is StackTraceHeaderLine)
+    }
+
+    @Test func backtraceThreadLines() throws {
+        let crashed = try #require(withLine(#"Thread 2 "oot.default-qos" crashed:"#, BacktraceThreadLine.parse))
+        #expect(crashed.number == 2 && crashed.crashed)
+        let other = try #require(withLine(#"Thread 0 "BoomPackageTest":"#, BacktraceThreadLine.parse))
+        #expect(other.number == 0 && !other.crashed)
+        let bare = try #require(withLine("Thread 1 crashed:", BacktraceThreadLine.parse))
+        #expect(bare.crashed)
+        #expect(withLine("Thread model: posix", BacktraceThreadLine.parse) == nil)
+    }
+
+    @Test func backtraceFrameForms() throws {
+        let test = try #require(
+            withLine(
+                "  4 [ra]             0x00005562af969841 InventoryTests.lookupCrashes() + 48 in BoomPackageTests.xctest at /tmp/fx/par/Tests/BoomTests/BoomTests.swift:7:25",
+                BacktraceFrameLine.parse
+            )
+        )
+        #expect(test.index == 4)
+        #expect(test.symbol == "InventoryTests.lookupCrashes()")
+        #expect(test.file == "/tmp/fx/par/Tests/BoomTests/BoomTests.swift" && test.line == 7)
+        #expect(test.names(test: "lookupCrashes()"))
+        #expect(!test.names(test: "crashes()"), "a name is matched whole")
+
+        let async = try #require(
+            withLine(
+                " 11 [async]          0x00007f19a99556a0 closure #1 in static Runner._runTestCase(_:within:context:) in libTesting.so",
+                BacktraceFrameLine.parse
+            )
+        )
+        #expect(async.symbol == "closure #1 in static Runner._runTestCase(_:within:context:)")
+        #expect(async.file == nil)
+
+        let thunk = try #require(
+            withLine(
+                "  5 [async]          0x00005562af969440 static InventoryTests.$s9BoomTests09InventoryB0V13lookupCrashes4TestfMp_17Z212f9ee1f380da9dfMu_@Sendable () in BoomPackageTests.xctest at /tmp/swift-generated-sources/@__swiftmacro_9BoomTests09InventoryB0V13lookupCrashes4TestfMp_.swift:4",
+                BacktraceFrameLine.parse
+            )
+        )
+        #expect(!thunk.names(test: "lookupCrashes()"), "the macro's thunk is not the test's frame")
+
+        let runtime = try #require(
+            withLine(
+                "5    BoomPackageTests.xctest            0x000055e4e73fa0b9 <unavailable> + 37049",
+                BacktraceFrameLine.parse
+            )
+        )
+        #expect(runtime.index == 5 && runtime.symbol == "<unavailable>")
+
+        let debugger = try #require(
+            withLine(
+                "#0 0x00005555555a1b2c in closure #1 in AppTests.someTest() at /src/Tests/AppTests/AppTests.swift:17",
+                BacktraceFrameLine.parse
+            )
+        )
+        #expect(debugger.symbol == "closure #1 in AppTests.someTest()")
+        #expect(debugger.file == "/src/Tests/AppTests/AppTests.swift" && debugger.line == 17)
+        #expect(debugger.names(test: "someTest()"))
+
+        #expect(withLine("12 |     let mask = 0xFF", BacktraceFrameLine.parse) == nil)
+        let image = "0x0000561423f3f000–0x0000561423f83018 29d29b219e BoomPackageTests.xctest"
+        #expect(withLine(image, BacktraceFrameLine.parse) == nil)
+    }
+
+    @Test func buildKitStepOutputIsUnwrapped() throws {
+        let diagnostic = try #require(
+            BuildOutputParser.classify(
+                line: "#34 6.797 /src/Sources/App/HTTPKernel.swift:12:5: error: cannot find 'router' in scope"
+            ) as? CompilerDiagnosticLine
+        )
+        #expect(diagnostic.file == "/src/Sources/App/HTTPKernel.swift", "the path as printed inside the container")
+        #expect(diagnostic.line == 12 && diagnostic.column == 5)
+        #expect(diagnostic.message == "cannot find 'router' in scope")
+        let progress = try #require(
+            BuildOutputParser.classify(line: "#12 12.34 [3/5] Compiling App HTTPKernel.swift") as? ProgressLine
+        )
+        #expect(progress.done == 3 && progress.total == 5)
+        let excerpt = try #require(
+            BuildOutputParser.classify(line: "#12 123.4    |                |- note: use optional chaining")
+                as? SourceExcerptLine
+        )
+        #expect(excerpt.marker == .note)
+    }
+
+    @Test func buildKitLogLinePrefix() throws {
+        let stepped = try #require(withLine("#12 1.451 Building for production...", BuildKitLogLine.parse))
+        #expect(stepped.step == 12 && stepped.textStart == 10)
+        let empty = try #require(withLine("#12 1.451 ", BuildKitLogLine.parse))
+        #expect(empty.textStart == 10)
+        let trimmed = try #require(withLine("#12 1.451", BuildKitLogLine.parse))
+        #expect(trimmed.textStart == 9)
+        let summary = try #require(
+            withLine("1.451 /src/Sources/App/HTTPKernel.swift:15:42: error: x", BuildKitLogLine.parseSummary)
+        )
+        #expect(summary.step == nil && summary.textStart == 6)
+        #expect(withLine("1.451 text", BuildKitLogLine.parse) == nil, "the bare form only counts in a summary")
+    }
+
+    @Test func notBuildKit() {
+        let lines = ["#1 test passed", "#12 6 items", "#12 6. items", "#0 0x00005562af93f0b9 in f() at /src/a.swift:3"]
+        for line in lines {
+            #expect(withLine(line, BuildKitLogLine.parse) == nil, "\(line)")
+        }
+        #expect(BuildOutputParser.classify(line: "#1 test passed") == nil)
+        let kept =
+            BuildOutputParser.classify(line: "#3 /src/a.swift:1:2: error: not from BuildKit") as? CompilerDiagnosticLine
+        #expect(kept?.file == "#3 /src/a.swift", "a line without BuildKit's seconds is left as printed")
+    }
+
+    @Test func buildKitFrameLines() throws {
+        let events = [
+            "#0 building with \"default\" instance using docker driver",
+            "#12 [build 6/6] RUN swift build -c release --static-swift-stdlib",
+            "#12 DONE 0.4s",
+            "#8 CACHED",
+            #"#12 ERROR: process "/bin/sh -c swift build" did not complete successfully: exit code: 1"#,
+            "#12 CANCELED",
+            "#12 ...",
+        ]
+        for line in events {
+            let frame = try #require(BuildOutputParser.classify(line: line) as? BuildKitFrameLine, "\(line)")
+            guard case .step = frame.kind else {
+                Issue.record("\(line) is \(frame.kind)")
+                continue
+            }
+        }
+        #expect((BuildOutputParser.classify(line: "------") as? BuildKitFrameLine)?.kind == .rule)
+        #expect(withLine("--------------------", BuildKitFrameLine.parse) == nil, "the Dockerfile excerpt's rule")
+        #expect(
+            withLine(" > [build 6/6] RUN swift build -c release:", BuildKitFrameLine.parse)?.kind == .summaryHeader
+        )
+        #expect(withLine("#1 transferring dockerfile: 339B done", BuildKitFrameLine.parse) == nil)
+    }
+
     @Test func unrelatedLinesAreUnrecognised() {
         #expect(BuildOutputParser.classify(line: "Platform: x86_64 Linux (Debian GNU/Linux 12 (bookworm))") == nil)
     }

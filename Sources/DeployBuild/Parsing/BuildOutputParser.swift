@@ -8,8 +8,12 @@
 /// - each diagnostic is followed by a source excerpt repeating it (skipped) and often holding its notes (attached);
 /// - a note with its own location (`FILE:L:C: note: …`) belongs to the diagnostic before it;
 /// - terminal captures: ANSI colours, `\r` redraws, CRLF and OSC-8 hyperlinks are removed first;
-/// - a crash: the backtrace is skipped, SwiftPM's `exited with unexpected signal code N` is found even when spliced
-///   into another line, and the test that was running (started, never finished) is named;
+/// - a crash: SwiftPM's `exited with unexpected signal code N` is found even when spliced into another line, and
+///   the crashed test is named: XCTest's running test; for Swift Testing, which runs tests in parallel, the running
+///   test a frame of the crashed thread's backtrace belongs to, or the only running test; otherwise the report lists
+///   the running tests as candidates rather than guess (the last one started is often not the one that crashed);
+/// - Docker BuildKit's framing (`#12 6.797 ` before each line of a step, and its failure summary replaying the
+///   step's last lines) is taken off, so diagnostics keep the paths printed inside the container and count once;
 /// - XCTest's `Executed N` includes skipped tests and its failures count assertions: tests are counted from
 ///   per-test lines instead, and the runner's totals kept aside;
 /// - ordinary test output containing `error:` is not a diagnostic: while tests run, only test shapes count.
@@ -43,6 +47,25 @@ public struct BuildOutputParser: Sendable {
     private var failureIndex: [String: Int] = [:]
     private var crash: BuildReport.CrashedTest?
     private var crashSeen = false
+    /// The Swift Testing tests running when the crash first showed (its `Fatal error:` or backtrace).
+    private var crashRunning: [String]?
+    /// The running test a frame of the crashed thread named (the innermost such frame).
+    private var crashFrameTest: String?
+    /// Whose backtrace frames the lines are, if any.
+    private var frames = FrameScope.none
+    /// The crash's test has been named (or found unnameable) and recorded in `crash`.
+    private var crashResolved = false
+    /// BuildKit's line prefixes and failure summary.
+    private var buildKit = BuildKitFraming()
+
+    /// Whose frames a backtrace line lists.
+    private enum FrameScope {
+        case none
+        /// The crashed thread's (or the runtime's `Current stack trace:`, which the crashing thread prints).
+        case crashed
+        /// Another thread's.
+        case other
+    }
 
     /// Creates an empty parser.
     public init() {}
@@ -70,36 +93,9 @@ public struct BuildOutputParser: Sendable {
 
     /// Ends the log and returns what it held.
     public func finish() -> BuildReport {
-        var report = report
-        var failureIndex = failureIndex
-        if crashSeen {
-            var crashed = crash ?? BuildReport.CrashedTest(suite: nil, name: nil, signal: nil, message: nil)
-            if crashed.name == nil {
-                if let running = runningXCTest {
-                    crashed.suite = running.suite
-                    crashed.name = running.test
-                } else if let running = runningSwiftTests.last {
-                    crashed.name = running
-                }
-            }
-            report.tests.crashed = crashed
-            if let name = crashed.name {
-                report.tests.failed += 1
-                report.addFailure(
-                    BuildReport.TestFailure(
-                        suite: crashed.suite,
-                        name: name,
-                        file: nil,
-                        line: nil,
-                        message: "crashed" + (crashed.message.map { ": \($0)" } ?? "")
-                            + (crashed.signal.map { " (signal \($0))" } ?? ""),
-                        framework: runningXCTest != nil ? "xctest" : "swift-testing"
-                    ),
-                    index: &failureIndex
-                )
-            }
-        }
-        return report
+        var parser = self
+        if parser.crashSeen { parser.resolveCrash() }
+        return parser.report
     }
 
     // MARK: - Classification
@@ -109,7 +105,15 @@ public struct BuildOutputParser: Sendable {
         var line = line
         var cleaner = TerminalTextCleaner()
         return line.withUTF8 { raw in
-            cleaner.clean(UnsafeRawBufferPointer(raw)) { classify(LineBytes($0), inTestRun: false)?.line }
+            cleaner.clean(UnsafeRawBufferPointer(raw)) { bytes in
+                var line = LineBytes(bytes)
+                if let buildKit = BuildKitLogLine.parse(line) {
+                    line = line.suffix(from: buildKit.textStart)
+                } else if let frame = BuildKitFrameLine.parse(line) {
+                    return frame
+                }
+                return classify(line, inTestRun: false)?.line
+            }
         }
     }
 
@@ -128,6 +132,8 @@ public struct BuildOutputParser: Sendable {
             return CrashBannerLine.parse(line).map(ParsedLine.crashBanner)
         case UInt8(ascii: "B"):
             if let phase = BuildPhaseLine.parse(line) { return .buildPhase(phase) }
+        case UInt8(ascii: "C"):
+            if let stackTrace = StackTraceHeaderLine.parse(line) { return .stackTrace(stackTrace) }
         case UInt8(ascii: "T"):
             if let test = XCTestCaseLine.parse(line) { return .xctestCase(test) }
             if let suite = XCTestSuiteLine.parse(line) { return .xctestSuite(suite) }
@@ -158,6 +164,7 @@ public struct BuildOutputParser: Sendable {
         case footnote(DiagnosticFootnoteLine)
         case header(StepHeaderLine)
         case crashBanner(CrashBannerLine)
+        case stackTrace(StackTraceHeaderLine)
         case xctestCase(XCTestCaseLine)
         case xctestSuite(XCTestSuiteLine)
         case xctestExecuted(XCTestExecutedLine)
@@ -179,6 +186,7 @@ public struct BuildOutputParser: Sendable {
             case .footnote(let line): line
             case .header(let line): line
             case .crashBanner(let line): line
+            case .stackTrace(let line): line
             case .xctestCase(let line): line
             case .xctestSuite(let line): line
             case .xctestExecuted(let line): line
@@ -199,15 +207,94 @@ public struct BuildOutputParser: Sendable {
     // MARK: - Applying
 
     private mutating func handle(_ line: LineBytes) {
-        if inBacktrace {
-            if line.has("Backtrace took") {
-                inBacktrace = false
-            } else if let signal = UnexpectedSignalLine.parse(line) {
-                crashSeen = true
-                if crash?.signal == nil { setCrash(signal: signal.signal) }
-            }
+        switch buildKit.unwrap(line) {
+        case .plain:
+            handleOutput(line)
+        case .frame:
             report.recognizedLines += 1
+        case .text(let text, replay: false):
+            handleOutput(text)
+        case .text(let text, replay: true):
+            handleReplay(text)
+        }
+    }
+
+    /// A line of BuildKit's failure summary repeating output already read: only a diagnostic not seen yet counts
+    /// (and the notes after one); test results, progress and crashes were counted when first printed.
+    private mutating func handleReplay(_ line: LineBytes) {
+        guard !inBacktrace, let parsed = Self.classify(line, inTestRun: inTestRun) else { return }
+        report.recognizedLines += 1
+        switch parsed {
+        case .diagnostic(let diagnostic):
+            record(
+                file: diagnostic.file,
+                line: diagnostic.line,
+                column: diagnostic.column,
+                severity: diagnostic.severity,
+                message: diagnostic.message,
+                category: diagnostic.category,
+                replay: true
+            )
+        case .located(let located):
+            record(
+                file: located.file,
+                line: located.line,
+                column: nil,
+                severity: located.severity,
+                message: located.message,
+                category: nil,
+                replay: true
+            )
+        case .tool(let tool):
+            let message = tool.tool.map { "\($0): \(tool.message)" } ?? tool.message
+            record(
+                file: nil,
+                line: nil,
+                column: nil,
+                severity: tool.severity,
+                message: message,
+                category: nil,
+                replay: true
+            )
+        case .excerpt(let excerpt):
+            if excerpt.marker == .note, let message = excerpt.message { attachNote(.init(message: message)) }
+        default:
+            break
+        }
+    }
+
+    /// One line of a backtrace (after the backtracer's banner, up to `Backtrace took`): thread headers tell whose
+    /// frames follow; a frame of the crashed thread may name the crashed test.
+    private mutating func handleBacktrace(_ line: LineBytes) {
+        report.recognizedLines += 1
+        if line.has("Backtrace took") {
+            inBacktrace = false
+            frames = .none
+        } else if let thread = BacktraceThreadLine.parse(line) {
+            frames = thread.crashed ? .crashed : .other
+        } else if frames == .crashed, let frame = BacktraceFrameLine.parse(line) {
+            nameCrash(from: frame)
+        }
+        // SwiftPM's report is spliced into any line, a frame's included.
+        if let signal = UnexpectedSignalLine.parse(line) {
+            crashSeen = true
+            if crash?.signal == nil { setCrash(signal: signal.signal) }
+        }
+    }
+
+    private mutating func handleOutput(_ line: LineBytes) {
+        if inBacktrace {
+            handleBacktrace(line)
             return
+        }
+        if frames == .crashed {
+            // The runtime's `Current stack trace:` frames, up to the first line that is not one.
+            if let frame = BacktraceFrameLine.parse(line) {
+                report.recognizedLines += 1
+                nameCrash(from: frame)
+                return
+            }
+            frames = .none
         }
         guard let parsed = Self.classify(line, inTestRun: inTestRun) else {
             if line.count > 0, line[0] >= 0x80, SwiftTestingSymbol.bodyStart(line) != nil {
@@ -249,6 +336,7 @@ public struct BuildOutputParser: Sendable {
             inTestRun = false
             endTestRun()
             current = nil
+            buildKit.reset()
         case .xctestCase(let test):
             applyXCTest(test)
         case .xctestSuite(let suite):
@@ -279,9 +367,14 @@ public struct BuildOutputParser: Sendable {
             crashSeen = true
             snapshotCrash()
             if crash?.message == nil { crash?.message = "Fatal error: \(fatal.message) (\(fatal.file):\(fatal.line))" }
+        case .stackTrace:
+            crashSeen = true
+            snapshotCrash()
+            frames = .crashed
         case .crashBanner(let banner):
             crashSeen = true
             inBacktrace = true
+            frames = .none
             snapshotCrash()
             if let signal = banner.signal, crash?.signal == nil { crash?.signal = signal }
             if let description = banner.description, crash?.message == nil { crash?.message = description }
@@ -293,13 +386,16 @@ public struct BuildOutputParser: Sendable {
         }
     }
 
+    /// Records a diagnostic, or counts another occurrence of one already seen (not when `replay`: BuildKit's
+    /// summary repeating it).
     private mutating func record(
         file: String?,
         line: Int?,
         column: Int?,
         severity: BuildReport.Severity,
         message: String,
-        category: String?
+        category: String?,
+        replay: Bool = false
     ) {
         if severity == .note, current != nil {
             attachNote(.init(file: file, line: line, column: column, message: message))
@@ -307,7 +403,7 @@ public struct BuildOutputParser: Sendable {
         }
         let key = DiagnosticKey(file: file, line: line, column: column, severity: severity, message: message)
         if let index = diagnosticIndex[key] {
-            report.diagnostics[index].occurrences += 1
+            if !replay { report.diagnostics[index].occurrences += 1 }
             current = index
             return
         }
@@ -401,7 +497,7 @@ public struct BuildOutputParser: Sendable {
     /// Forgets tests left running (a crash, a killed run), so state stays bounded in logs holding many runs.
     private mutating func endTestRun() {
         guard runningXCTest != nil || !runningSwiftTests.isEmpty || !swiftTestingIssues.isEmpty else { return }
-        if crashSeen, crash?.name == nil { snapshotCrash() }
+        if crashSeen { resolveCrash() }
         runningXCTest = nil
         runningSwiftTests.removeAll()
         swiftTestingIssues.removeAll()
@@ -411,16 +507,69 @@ public struct BuildOutputParser: Sendable {
         if let index = runningSwiftTests.lastIndex(of: name) { runningSwiftTests.remove(at: index) }
     }
 
-    /// Records which test was running when the crash showed, the first time it shows.
+    /// Records which tests were running when the crash showed, the first time it shows: XCTest's one test, or
+    /// Swift Testing's running tests (named later, from the backtrace).
     private mutating func snapshotCrash() {
         if crash == nil { crash = BuildReport.CrashedTest(suite: nil, name: nil, signal: nil, message: nil) }
-        guard crash?.name == nil else { return }
+        guard !crashResolved, crash?.name == nil, crashRunning == nil else { return }
         if let running = runningXCTest {
             crash?.suite = running.suite
             crash?.name = running.test
-        } else if let running = runningSwiftTests.last {
-            crash?.name = running
+        } else {
+            crashRunning = runningSwiftTests
         }
+    }
+
+    /// Names the crashed test from a frame of the crashed thread, when the frame is in a running test's function.
+    /// The innermost such frame wins (frames are listed innermost first).
+    private mutating func nameCrash(from frame: BacktraceFrameLine) {
+        guard crashFrameTest == nil, !crashResolved else { return }
+        let running = crashRunning ?? runningSwiftTests
+        crashFrameTest = running.first { frame.names(test: $0) }
+    }
+
+    /// Settles who crashed, once: XCTest's running test; else the Swift Testing test the backtrace named, or the
+    /// only one running; else, with several running, none, and the running tests as candidates. Counts the crashed
+    /// test as failed (a failure entry when it has a name).
+    private mutating func resolveCrash() {
+        guard !crashResolved else { return }
+        crashResolved = true
+        var crashed = crash ?? BuildReport.CrashedTest(suite: nil, name: nil, signal: nil, message: nil)
+        var framework = "swift-testing"
+        if crashed.name != nil {
+            framework = "xctest"
+        } else if let running = runningXCTest {
+            crashed.suite = running.suite
+            crashed.name = running.test
+            framework = "xctest"
+        } else {
+            let running = crashRunning ?? runningSwiftTests
+            if let named = crashFrameTest {
+                crashed.name = named
+            } else if running.count == 1 {
+                crashed.name = running[0]
+            } else if running.count > 1 {
+                crashed.candidates = running
+            }
+        }
+        crash = crashed
+        report.tests.crashed = crashed
+        crashRunning = nil
+        guard crashed.name != nil || !crashed.candidates.isEmpty else { return }
+        report.tests.failed += 1
+        guard let name = crashed.name else { return }
+        report.addFailure(
+            BuildReport.TestFailure(
+                suite: crashed.suite,
+                name: name,
+                file: nil,
+                line: nil,
+                message: "crashed" + (crashed.message.map { ": \($0)" } ?? "")
+                    + (crashed.signal.map { " (signal \($0))" } ?? ""),
+                framework: framework
+            ),
+            index: &failureIndex
+        )
     }
 
     private mutating func setCrash(signal: Int32) {

@@ -10,10 +10,7 @@ extension BuildReport {
         out.append("- errors: \(errors.count), warnings: \(warnings.count)")
         out.append("- tests: \(tests.passed) passed, \(tests.failed) failed, \(tests.skipped) skipped")
         if let crashed = tests.crashed {
-            out.append(
-                "- crashed: \(crashed.name.map { (crashed.suite.map { "\($0)." } ?? "") + $0 } ?? "outside any test")"
-                    + (crashed.signal.map { " (signal \($0))" } ?? "")
-            )
+            out.append("- crashed: \(crashed.displayName)" + (crashed.signal.map { " (signal \($0))" } ?? ""))
         }
         if !errors.isEmpty {
             out.append("")
@@ -80,14 +77,24 @@ extension BuildReport {
                     + "match."
             )
         }
-        if tests.crashed != nil {
-            let name = tests.crashed?.name.map { "`\($0)`" } ?? "the test process"
-            steps.append(
-                "Crash in \(name): look for `fatalError`, force unwraps and out-of-range indexes; the runner "
-                    + "stopped there, so tests after it did not run. Re-run it alone with `swift test --filter`."
-            )
+        if let crashed = tests.crashed {
+            if crashed.name == nil, !crashed.candidates.isEmpty {
+                let names = crashed.candidates.map { "`\($0)`" }.joined(separator: ", ")
+                steps.append(
+                    "Crash in one of the \(crashed.candidates.count) tests running in parallel (\(names)); the log "
+                        + "does not say which. Re-run each alone with `swift test --filter NAME` to find it; then look "
+                        + "for `fatalError`, force unwraps and out-of-range indexes."
+                )
+            } else {
+                let name = crashed.name.map { "`\($0)`" } ?? "the test process"
+                steps.append(
+                    "Crash in \(name): look for `fatalError`, force unwraps and out-of-range indexes; the runner "
+                        + "stopped there, so tests after it did not run. Re-run it alone with `swift test --filter`."
+                )
+            }
         }
-        if tests.failed > (tests.crashed?.name == nil ? 0 : 1) {
+        let crashedCounted = tests.crashed.map { $0.name != nil || !$0.candidates.isEmpty } ?? false
+        if tests.failed > (crashedCounted ? 1 : 0) {
             steps.append(
                 "Failing tests: read each failure's message at its file:line; re-run one with "
                     + "`swift test --filter NAME`. A test that passes on retry without a change is flaky."

@@ -3,7 +3,7 @@
 /// JSON shape (stable; fields may be added):
 /// `{"diagnostics":[{"file","line","column","severity","message","notes":[…],"occurrences"}],
 ///   "tests":{"passed","failed","skipped","failures":[{"suite","name","file","line","message"}],
-///            "crashed":{"suite","name","signal"}|null}}`
+///            "crashed":{"suite","name","signal","message","candidates":[…]}|null}}`
 public struct BuildReport: Codable, Sendable, Hashable {
     /// How serious a diagnostic is.
     public enum Severity: String, Codable, Sendable, Hashable {
@@ -104,20 +104,51 @@ public struct BuildReport: Codable, Sendable, Hashable {
     }
 
     /// The test that was running when the test process crashed.
+    ///
+    /// XCTest runs one test at a time: the one started and not finished crashed. Swift Testing runs tests in
+    /// parallel, so the last one started need not be the one that crashed: the crashed thread's backtrace names it
+    /// (a frame in a running test's function), or it is the only test running. When the log cannot tell, `name` is
+    /// `nil` and `candidates` lists the tests that were running, one of which crashed.
     public struct CrashedTest: Codable, Sendable, Hashable {
         public var suite: String?
-        /// `nil` when the crash happened outside any test.
+        /// `nil` when the crash happened outside any test, or when the log cannot tell which of `candidates` crashed.
         public var name: String?
         /// The signal number (4 for `SIGILL`, the usual `fatalError`).
         public var signal: Int32?
         /// The `Fatal error:` message or the backtracer's crash line.
         public var message: String?
+        /// The tests running when it crashed, in start order, when `name` could not be told (two or more); empty
+        /// otherwise. Absent from reports written before it existed (read as empty).
+        public var candidates: [String]
 
-        public init(suite: String?, name: String?, signal: Int32?, message: String?) {
+        public init(suite: String?, name: String?, signal: Int32?, message: String?, candidates: [String] = []) {
             self.suite = suite
             self.name = name
             self.signal = signal
             self.message = message
+            self.candidates = candidates
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case suite, name, signal, message, candidates
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            suite = try container.decodeIfPresent(String.self, forKey: .suite)
+            name = try container.decodeIfPresent(String.self, forKey: .name)
+            signal = try container.decodeIfPresent(Int32.self, forKey: .signal)
+            message = try container.decodeIfPresent(String.self, forKey: .message)
+            candidates = try container.decodeIfPresent([String].self, forKey: .candidates) ?? []
+        }
+
+        /// Who crashed, for people: `Suite.name`, `one of 3 running tests: a(), b(), c()`, or `outside any test`.
+        public var displayName: String {
+            if let name { return (suite.map { "\($0)." } ?? "") + name }
+            if !candidates.isEmpty {
+                return "one of \(candidates.count) running tests: " + candidates.joined(separator: ", ")
+            }
+            return "outside any test"
         }
     }
 

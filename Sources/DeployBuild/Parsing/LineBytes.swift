@@ -60,6 +60,27 @@ public struct LineBytes {
         return nil
     }
 
+    /// The line from `start` on: a view of the same bytes, for a shape that wraps another (BuildKit's prefixes).
+    func suffix(from start: Int) -> LineBytes {
+        LineBytes(UnsafeRawBufferPointer(rebasing: bytes[min(start, bytes.count)...]))
+    }
+
+    /// The line's bytes `start..<end`, as a line of their own.
+    func slice(_ start: Int, _ end: Int) -> LineBytes {
+        LineBytes(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+    }
+
+    /// The last index in `start..<end` where `needle` starts and ends within that range.
+    func lastRange(of needle: StaticString, in start: Int, _ end: Int) -> Int? {
+        let length = needle.utf8CodeUnitCount
+        var position = end - length
+        while position >= start {
+            if memcmp(bytes.baseAddress! + position, needle.utf8Start, length) == 0 { return position }
+            position -= 1
+        }
+        return nil
+    }
+
     /// The last index where `needle` occurs.
     func lastRange(of needle: StaticString) -> Int? {
         let length = needle.utf8CodeUnitCount

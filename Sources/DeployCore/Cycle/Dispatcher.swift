@@ -257,7 +257,8 @@ public final class Dispatcher: Sendable {
         let warnings = report.warningCount
         var summary = "\(resultText): \(errors) errors, \(warnings) warnings, \(report.tests.passed) tests passed, \(report.tests.failed) failed"
         if let crashed = report.tests.crashed {
-            summary += "; crashed in \([crashed.suite, crashed.name].compactMap { $0 }.joined(separator: "."))"
+            let named = crashed.name != nil || !crashed.candidates.isEmpty
+            summary += named ? "; crashed in \(crashed.displayName)" : "; crashed"
         }
         let logError = result.steps.lazy.compactMap(\.outcome.logError).first
         if let logError { summary += "; the log is incomplete: \(logError)" }

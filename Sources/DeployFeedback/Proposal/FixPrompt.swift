@@ -80,11 +80,11 @@ public struct FixPrompt: Sendable, Hashable {
             testPieces.append(Piece(name: "failing test \(name)", text: text))
         }
         if let crashed = request.report.tests.crashed {
-            let name = [crashed.suite, crashed.name].compactMap { $0 }.joined(separator: ".")
+            let name = crashed.name == nil && crashed.candidates.isEmpty ? "(unknown)" : crashed.displayName
             testPieces.append(
                 Piece(
                     name: "crash",
-                    text: "- the test process crashed in \(name.isEmpty ? "(unknown)" : name)"
+                    text: "- the test process crashed in \(name)"
                         + (crashed.message.map { ": \($0)" } ?? "") + "\n"))
         }
         let changed = request.changesSinceGreen.map(Self.changedPaths) ?? []

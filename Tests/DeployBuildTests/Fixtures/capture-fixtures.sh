@@ -214,6 +214,93 @@ func use() -> String {
 }
 SWIFT
 
+# --- crash-parallel: par (Swift Testing runs these in parallel; lookupCrashes() crashes while two slower tests run)
+mkdir -p "$FX/par/Sources/Boom" "$FX/par/Tests/BoomTests"
+cat > "$FX/par/Package.swift" <<'SWIFT'
+// swift-tools-version: 6.2
+import PackageDescription
+let package = Package(name: "Boom", targets: [
+    .target(name: "Boom"),
+    .testTarget(name: "BoomTests", dependencies: ["Boom"]),
+])
+SWIFT
+cat > "$FX/par/Sources/Boom/Boom.swift" <<'SWIFT'
+public func value() -> Int { 1 }
+
+public struct Inventory {
+    public var items: [String] = []
+    public init() {}
+    public func first(after index: Int) -> String {
+        items[index + value()]
+    }
+}
+SWIFT
+cat > "$FX/par/Tests/BoomTests/BoomTests.swift" <<'SWIFT'
+import Testing
+@testable import Boom
+
+@Suite struct InventoryTests {
+    @Test func lookupCrashes() async throws {
+        try await Task.sleep(for: .milliseconds(300))
+        _ = Inventory().first(after: 0)
+    }
+    @Test func slowPasses() async throws {
+        try await Task.sleep(for: .seconds(3))
+        #expect(value() == 1)
+    }
+    @Test func waitsLonger() async throws {
+        try await Task.sleep(for: .seconds(3))
+        #expect(value() == 1)
+    }
+}
+
+@Test func quick() { #expect(value() == 1) }
+SWIFT
+
+# --- docker-build-errors: dock (a package whose release build fails, as a Dockerfile would build it in /src)
+mkdir -p "$FX/dock/Sources/App"
+cat > "$FX/dock/Package.swift" <<'SWIFT'
+// swift-tools-version: 6.2
+import PackageDescription
+let package = Package(name: "App", targets: [.executableTarget(name: "App")])
+SWIFT
+cat > "$FX/dock/Sources/App/HTTPKernel.swift" <<'SWIFT'
+struct Request {
+    var path: String
+    var headers: [String: String]
+}
+
+struct HTTPKernel {
+    var routes: [String: (Request) -> String] = [:]
+
+    func handle(_ request: Request) -> String {
+        let route = routes[request.path]
+        return route(request)
+    }
+
+    func status(for request: Request) -> Int {
+        let length: Int = request.headers["Content-Length"]
+        return length > 0 ? 200 : 204
+    }
+}
+SWIFT
+cat > "$FX/dock/Sources/App/main.swift" <<'SWIFT'
+let kernel = HTTPKernel()
+print(kernel.handle(Request(path: "/", headers: [:])))
+SWIFT
+cat > "$FX/dock/Dockerfile" <<'DOCKER'
+FROM swift:6.3-bookworm AS build
+WORKDIR /src
+COPY Package.swift ./
+RUN swift package resolve
+COPY Sources ./Sources
+RUN swift build -c release --static-swift-stdlib
+
+FROM debian:bookworm-slim
+COPY --from=build /src/.build/release/App /usr/local/bin/App
+ENTRYPOINT ["App"]
+DOCKER
+
 capture() { # NAME DIR COMMAND
     (cd "$FX/$2" && $3 > "$OUT/$1-piped.txt" 2>&1)
     (cd "$FX/$2" && script -qec "$3" /dev/null > "$OUT/$1-tty.txt" 2>&1)
@@ -225,3 +312,52 @@ capture tests-mixed mixed "swift test"
 capture crash-xctest crashx "swift test"
 capture crash-swifttesting crashst "swift test"
 capture notes notes "swift build"
+
+
+# A parallel run's start order varies: keep a capture whose last started test is not the crashed one.
+capture_parallel() { # NAME ENV...
+    for _ in 1 2 3 4 5 6; do
+        (cd "$FX/par" && env "${@:2}" swift test > "$OUT/$1-piped.txt" 2>&1)
+        grep ' started\.$' "$OUT/$1-piped.txt" | grep -v 'Test run\|Suite' | tail -1 | grep -q lookupCrashes || return 0
+    done
+}
+capture_parallel crash-parallel-swifttesting SWIFT_BACKTRACE=enable=yes
+(cd "$FX/par" && script -qec "swift test" /dev/null > "$OUT/crash-parallel-swifttesting-tty.txt" 2>&1)
+capture_parallel crash-parallel-nobacktrace SWIFT_BACKTRACE=enable=no
+
+# docker build without a Docker daemon: the swift output is real, BuildKit's framing is printed by buildkit-plain.py
+# in BuildKit's plain-progress format (steps before the failing RUN as BuildKit reports them cached or done).
+BUILDKIT="$(cd "$(dirname "$0")" && pwd)/buildkit-plain.py"
+{
+    printf '%s\n' '#0 building with "default" instance using docker driver' '' \
+        '#1 [internal] load build definition from Dockerfile' '#1 transferring dockerfile: 339B done' '#1 DONE 0.0s' '' \
+        '#2 [internal] load metadata for docker.io/library/debian:bookworm-slim' '#2 DONE 0.6s' '' \
+        '#3 [internal] load metadata for docker.io/library/swift:6.3-bookworm' '#3 DONE 0.7s' '' \
+        '#4 [internal] load .dockerignore' '#4 transferring context: 2B done' '#4 DONE 0.0s' '' \
+        '#5 [build 1/6] FROM docker.io/library/swift:6.3-bookworm' '#5 DONE 0.0s' '' \
+        '#6 [stage-1 1/2] FROM docker.io/library/debian:bookworm-slim' '#6 CACHED' '' \
+        '#7 [internal] load build context' '#7 transferring context: 1.02kB done' '#7 DONE 0.0s' '' \
+        '#8 [build 2/6] WORKDIR /src' '#8 CACHED' '' '#9 [build 3/6] COPY Package.swift ./' '#9 CACHED' '' \
+        '#10 [build 4/6] RUN swift package resolve' '#10 CACHED' '' \
+        '#11 [build 5/6] COPY Sources ./Sources' '#11 DONE 0.0s' ''
+    (cd "$FX/dock" && rm -rf .build && "$BUILDKIT" 12 "[build 6/6] RUN swift build -c release --static-swift-stdlib" \
+        swift build -c release --static-swift-stdlib)
+    printf '%s\n' 'Dockerfile:6' '--------------------' '   4 |     RUN swift package resolve' \
+        '   5 |     COPY Sources ./Sources' '   6 | >>> RUN swift build -c release --static-swift-stdlib' '   7 |     ' \
+        '   8 |     FROM debian:bookworm-slim' '--------------------' \
+        'ERROR: failed to solve: process "/bin/sh -c swift build -c release --static-swift-stdlib" did not complete successfully: exit code: 1'
+} 2>&1 | sed "s#$FX/dock#/src#g" > "$OUT/docker-build-errors-piped.txt"
+{
+    printf '%s\n' '#0 building with "default" instance using docker driver' '' \
+        '#1 [internal] load build definition from Dockerfile' '#1 transferring dockerfile: 214B done' '#1 DONE 0.0s' '' \
+        '#2 [internal] load metadata for docker.io/library/swift:6.3-bookworm' '#2 DONE 0.5s' '' \
+        '#3 [internal] load .dockerignore' '#3 transferring context: 58B done' '#3 DONE 0.0s' '' \
+        '#4 [test 1/5] FROM docker.io/library/swift:6.3-bookworm' '#4 DONE 0.0s' '' \
+        '#5 [internal] load build context' '#5 transferring context: 2.31kB done' '#5 DONE 0.0s' '' \
+        '#6 [test 2/5] WORKDIR /src' '#6 CACHED' '' '#7 [test 3/5] COPY . .' '#7 DONE 0.0s' '' \
+        '#8 [test 4/5] RUN swift build --build-tests' '#8 CACHED' ''
+    (cd "$FX/par" && "$BUILDKIT" 9 "[test 5/5] RUN swift test" swift test)
+    printf '%s\n' 'Dockerfile:5' '--------------------' '   3 |     COPY . .' '   4 |     RUN swift build --build-tests' \
+        '   5 | >>> RUN swift test' '   6 |     ' '--------------------' \
+        'ERROR: failed to solve: process "/bin/sh -c swift test" did not complete successfully: exit code: 1'
+} 2>&1 | sed "s#$FX/par#/src#g" > "$OUT/docker-test-crash-piped.txt"
