@@ -41,7 +41,8 @@ final class OutputCapture<Sink: StepOutputSink>: Sendable {
 
     private func deliver(_ raw: [String]) {
         guard !raw.isEmpty else { return }
-        let lines = redactor.isEmpty ? raw : raw.map(redactor.redact)
+        // Always: token shapes are redacted even when no secret is configured.
+        let lines = raw.map(redactor.redact)
         var error: BuildError?
         do {
             try sink.append(lines: lines)

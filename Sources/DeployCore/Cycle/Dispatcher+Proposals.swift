@@ -154,7 +154,7 @@ extension Dispatcher {
         }
         let proposer = FixProposer(
             client: client, feedbackDirectory: root.feedback, promptBudget: configuration.proposePromptBytes,
-            logger: logger)
+            secrets: configuration.secrets, logger: logger)
         let first = (existing.map(\.attempt).max() ?? 0) + 1
         let probe = FixRequest(
             repository: repository, commit: commit, report: report, changesSinceGreen: changes, greenCommit: green)

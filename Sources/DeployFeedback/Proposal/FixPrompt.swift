@@ -182,6 +182,20 @@ public struct FixPrompt: Sendable, Hashable {
             omitted: omitted)
     }
 
+    /// This prompt with every secret `redactor` knows (and every token-shaped word) replaced in every message; the
+    /// size is counted again.
+    public func redacting(_ redactor: SecretRedactor) -> FixPrompt {
+        var copy = self
+        copy.messages = messages.map { message in
+            var redacted = message
+            redacted.content = message.content.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { redactor.redact(String($0)) }.joined(separator: "\n")
+            return redacted
+        }
+        copy.bytes = copy.messages.reduce(0) { $0 + $1.content.utf8.count }
+        return copy
+    }
+
     /// The new-side paths of a unified diff's file headers (`+++ b/PATH`), ignoring `/dev/null`.
     static func changedPaths(_ diff: String) -> [String] {
         diff.split(separator: "\n", omittingEmptySubsequences: true).compactMap { line -> String? in

@@ -15,6 +15,9 @@ public struct FixProposer: Sendable {
     public var inbox: FeedbackInbox
     /// The largest prompt, in UTF-8 bytes of message content.
     public var promptBudget: Int
+    /// Configured secrets, removed from every prompt (with their base64 and URL-encoded forms, and anything shaped
+    /// like a token) before it leaves the machine.
+    public var secrets: [String]
     let logger: Logger
 
     /// The default prompt budget: 48 KiB (about 12,000 tokens).
@@ -22,9 +25,10 @@ public struct FixProposer: Sendable {
 
     public init(
         client: ChatCompletionsClient, feedbackDirectory: URL, promptBudget: Int = FixProposer.defaultPromptBudget,
-        logger: Logger = Logger(label: "deployctl.propose")
+        secrets: [String] = [], logger: Logger = Logger(label: "deployctl.propose")
     ) {
         self.client = client
+        self.secrets = secrets
         self.inbox = FeedbackInbox(directory: feedbackDirectory)
         self.promptBudget = promptBudget
         self.logger = logger
@@ -37,7 +41,7 @@ public struct FixProposer: Sendable {
 
     /// Runs one attempt: prompt, request, extraction, and the feedback file (pending or rejected).
     public func propose(_ request: FixRequest) async -> FixProposal {
-        let prompt = FixPrompt.make(for: request, budget: promptBudget)
+        let prompt = FixPrompt.make(for: request, budget: promptBudget).redacting(SecretRedactor(secrets: secrets))
         let name = Self.fileName(
             repository: request.repository.name, commit: request.commit, attempt: request.attempt)
         let id = String(name.dropLast(".json".count))

@@ -1,6 +1,10 @@
 import Foundation
 
 /// Turns the paths a build printed into repository-relative ones and reads the repository's files.
+///
+/// It reads only regular files inside the repository: every folder on the way and the file itself are looked at with
+/// `lstat`, so a committed symbolic link (`Sources/App/main.swift -> /srv/root/dispatcher.env`) is never followed
+/// into a prompt.
 struct PathLocator {
     let repository: URL
     private let prefixes: [String]
@@ -39,12 +43,21 @@ struct PathLocator {
         return result
     }
 
+    /// Whether `path` is a regular file of the repository reached through real folders only (no symbolic link on the
+    /// way, nor the file itself one).
     func isFile(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return isSafe(path)
-            && FileManager.default.fileExists(
-                atPath: repository.appendingPathComponent(path).path, isDirectory: &isDirectory)
-            && !isDirectory.boolValue
+        guard isSafe(path) else { return false }
+        var current = repository.standardizedFileURL.path
+        let segments = path.split(separator: "/")
+        for (index, segment) in segments.enumerated() {
+            current += "/" + segment
+            var info = stat()
+            guard lstat(current, &info) == 0 else { return false }
+            let kind = info.st_mode & S_IFMT
+            if index == segments.count - 1 { return kind == S_IFREG }
+            guard kind == S_IFDIR else { return false }
+        }
+        return false
     }
 
     private func isSafe(_ path: String) -> Bool {
@@ -65,7 +78,7 @@ struct PathLocator {
             }
         }
         if found.isEmpty, isFile(name) { return name }
-        return found.count == 1 ? found[0] : nil
+        return found.count == 1 && isFile(found[0]) ? found[0] : nil
     }
 
     /// For `Tests/XTests/…`: the Swift files of `Sources/X/` (SwiftPM's convention), at most
@@ -79,13 +92,14 @@ struct PathLocator {
         guard let walker = FileManager.default.enumerator(atPath: base.path) else { return [] }
         var result: [String] = []
         while let entry = walker.nextObject() as? String, result.count < FixPrompt.maxModuleFiles {
-            if entry.hasSuffix(".swift") { result.append("Sources/\(module)/\(entry)") }
+            if entry.hasSuffix(".swift"), isFile("Sources/\(module)/\(entry)") { result.append("Sources/\(module)/\(entry)") }
         }
         return result.sorted()
     }
 
     /// The file's text, when it is UTF-8 and at most `limit` bytes.
     func contents(_ path: String, limit: Int) -> String? {
+        guard isFile(path) else { return nil }
         let url = repository.appendingPathComponent(path)
         guard let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int,
             size <= limit, let data = try? Data(contentsOf: url)

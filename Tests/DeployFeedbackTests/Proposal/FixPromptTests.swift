@@ -95,3 +95,58 @@ import Testing
         }
     }
 }
+
+/// What a prompt may carry out of the machine: files of the repository only, never through a committed symbolic
+/// link, and never a secret.
+@Suite struct FixPromptContainmentTests {
+    static let token = "ghp_" + String(repeating: "S", count: 36)
+
+    @Test func aCommittedSymbolicLinkIsNotFollowedIntoThePrompt() async throws {
+        try await ScratchDirectory.with { scratch in
+            let folder = try FixPromptTests().checkout(scratch)
+            let secrets = scratch.appending("dispatcher.env")
+            try "GITHUB_TOKEN=\(Self.token)\nROOT_ONLY=private-value\n".write(to: secrets, atomically: true, encoding: .utf8)
+            // The erroring file is a link out of the repository, as a hostile commit could make it.
+            let linked = folder.appendingPathComponent("Sources/Svc/Answer.swift")
+            try FileManager.default.removeItem(at: linked)
+            try FileManager.default.createSymbolicLink(at: linked, withDestinationURL: secrets)
+            let prompt = FixPrompt.make(for: FixPromptTests().request(folder), budget: 48 * 1024)
+            let text = prompt.messages.map(\.content).joined()
+            #expect(!text.contains("private-value") && !text.contains(Self.token))
+            #expect(!prompt.files.contains("Sources/Svc/Answer.swift"), "a link is not a file the answer may touch")
+        }
+    }
+
+    @Test func aFolderLinkOnTheWayIsNotFollowedEither() async throws {
+        try await ScratchDirectory.with { scratch in
+            let folder = try FixPromptTests().checkout(scratch)
+            let outside = scratch.appending("outside")
+            try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+            try "let leaked = \"private-value\"\n".write(
+                to: outside.appendingPathComponent("Answer.swift"), atomically: true, encoding: .utf8)
+            let sources = folder.appendingPathComponent("Sources/Svc")
+            try FileManager.default.removeItem(at: sources)
+            try FileManager.default.createSymbolicLink(at: sources, withDestinationURL: outside)
+            let prompt = FixPrompt.make(for: FixPromptTests().request(folder), budget: 48 * 1024)
+            #expect(!prompt.messages.map(\.content).joined().contains("private-value"))
+        }
+    }
+
+    @Test func secretsInTheRepositoryAreRedactedFromThePrompt() async throws {
+        try await ScratchDirectory.with { scratch in
+            let folder = try FixPromptTests().checkout(scratch)
+            let answer = folder.appendingPathComponent("Sources/Svc/Answer.swift")
+            let source = try String(contentsOf: answer, encoding: .utf8)
+            let basic = Data("x-access-token:configured-secret-value".utf8).base64EncodedString()
+            try (source + "// \(Self.token) configured-secret-value \(basic)\n").write(
+                to: answer, atomically: true, encoding: .utf8)
+            let prompt = FixPrompt.make(for: FixPromptTests().request(folder), budget: 48 * 1024)
+                .redacting(SecretRedactor(secrets: ["configured-secret-value"]))
+            let text = prompt.messages.map(\.content).joined()
+            #expect(text.contains("return 41"), "the file is there")
+            #expect(!text.contains(Self.token) && !text.contains("configured-secret-value"))
+            #expect(!text.contains(String(Data("configured-secret-value".utf8).base64EncodedString().dropFirst(8).prefix(12))))
+            #expect(prompt.bytes == prompt.messages.reduce(0) { $0 + $1.content.utf8.count })
+        }
+    }
+}
