@@ -56,12 +56,13 @@ public struct StepSandbox: Sendable, Hashable {
     }
 
     /// bubblewrap's arguments, in the order it applies them: the read-only root, fresh `/dev`, `/proc` and `/tmp`,
-    /// the hidden folders, then what is shown again (readable, then writable) on top.
+    /// the hidden folders (empty, read-only), then what is shown again (readable, then writable) on top.
     func bubblewrapArguments(workingDirectory: URL) -> [String] {
         var arguments = ["--die-with-parent", "--new-session", "--unshare-all"]
         if allowsNetwork { arguments.append("--share-net") }
         arguments += ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-        var covered = ["/tmp"]
+        // A hidden folder inside /tmp gets its own empty folder too: the private /tmp is writable, the hidden one not.
+        var covered: [String] = []
         for url in hidden.map(Self.path) where !covered.contains(where: { Self.isInside(url, $0) }) {
             var info = stat()
             guard lstat(url, &info) == 0 else { continue }
@@ -72,12 +73,15 @@ public struct StepSandbox: Sendable, Hashable {
                 arguments += ["--ro-bind", "/dev/null", url]
             }
         }
-        for url in readable.map(Self.path) where covered.contains(where: { Self.isInside(url, $0) }) {
+        for url in readable.map(Self.path) where (covered + ["/tmp"]).contains(where: { Self.isInside(url, $0) }) {
             arguments += ["--ro-bind", url, url]
         }
         for url in writable.map(Self.path) {
             arguments += ["--bind", url, url]
         }
+        // The empty folders over hidden ones are read-only too (the folders bound inside them stay as bound), so a
+        // write there fails instead of landing in a scratch file system.
+        for url in covered { arguments += ["--remount-ro", url] }
         arguments += ["--chdir", Self.path(workingDirectory)]
         return arguments
     }
