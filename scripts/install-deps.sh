@@ -1,25 +1,32 @@
 #!/usr/bin/env bash
 # Installs what deployctl needs beyond the Swift toolchain, only when it is missing:
-# libgit2 (with its pkg-config file) and pkg-config; jq, which the handbook's runnable examples use.
+# libgit2 (with its pkg-config file) and pkg-config; jq, which the handbook's runnable examples use; on Linux
+# bubblewrap, the sandbox feedback verification runs in (docs/security.md; macOS has sandbox-exec).
 # Debian/Ubuntu through apt, macOS through Homebrew.
 set -euo pipefail
 
-if pkg-config --exists libgit2 2>/dev/null && command -v jq >/dev/null; then
+sandbox_present() { [ "$(uname -s)" != Linux ] || command -v bwrap >/dev/null; }
+if pkg-config --exists libgit2 2>/dev/null && command -v jq >/dev/null && sandbox_present; then
     exit 0
 fi
 
 case "$(uname -s)" in
 Linux)
     if ! command -v apt-get >/dev/null; then
+        if pkg-config --exists libgit2 2>/dev/null && command -v jq >/dev/null; then
+            echo "install-deps: bubblewrap (bwrap) is missing: verification runs without a sandbox until it is" \
+                "installed (docs/security.md)" >&2
+            exit 0
+        fi
         echo "install-deps: libgit2 and pkg-config are missing and apt-get is not available;" \
             "install libgit2's development package and pkg-config with your package manager" >&2
         exit 1
     fi
     sudo=""
     if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
-    echo "install-deps: installing libgit2-dev, pkg-config and jq through apt" >&2
+    echo "install-deps: installing libgit2-dev, pkg-config, jq and bubblewrap through apt" >&2
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libgit2-dev pkg-config jq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libgit2-dev pkg-config jq bubblewrap >/dev/null
     ;;
 Darwin)
     if ! command -v brew >/dev/null; then

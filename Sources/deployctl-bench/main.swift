@@ -14,6 +14,7 @@ do {
     case "parse-log": try await LogParseBenchmark.run(rest)
     case "status-fill": try await StatusBenchmark.run(rest)
     case "feedback-apply": try await FeedbackApplyBenchmark.run(rest)
+    case "sandbox-cost": try await SandboxCostBenchmark.run(rest)
     default:
         FileHandle.standardError.write(Data("unknown benchmark '\(name)'\n".utf8))
         exit(2)
