@@ -22,4 +22,59 @@ import Testing
             #expect(row.contains(variable.isSecret ? "(secret)" : "|"), "\(variable.name) must be marked secret")
         }
     }
+
+    /// The page's default column, by variable name (the cell's text as written, backticks included).
+    static func documentedDefaults() throws -> [String: String] {
+        let page = try String(
+            contentsOf: packageRoot.appendingPathComponent("docs/environment-variables.md"), encoding: .utf8)
+        var defaults: [String: String] = [:]
+        for line in page.split(separator: "\n") where line.hasPrefix("| `") {
+            let cells = line.split(separator: "|", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            guard cells.count > 3 else { continue }
+            defaults[cells[1].replacingOccurrences(of: "`", with: "")] = cells[2]
+        }
+        return defaults
+    }
+
+    /// A default as written for people, without backticks and the secret mark.
+    static func plain(_ text: String) -> String {
+        text.replacingOccurrences(of: "`", with: "").replacingOccurrences(of: " (secret)", with: "")
+            .trimmingCharacters(in: .whitespaces)
+    }
+
+    @Test func everyDocumentedDefaultIsTheDefaultTheCodeUses() throws {
+        let documented = try Self.documentedDefaults()
+        // Nothing set anywhere: no environment, no dispatcher.env, no git identity.
+        let empty = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("no-such-root-\(UUID())")
+        let defaults = try ConfigurationLoader(environment: [:]).load(root: empty)
+        for variable in ConfigurationVariable.all {
+            let cell = try #require(documented[variable.name], "\(variable.name) is not documented")
+            #expect(
+                Self.plain(cell) == variable.defaultDescription,
+                "docs/environment-variables.md gives \(variable.name) the default '\(Self.plain(cell))'; the code says '\(variable.defaultDescription)'")
+            // A default that is one literal value (`60`, `https://api.openai.com/v1`) must be what the loader uses.
+            let isLiteral = cell.hasPrefix("`") && cell.hasSuffix("`") && cell.filter { $0 == "`" }.count == 2
+            if isLiteral {
+                #expect(
+                    defaults.displayValue(of: variable) == Self.plain(cell),
+                    "\(variable.name): documented default \(cell), but the loader's default is '\(defaults.displayValue(of: variable))'")
+            }
+        }
+        // The defaults written in words, checked against the loader one by one.
+        #expect(defaults.githubToken == nil && defaults.openAIAPIKey == nil)
+        #expect(Self.plain(documented["GIT_USER_NAME"] ?? "").hasSuffix("else \(defaults.gitUserName)"))
+        #expect(Self.plain(documented["GIT_USER_EMAIL"] ?? "").hasSuffix("else \(defaults.gitUserEmail)"))
+        #expect(defaults.swiftOverride == nil)
+    }
+
+    @Test func theFeedbackPageGivesTheConfiguredSizeLimit() throws {
+        let page = try String(contentsOf: Self.packageRoot.appendingPathComponent("docs/feedback-format.md"), encoding: .utf8)
+        let defaults = try ConfigurationLoader(environment: [:]).load(
+            root: URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("no-such-root-\(UUID())"))
+        #expect(page.contains("DISPATCHER_FEEDBACK_MAX_BYTES"))
+        #expect(page.contains("default \(defaults.feedbackMaxBytes >> 20) MiB"), "the size limit's default")
+        #expect(!page.contains("4 MiB"))
+    }
 }
