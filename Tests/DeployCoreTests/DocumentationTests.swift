@@ -1,4 +1,5 @@
 import DeployCore
+import DeployFeedback
 import Foundation
 import Testing
 
@@ -76,5 +77,58 @@ import Testing
         #expect(page.contains("DISPATCHER_FEEDBACK_MAX_BYTES"))
         #expect(page.contains("default \(defaults.feedbackMaxBytes >> 20) MiB"), "the size limit's default")
         #expect(!page.contains("4 MiB"))
+    }
+
+    func page(_ path: String) throws -> String {
+        try String(contentsOf: Self.packageRoot.appendingPathComponent(path), encoding: .utf8)
+    }
+
+    @Test func theFeedbackPageListsEveryRejectionCodeTheCodeDeclares() throws {
+        // Every `Self(rawValue: "…")` declared on FeedbackError.Code, found in the sources so a new code is caught.
+        let sources = Self.packageRoot.appendingPathComponent("Sources/DeployFeedback")
+        let files = FileManager.default.enumerator(atPath: sources.path)?.compactMap { $0 as? String } ?? []
+        var codes: Set<String> = []
+        for file in files where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            // Only the bodies of `extension FeedbackError.Code { … }` (other error types declare codes the same way).
+            for block in text.components(separatedBy: "extension FeedbackError.Code {").dropFirst() {
+                let body = block.components(separatedBy: "\n}\n").first ?? ""
+                for match in body.matches(of: /public static let \w+ = Self\(rawValue: "([a-z0-9-]+)"\)/) {
+                    codes.insert(String(match.1))
+                }
+            }
+        }
+        let rejections = codes.filter { FeedbackError.Code(rawValue: $0).isRejection }
+        #expect(rejections.count > 30, "found \(rejections.sorted())")
+        let section = try page("docs/feedback-format.md").components(separatedBy: "## Rejection codes").last ?? ""
+        for code in rejections.sorted() {
+            #expect(section.contains("`\(code)`"), "docs/feedback-format.md's rejection codes lack `\(code)`")
+        }
+    }
+
+    @Test func theFeedbackPagesReportNameCarriesTheRepositoryAsTheLogsDo() throws {
+        let text = try page("docs/feedback-format.md")
+        let names = text.matches(of: /deploy\/logs\/(build-[0-9]{8}-[0-9]{6}[^"\s`]*\.json)/).map { String($0.1) }
+        #expect(!names.isEmpty)
+        for name in names {
+            #expect(name.wholeMatch(of: /build-[0-9]{8}-[0-9]{6}\.[A-Za-z0-9][A-Za-z0-9._-]*\.json/) != nil, "\(name): BASE.REPOSITORY.json")
+        }
+    }
+
+    @Test func theTokensPageSaysCommitStatusesArePostedAndByWhichSwitch() throws {
+        let text = try page("docs/configuration-and-tokens.md")
+        #expect(!text.contains("posts no commit statuses"))
+        let row = text.split(separator: "\n").first { $0.contains("Commit statuses") } ?? ""
+        #expect(!row.isEmpty)
+        #expect(text.contains("`DISPATCHER_COMMIT_STATUS=1`"))
+    }
+
+    @Test func theHandbookExplainsTheSeedWhereItFirstSaysIt() throws {
+        for path in ["docs/README.md", "docs/introduction.md", "docs/feedback-format.md"] {
+            let text = try page(path)
+            let first = try #require(text.range(of: "the seed", options: .caseInsensitive), "\(path)")
+            let around = text[first.lowerBound...].prefix(400)
+            #expect(around.contains("Codex-Deployer"), "\(path) says 'the seed' without saying what it is")
+        }
     }
 }

@@ -20,6 +20,18 @@ import Testing
         #expect(help.stdout.contains("OVERVIEW:"))
     }
 
+    @Test func everySubcommandButAnalyzeTakesRootAsTheHandbookSays() throws {
+        for command in ["run-once", "loop", "status", "apply-feedback", "analyze"] {
+            let help = try Deployctl.run([command, "--help"])
+            #expect(help.stdout.contains("--root") == (command != "analyze"), "\(command)")
+        }
+        let handbook = try String(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("docs/README.md"),
+            encoding: .utf8)
+        #expect(handbook.contains("Every subcommand but `analyze`"))
+    }
+
     @Test func aBadVariableExitsWithStatusTwoNamingIt() throws {
         try ScratchDirectory.withSync { scratch in
             let result = try Deployctl.run(

@@ -203,4 +203,42 @@ import Testing
         #expect((files.first?["waitingSeconds"] as? Double ?? -1) >= 0)
         #expect(json["legacyAppliedFeedback"] as? [String] == [SeedRootFixture.legacyMark])
     }
+
+    @Test func aSymlinkAnEarlierVersionPutOverTheTrackedBuildLogIsTurnedBackIntoTheCommittedFile() throws {
+        let scratch = try ScratchDirectory(prefix: "e2e-seed-buildlog")
+        defer { scratch.remove() }
+        let home = scratch.appending("home")
+        let seed = try SeedRootFixture(in: scratch)
+        try seed.migrate()
+        let logs = seed.root.appendingPathComponent("deploy/logs")
+        let committed = try String(contentsOf: logs.appendingPathComponent("build.log"), encoding: .utf8)
+        try Data("an old cycle\n".utf8).write(to: logs.appendingPathComponent("build-20250101-000000.log"))
+        try FileManager.default.removeItem(at: logs.appendingPathComponent("build.log"))
+        try FileManager.default.createSymbolicLink(
+            atPath: logs.appendingPathComponent("build.log").path, withDestinationPath: "build-20250101-000000.log")
+        let upstream = try seed.fixture.pushCommit(to: seed.remote, files: ["docs/dispatcher_v2.md": "moved on\n"])
+
+        let result = try run(seed, ["run-once"], home: home)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("restored the committed deploy/logs/build.log"), "\(result.stderr)")
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: logs.appendingPathComponent("build.log").path)) == nil)
+        #expect(try String(contentsOf: logs.appendingPathComponent("build.log"), encoding: .utf8) == committed)
+        #expect(try seed.git(["rev-parse", "HEAD"]) == upstream, "the root fast-forwarded")
+        #expect(try seed.git(["status", "--porcelain", "--untracked-files=no"]) == "")
+    }
+
+    @Test func aManifestEntryWithoutURLWhoseFolderIsMissingIsReportedNotCloned() throws {
+        let scratch = try ScratchDirectory(prefix: "e2e-seed-missing")
+        defer { scratch.remove() }
+        let home = scratch.appending("home")
+        let seed = try SeedRootFixture(in: scratch)
+        try Data(#"{"repositories": [{"name": "teatro", "build": ["true"]}]}"#.utf8)
+            .write(to: seed.root.appendingPathComponent("deployctl.json"))
+        let result = try run(seed, ["run-once", "--repo", "teatro"], home: home)
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(
+            result.stderr.contains("teatro: missing: repos/teatro does not exist; deployctl.json declares it without 'url'"),
+            "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: seed.root.appendingPathComponent("repos/teatro").path))
+    }
 }
