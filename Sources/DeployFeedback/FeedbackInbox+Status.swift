@@ -3,8 +3,8 @@ import Foundation
 /// What `status` shows of the `feedback/` folder beyond the pending files: files a run left claimed, and the seed's
 /// marks of what it applied.
 extension FeedbackInbox {
-    /// The prefix the seed (Codex-Deployer's `dispatcher_v2.py`) renamed applied files with: `feedback/applied-NAME.json`.
-    /// Such files are history, never pending; deployctl leaves them where they are.
+    /// The prefix the seed (Codex-Deployer's `dispatcher_v2.py`) renamed applied files with:
+    /// `feedback/applied-NAME.json`. Such files are history, never pending; deployctl leaves them where they are.
     public static let legacyAppliedPrefix = "applied-"
 
     /// A file claimed into `feedback/.inflight/` by a run that did not finish it (or by the run going on now).

@@ -33,7 +33,8 @@ public struct StepRestartRunner: RestartRunner {
         }
         guard let invocation = Self.invocation(of: command.script, searchPath: searchPath) else {
             return notStarted(
-                "\(command.displayPath) has no run bit and #! line, and no bash was found (/bin/bash, or on PATH) to run it")
+                "\(command.displayPath) has no run bit and #! line, and no bash was found (/bin/bash, or on PATH) "
+                    + "to run it")
         }
         let log: BuildLogFile
         do {

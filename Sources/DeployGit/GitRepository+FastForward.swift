@@ -33,7 +33,8 @@ extension GitRepository {
         -> UpdateOutcome
     {
         try withHandle { repo throws(GitError) in
-            try fastForward(repo, branch: branch, to: commit, reason: "fast-forward to \(commit.short)", ignoring: ignoring)
+            try fastForward(
+                repo, branch: branch, to: commit, reason: "fast-forward to \(commit.short)", ignoring: ignoring)
         }
     }
 
@@ -53,7 +54,8 @@ extension GitRepository {
             guard let name else { return .blocked(.noBranch) }
             let upstream = try upstreamName(repo, branch: name) ?? "\(remote)/\(name)"
             guard let target = try lookupID(repo, "refs/remotes/\(upstream)") else { return .blocked(.noUpstream) }
-            return try fastForward(repo, branch: name, to: target, reason: "fast-forward to \(upstream)", ignoring: ignoring)
+            return try fastForward(
+                repo, branch: name, to: target, reason: "fast-forward to \(upstream)", ignoring: ignoring)
         }
     }
 

@@ -22,10 +22,12 @@ struct StatusPrinter {
         out += "pending feedback: \(report.pendingFeedback)\n"
         for file in report.inflightFeedback ?? [] {
             let attempts = file.attempts > 1 ? ", \(file.attempts) attempts" : ""
-            out += "  in progress: \(file.file) (stage \(file.stage), waiting \(Self.duration(file.waitingSeconds))\(attempts))\n"
+            let waiting = Self.duration(file.waitingSeconds)
+            out += "  in progress: \(file.file) (stage \(file.stage), waiting \(waiting)\(attempts))\n"
         }
         if let legacy = report.legacyAppliedFeedback {
-            out += "legacy feedback marks (the seed's applied-*.json, never applied again): \(legacy.joined(separator: ", "))\n"
+            out += "legacy feedback marks (the seed's applied-*.json, never applied again): "
+                + legacy.joined(separator: ", ") + "\n"
         }
         if let quarantined = report.quarantined {
             out += "damaged checkouts kept for you to recover (deployctl never removes them):\n"

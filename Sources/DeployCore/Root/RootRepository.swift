@@ -63,8 +63,8 @@ struct RootRepository {
         } catch {
             return false
         }
-        logger.notice(
-            "restored the committed \(latestLogPath): the root's repository tracks it, so deployctl leaves it as committed")
+        let reason = "the root's repository tracks it, so deployctl leaves it as committed"
+        logger.notice("restored the committed \(latestLogPath): \(reason)")
         return true
     }
 }
