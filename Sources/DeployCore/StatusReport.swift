@@ -71,6 +71,19 @@ public struct StatusReport: Sendable, Codable, Hashable {
         public var movedAt: Date?
     }
 
+    /// A feedback file claimed into `feedback/.inflight/` and not finished: being processed now, or left by a run
+    /// that was killed or met an environment failure (the next run resumes it). Counted in ``pendingFeedback``.
+    public struct InflightFeedback: Sendable, Codable, Hashable {
+        public var file: String
+        /// How far it got: `claimed`, `applying`, `committed`, `published` or `finishing`.
+        public var stage: String
+        public var claimedAt: Date
+        /// Seconds since it was claimed.
+        public var waitingSeconds: Double
+        public var attempts: Int
+        public var repository: String?
+    }
+
     /// The loop's health.
     public struct Loop: Sendable, Codable, Hashable {
         /// Whether a dispatcher holds the root's lock now.
@@ -86,7 +99,13 @@ public struct StatusReport: Sendable, Codable, Hashable {
     /// True when no cycle was ever recorded on this root.
     public var neverRan: Bool
     public var repos: [Repository]
+    /// Feedback files waiting: pending in `feedback/` plus claimed in `feedback/.inflight/` (``inflightFeedback``).
     public var pendingFeedback: Int
+    /// The files in `feedback/.inflight/`, with their stage; absent when there are none.
+    public var inflightFeedback: [InflightFeedback]?
+    /// The seed's `feedback/applied-*.json` marks of files it applied: history, never pending, left where they are;
+    /// absent when there are none.
+    public var legacyAppliedFeedback: [String]?
     public var loop: Loop
     /// The newest cycles first, when asked for (`--history N`).
     public var history: [StoredCycle]?
@@ -103,8 +122,15 @@ public struct StatusReport: Sendable, Codable, Hashable {
         let cycles = try store?.history(limit: max(history, 1)) ?? []
         let lastBuildCycle = try store?.lastCycle(excludingTrigger: "feedback")
         let health = try store?.health()
-        let pending = (try? FeedbackInbox(directory: root.feedback).pendingFiles()) ?? []
-        let pendingByRepository = countByRepository(pending)
+        let inbox = FeedbackInbox(directory: root.feedback)
+        let pending = (try? inbox.pendingFiles()) ?? []
+        let inflight = inbox.inflightFiles()
+        var pendingByRepository = countByRepository(pending)
+        for file in inflight {
+            if let repository = file.repository { pendingByRepository[repository, default: 0] += 1 }
+        }
+        let legacy = inbox.legacyAppliedFiles()
+        let now = Date()
 
         var names = Set(states.keys)
         names.formUnion(root.repositoryFolders().names.map(\.rawValue))
@@ -137,7 +163,16 @@ public struct StatusReport: Sendable, Codable, Hashable {
             root: root.url.path,
             neverRan: last == nil,
             repos: repos,
-            pendingFeedback: pending.count,
+            pendingFeedback: pending.count + inflight.count,
+            inflightFeedback: inflight.isEmpty
+                ? nil
+                : inflight.map {
+                    InflightFeedback(
+                        file: $0.file, stage: $0.stage, claimedAt: $0.claimedAt,
+                        waitingSeconds: max(0, now.timeIntervalSince($0.claimedAt)), attempts: $0.attempts,
+                        repository: $0.repository)
+                },
+            legacyAppliedFeedback: legacy.isEmpty ? nil : legacy,
             loop: Loop(
                 running: holder != nil, holder: holder, lastCycleAt: last?.record.finishedAt,
                 lastCycleResult: last?.record.result, nextCycleAt: holder != nil ? health?.nextCycleAt : nil),

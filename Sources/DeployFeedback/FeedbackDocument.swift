@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Two forms are accepted (see `docs/feedback-format.md`): the seed's minimal `{"repo", "patch", "description"}`
 /// and the versioned form (`"version": 1`) that adds `id`, `base`, `branch`, `restart` and `metadata`. Fields this
-/// build does not know are kept in ``unknownFields`` (and copied into the records) but otherwise ignored.
+/// build does not know are kept in ``unknownFields`` (and copied into the records) but otherwise ignored. A file
+/// without `patch` is a restart request (``kind`` is ``FeedbackKind/restartRequest``), as the seed accepted.
 public struct FeedbackDocument: Sendable, Hashable, Codable {
     /// The format version; `nil` for the seed's unversioned form.
     public var version: Int?
@@ -14,7 +15,9 @@ public struct FeedbackDocument: Sendable, Hashable, Codable {
     public var idWasDerived: Bool
     /// The target repository's name as given (`repo`); `nil` when omitted.
     public var repository: String?
-    /// The unified diff.
+    /// Whether the file carries a patch or asks only for a restart.
+    public var kind: FeedbackKind
+    /// The unified diff; empty for a restart request.
     public var patch: String
     /// The commit message's body; may be empty.
     public var description: String
@@ -99,13 +102,17 @@ public struct FeedbackDocument: Sendable, Hashable, Codable {
         } else {
             self.version = nil
         }
-        guard let patch = try reader.string("patch") else {
-            throw FeedbackError(.missingField, "the field 'patch' is required", field: "patch")
+        if let patch = try reader.string("patch") {
+            guard !patch.allSatisfy(\.isWhitespace) else {
+                throw FeedbackError(
+                    .emptyPatch, "the field 'patch' is empty (leave it out to ask for a restart only)", field: "patch")
+            }
+            self.patch = patch
+            self.kind = .patch
+        } else {
+            self.patch = ""
+            self.kind = .restartRequest
         }
-        guard !patch.allSatisfy(\.isWhitespace) else {
-            throw FeedbackError(.emptyPatch, "the field 'patch' is empty", field: "patch")
-        }
-        self.patch = patch
         self.repository = try reader.string("repo")
         if let repository, !FeedbackNames.isValidRepositoryName(repository) {
             throw FeedbackError(
@@ -125,6 +132,12 @@ public struct FeedbackDocument: Sendable, Hashable, Codable {
                 .invalidValue, "'base' must be a commit id (7–64 hex digits): \(quoted(base))", field: "base")
         }
         self.restart = try reader.bool("restart") ?? true
+        if kind == .restartRequest, !restart {
+            throw FeedbackError(
+                .missingField,
+                "the field 'patch' is required when 'restart' is false (a file without 'patch' asks for a restart)",
+                field: "patch")
+        }
         self.metadata = try reader.object("metadata") ?? [:]
         if let id = try reader.string("id") {
             guard FeedbackNames.isValidID(id) else {

@@ -102,6 +102,9 @@ extension FeedbackError.Code {
     public static let verificationFailed = Self(rawValue: "verification-failed")
     /// The remote refused the published commit (not a network or authentication failure).
     public static let publishRejected = Self(rawValue: "publish-rejected")
+    /// A restart request (a file without `patch`) for a repository that has no restart command
+    /// (`commands/restart-NAME.sh`, `commands/restart-services.sh`).
+    public static let noRestartCommand = Self(rawValue: "no-restart-command")
     /// Environment failures repeated on every attempt; the file is rejected so that it does not block the queue.
     public static let tooManyAttempts = Self(rawValue: "too-many-attempts")
 

@@ -63,14 +63,17 @@ public struct FeedbackInbox: Sendable {
         try FeedbackInboxLock(url: lockURL)
     }
 
-    /// The pending feedback files, sorted by name (byte order).
+    /// The pending feedback files, sorted by name (byte order). Names starting with `applied-` are the seed's marks
+    /// of files it applied (``legacyAppliedPrefix``): never pending.
     public func pendingFiles() throws(FeedbackError) -> [URL] {
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: directory.path) } catch {
             throw FeedbackError(.io, "cannot list '\(directory.path)': \(error.localizedDescription)")
         }
         return names.filter { name in
-            guard name.hasSuffix(".json"), !name.hasPrefix(".") else { return false }
+            guard name.hasSuffix(".json"), !name.hasPrefix("."), !name.hasPrefix(Self.legacyAppliedPrefix) else {
+                return false
+            }
             var info = stat()
             guard lstat(directory.appendingPathComponent(name).path, &info) == 0 else { return false }
             return info.st_mode & S_IFMT != S_IFDIR
@@ -189,6 +192,8 @@ public struct FeedbackInbox: Sendable {
         case .applied(var record):
             record.timings.finishedAt = record.timings.finishedAt ?? Date()
             try AtomicFile.writeJSON(record, to: folder.appendingPathComponent(stem + Self.resultSuffix), sync: syncs)
+            // A restart request applies no id: asking again restarts again.
+            guard record.kind != .restartRequest else { break }
             let entry = FeedbackLedger.Entry(
                 id: record.id, file: destinationName, repository: record.repository, branch: record.branch,
                 commit: record.commit, appliedAt: record.timings.finishedAt ?? Date())

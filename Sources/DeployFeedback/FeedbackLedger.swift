@@ -39,7 +39,9 @@ public struct FeedbackLedger: Sendable, Hashable {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: appliedDirectory.path)) ?? []
         for name in names where name.hasSuffix(FeedbackInbox.resultSuffix) {
             let recordURL = appliedDirectory.appendingPathComponent(name)
-            guard let record = try? FeedbackJSON.read(FeedbackResultRecord.self, from: recordURL) else { continue }
+            guard let record = try? FeedbackJSON.read(FeedbackResultRecord.self, from: recordURL),
+                record.kind != .restartRequest
+            else { continue }
             let file = String(name.dropLast(FeedbackInbox.resultSuffix.count)) + ".json"
             ledger.entries[record.id] = Entry(
                 id: record.id, file: file, repository: record.repository, branch: record.branch, commit: record.commit,

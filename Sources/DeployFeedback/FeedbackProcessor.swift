@@ -15,7 +15,8 @@ public struct FeedbackProcessor: Sendable {
     public struct Options: Sendable, Hashable {
         /// What patches may touch.
         public var policy: PatchPolicy
-        /// The largest feedback file read, in bytes (checked before reading).
+        /// The largest feedback file read, in bytes (checked before reading). The dispatcher passes
+        /// `DISPATCHER_FEEDBACK_MAX_BYTES` (default 1 MiB); this library default is 4 MiB.
         public var maxFileBytes: Int
         /// Build and test the patched tree before committing (turn off only for trusted sources).
         public var verify: Bool
@@ -210,6 +211,9 @@ public struct FeedbackProcessor: Sendable {
 
     /// Processes a freshly claimed file.
     func process(_ claim: FeedbackInbox.Claim, journal: FeedbackJournal) async -> FeedbackOutcome {
+        if let request = restartRequest(in: claim.file) {
+            return await processRestartRequest(request, claim: claim, journal: journal)
+        }
         var journal = journal
         var document: FeedbackDocument?
         let started = ContinuousClock.now
@@ -388,6 +392,10 @@ public struct FeedbackProcessor: Sendable {
         var outcomes: [FeedbackOutcome] = []
         for url in urls {
             var document: FeedbackDocument?
+            if let request = restartRequest(in: url) {
+                outcomes.append(.checked(checkRestartRequest(request, file: url)))
+                continue
+            }
             var result = FeedbackCheck(
                 file: url.lastPathComponent, id: nil, repository: nil, paths: [], error: nil, needsThreeWay: false)
             do throws(StageFailure) {

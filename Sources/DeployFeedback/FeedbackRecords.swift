@@ -10,16 +10,23 @@ public struct FeedbackPublication: Sendable, Hashable, Codable {
     public var ref: String?
     /// A link to the pull request, when one was opened.
     public var url: String?
+    /// Why the commit was not published, when it was not (`the repository has no remote 'origin'`).
+    public var note: String?
 
-    public init(kind: String, remote: String? = nil, ref: String? = nil, url: String? = nil) {
+    public init(kind: String, remote: String? = nil, ref: String? = nil, url: String? = nil, note: String? = nil) {
         self.kind = kind
         self.remote = remote
         self.ref = ref
         self.url = url
+        self.note = note
     }
 
     /// Nothing was published (no publisher configured).
     public static let none = FeedbackPublication(kind: "none")
+
+    /// The ``kind`` of a commit made on the checkout's branch and not published, because the repository has no
+    /// remote to publish to (``LocalOnlyFallbackPublisher``): "committed, not published".
+    public static let localOnlyKind = "local"
 }
 
 /// What verification (build and tests in an isolated worktree) found.
@@ -86,6 +93,10 @@ public struct FeedbackResultRecord: Sendable, Hashable, Codable {
     public var metadata: [String: JSONValue]
     /// Fields of the file this build did not know, kept as they were.
     public var unknownFields: [String: JSONValue]
+    /// ``FeedbackKind/restartRequest`` for a file without `patch`, which only ran the restart command (then
+    /// ``commit`` and ``parent`` are the branch tip that was restarted, ``paths`` is empty and nothing was
+    /// published); nil (or `patch`) for a patch.
+    public var kind: FeedbackKind?
 }
 
 /// The reason record written beside a file in `feedback/rejected/` (`NAME.reason.json`): what failed, where, and

@@ -47,10 +47,13 @@ public struct RestartOutcome: Sendable, Hashable, Codable {
     public var seconds: Double
     /// Where its output went.
     public var logFile: String?
+    /// Why the restart failed, for people: `exited with status 1`, `killed by signal 9`, `timed out after 300 s …`,
+    /// `could not start: …`; nil when it succeeded (and in records written before this field existed).
+    public var failure: String?
 
     public init(
         command: String, exitStatus: Int32?, signal: Int32? = nil, timedOut: Bool = false, seconds: Double,
-        logFile: String? = nil
+        logFile: String? = nil, failure: String? = nil
     ) {
         self.command = command
         self.exitStatus = exitStatus
@@ -58,10 +61,21 @@ public struct RestartOutcome: Sendable, Hashable, Codable {
         self.timedOut = timedOut
         self.seconds = seconds
         self.logFile = logFile
+        self.failure = failure
     }
 
     /// Whether the script exited with status 0.
     public var succeeded: Bool { exitStatus == 0 && !timedOut }
+
+    /// One line for people when the restart failed (`commands/restart-api.sh exited with status 1`); nil when it
+    /// succeeded.
+    public var failureSummary: String? {
+        guard !succeeded else { return nil }
+        let reason =
+            failure ?? exitStatus.map { "exited with status \($0)" } ?? signal.map { "killed by signal \($0)" }
+            ?? (timedOut ? "timed out" : "could not start")
+        return "\(command) \(reason)"
+    }
 }
 
 /// Runs a restart command with a timeout, its output going to the log; the dispatcher supplies one.

@@ -6,19 +6,47 @@ extension GitRepository {
     ///
     /// Never loses work: a diverged branch, tracked local changes, or untracked files the update would overwrite leave
     /// everything untouched and are reported as ``UpdateOutcome/blocked(_:)``. Local changes that are exactly what an
-    /// interrupted fast-forward to the same target wrote (a process killed mid-checkout) are finished instead. A branch ahead of its upstream (nothing
-    /// to take) is ``UpdateOutcome/upToDate(_:)``.
-    public func fastForward(branch: String? = nil, to upstream: String? = nil) throws(GitError) -> UpdateOutcome {
-        try withHandle { repo throws(GitError) in try fastForward(repo, branch: branch, upstream: upstream) }
+    /// interrupted fast-forward to the same target wrote (a process killed mid-checkout) are finished instead. A
+    /// branch ahead of its upstream (nothing to take) is ``UpdateOutcome/upToDate(_:)``.
+    /// - Parameter ignoring: path prefixes (relative to the work tree; a folder with its trailing `/`) whose local
+    ///   changes are the caller's own files, not the user's: they neither block the update nor appear in a blocked
+    ///   outcome's status. The checkout still never overwrites them (a change the update would overwrite blocks it).
+    public func fastForward(branch: String? = nil, to upstream: String? = nil, ignoring: [String] = [])
+        throws(GitError) -> UpdateOutcome
+    {
+        try withHandle { repo throws(GitError) in
+            let head = try headState(repo)
+            guard let branchName = branch ?? head.branch else { return .blocked(.noBranch) }
+            var upstreamName = upstream
+            if upstreamName == nil { upstreamName = try self.upstreamName(repo, branch: branchName) }
+            guard let upstreamName, let target = try lookupID(repo, "refs/remotes/\(upstreamName)") else {
+                return .blocked(.noUpstream)
+            }
+            return try fastForward(
+                repo, branch: branchName, to: target, reason: "fast-forward to \(upstreamName)", ignoring: ignoring)
+        }
+    }
+
+    /// Moves `branch` forward to `commit` (which must contain the branch tip), updating the work tree when the branch
+    /// is checked out; the same rules as ``fastForward(branch:to:ignoring:)``. For a commit made beside the checkout
+    /// (in a worktree) that no remote holds.
+    public func fastForward(branch: String, toCommit commit: ObjectID, ignoring: [String] = []) throws(GitError)
+        -> UpdateOutcome
+    {
+        try withHandle { repo throws(GitError) in
+            try fastForward(
+                repo, branch: branch, to: commit, reason: "fast-forward to \(commit.short)", ignoring: ignoring)
+        }
     }
 
     /// Fetches `remote`, then fast-forwards `branch` (default: the current branch) to its upstream (default:
-    /// `REMOTE/BRANCH` when none is configured). See ``fastForward(branch:to:)``.
+    /// `REMOTE/BRANCH` when none is configured). See ``fastForward(branch:to:ignoring:)``.
     public func update(
         remote: String = "origin",
         branch: String? = nil,
         credentials: GitCredentials = .none,
-        timeout: Duration? = nil
+        timeout: Duration? = nil,
+        ignoring: [String] = []
     ) async throws(GitError) -> UpdateOutcome {
         try await fetch(remote: remote, credentials: credentials, timeout: timeout)
         return try withHandle { repo throws(GitError) in
@@ -26,18 +54,16 @@ extension GitRepository {
             if name == nil { name = try headState(repo).branch }
             guard let name else { return .blocked(.noBranch) }
             let upstream = try upstreamName(repo, branch: name) ?? "\(remote)/\(name)"
-            return try fastForward(repo, branch: name, upstream: upstream)
+            guard let target = try lookupID(repo, "refs/remotes/\(upstream)") else { return .blocked(.noUpstream) }
+            return try fastForward(
+                repo, branch: name, to: target, reason: "fast-forward to \(upstream)", ignoring: ignoring)
         }
     }
 
-    private func fastForward(_ repo: OpaquePointer, branch: String?, upstream: String?) throws(GitError) -> UpdateOutcome {
+    private func fastForward(
+        _ repo: OpaquePointer, branch branchName: String, to target: ObjectID, reason: String, ignoring: [String]
+    ) throws(GitError) -> UpdateOutcome {
         let head = try headState(repo)
-        guard let branchName = branch ?? head.branch else { return .blocked(.noBranch) }
-        var upstreamName = upstream
-        if upstreamName == nil { upstreamName = try self.upstreamName(repo, branch: branchName) }
-        guard let upstreamName, let target = try lookupID(repo, "refs/remotes/\(upstreamName)") else {
-            return .blocked(.noUpstream)
-        }
         let localRef = "refs/heads/\(branchName)"
         let current = try lookupID(repo, localRef)
         if let current {
@@ -48,12 +74,14 @@ extension GitRepository {
         }
         let checkedOut = !isBare && head.branch == branchName && !head.isDetached
         if checkedOut {
-            let status = try workTreeStatus(repo)
+            let fullStatus = try workTreeStatus(repo)
+            let status = fullStatus.excluding(prefixes: ignoring)
             // A fast-forward killed between writing the files and moving the branch leaves them as local changes
-            // that are exactly the target's: finished here (nothing else is overwritten), else refused as local work.
+            // that are exactly the target's: finished here, else refused as local work. Judged on every change, the
+            // caller's own files included, since finishing overwrites whatever differs.
             var interrupted = false
             if status.hasTrackedChanges {
-                interrupted = try isInterruptedCheckout(repo, head: current, target: target, status: status)
+                interrupted = try isInterruptedCheckout(repo, head: current, target: target, status: fullStatus)
             }
             if status.hasTrackedChanges, !interrupted { return .blocked(.dirty(status)) }
             // Safe checkout: refuses (before writing anything) to overwrite untracked files in the way.
@@ -67,13 +95,14 @@ extension GitRepository {
             let result = git_checkout_tree(repo, commit, &options)
             if result == GIT_ECONFLICT.rawValue {
                 git_error_clear()
-                return .blocked(.dirty(status))
+                // Something the update would overwrite: say all there is, the caller's own files included.
+                return .blocked(.dirty(fullStatus))
             }
             try check(result, "fast-forward checkout")
         }
         var newRef: OpaquePointer?
         var oid = target.oid
-        let message = "deployctl: fast-forward to \(upstreamName)"
+        let message = "deployctl: \(reason)"
         if current == nil {
             try check(git_reference_create(&newRef, repo, localRef, &oid, 0, message), "fast-forward")
         } else {

@@ -22,6 +22,16 @@ public struct WorkTreeStatus: Sendable, Hashable, CustomStringConvertible {
     /// Tracked content differs from HEAD (staged, unstaged or conflicted); untracked files alone do not count.
     public var hasTrackedChanges: Bool { !staged.isEmpty || !unstaged.isEmpty || !conflicted.isEmpty }
 
+    /// This status without the paths that start with one of `prefixes` (a folder is given with its trailing `/`).
+    public func excluding(prefixes: [String]) -> WorkTreeStatus {
+        guard !prefixes.isEmpty else { return self }
+        func keep(_ paths: [String]) -> [String] {
+            paths.filter { path in !prefixes.contains { path.hasPrefix($0) } }
+        }
+        return WorkTreeStatus(
+            staged: keep(staged), unstaged: keep(unstaged), untracked: keep(untracked), conflicted: keep(conflicted))
+    }
+
     public var description: String {
         var parts: [String] = []
         if !staged.isEmpty { parts.append("staged: \(staged.joined(separator: ", "))") }

@@ -13,7 +13,8 @@ extension Deployctl {
                 the patched tree is built and tested in an isolated worktree before anything is committed \
                 (DISPATCHER_VERIFY_FEEDBACK=0 turns that off for trusted sources). --dry-run validates each file and \
                 checks that its patch applies, and changes nothing. Exit status: 0 when every file was applied (or \
-                would apply), 1 when one was rejected (or would be), 2 for usage errors, 3 when one was deferred.
+                would apply), 1 when one was rejected (or would be), 2 for usage errors, 3 when one was deferred \
+                or its restart command failed (exit status, signal, timeout, or it could not start).
 
                 --propose REPO asks the chat-completions endpoint (OPENAI_API_KEY, OPENAI_API_BASE, OPENAI_MODEL) \
                 for fixes of REPO's last recorded red build now: up to DISPATCHER_PROPOSE_ATTEMPTS attempts, each \
@@ -67,12 +68,14 @@ extension Deployctl {
                 FileHandle.standardError.write(Data("no pending feedback in \(context.root.feedback.path)\n".utf8))
             }
             for record in records where !json {
-                print("\(record.file): \(record.outcome)\(record.detail.isEmpty ? "" : " — \(record.detail)")")
+                print(ReportPrinter.feedbackLine(record, prefix: ""))
             }
             if records.contains(where: { $0.outcome == "rejected" || $0.outcome == "wouldReject" }) {
                 throw ExitCode(ExitStatus.buildFailed)
             }
-            if records.contains(where: { $0.outcome == "deferred" }) { throw ExitCode(ExitStatus.infrastructure) }
+            if records.contains(where: { $0.outcome == "deferred" || $0.restartFailure != nil }) {
+                throw ExitCode(ExitStatus.infrastructure)
+            }
         }
 
         /// `--propose REPO`: the attempts, one line each (or one JSON object with `--json`), and the exit status.

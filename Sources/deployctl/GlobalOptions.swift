@@ -33,13 +33,16 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    /// The `--set` values as configuration flags.
+    /// The `--set` values and `--root` as configuration flags (so `status --config` names `--root` as the origin of
+    /// `DEPLOY_ROOT`).
     var flagValues: [ConfigurationLoader.FlagValue] {
-        overrides.compactMap { override in
+        let sets: [ConfigurationLoader.FlagValue] = overrides.compactMap { override in
             guard let equals = override.firstIndex(of: "=") else { return nil }
             let name = String(override[..<equals])
             return .init(variable: name, flag: "--set \(name)", value: String(override[override.index(after: equals)...]))
         }
+        let rootFlag = root.map { ConfigurationLoader.FlagValue(variable: "DEPLOY_ROOT", flag: "--root", value: $0) }
+        return sets + (rootFlag.map { [$0] } ?? [])
     }
 }
 

@@ -23,10 +23,20 @@ enum ReportPrinter {
         }
         var out = report.record.repositories.isEmpty ? "no repositories to manage under repos/\n" : table.render()
         for event in report.record.feedback {
-            out += "feedback \(event.file): \(event.outcome)\(event.detail.isEmpty ? "" : " — \(event.detail)")\n"
+            out += feedbackLine(event) + "\n"
         }
         if let log = report.record.log { out += "log: \(log)\n" }
         out += "cycle \(report.cycleID): \(report.record.result)\n"
         return out
+    }
+
+    /// `feedback NAME: OUTCOME — DETAIL`, and a second line, `warning: … restart failed: …`, when the restart command
+    /// failed after the file was applied.
+    static func feedbackLine(_ event: FeedbackEventRecord, prefix: String = "feedback ") -> String {
+        var line = "\(prefix)\(event.file): \(event.outcome)\(event.detail.isEmpty ? "" : " — \(event.detail)")"
+        if let failure = event.restartFailure {
+            line += "\nwarning: \(prefix)\(event.file): restart failed: \(failure)"
+        }
+        return line
     }
 }

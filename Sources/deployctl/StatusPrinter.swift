@@ -20,6 +20,15 @@ struct StatusPrinter {
             out += "last cycle: \(report.loop.lastCycleResult ?? "?") \(Self.relative(at))\n"
         }
         out += "pending feedback: \(report.pendingFeedback)\n"
+        for file in report.inflightFeedback ?? [] {
+            let attempts = file.attempts > 1 ? ", \(file.attempts) attempts" : ""
+            let waiting = Self.duration(file.waitingSeconds)
+            out += "  in progress: \(file.file) (stage \(file.stage), waiting \(waiting)\(attempts))\n"
+        }
+        if let legacy = report.legacyAppliedFeedback {
+            out += "legacy feedback marks (the seed's applied-*.json, never applied again): "
+                + legacy.joined(separator: ", ") + "\n"
+        }
         if let quarantined = report.quarantined {
             out += "damaged checkouts kept for you to recover (deployctl never removes them):\n"
             for checkout in quarantined {
@@ -86,10 +95,15 @@ struct StatusPrinter {
 
     static func relative(_ date: Date, now: Date = Date()) -> String {
         let seconds = Int(now.timeIntervalSince(date))
-        let magnitude = abs(seconds)
-        let text =
-            magnitude < 60 ? "\(magnitude)s" : magnitude < 3600 ? "\(magnitude / 60)m" : magnitude < 86400
-            ? "\(magnitude / 3600)h" : "\(magnitude / 86400)d"
+        let text = duration(Double(abs(seconds)))
         return seconds >= 0 ? "\(text) ago" : "in \(text)"
+    }
+
+    /// `42s`, `5m`, `3h`, `2d`.
+    static func duration(_ seconds: Double) -> String {
+        let magnitude = Int(seconds)
+        return magnitude < 60
+            ? "\(magnitude)s" : magnitude < 3600 ? "\(magnitude / 60)m" : magnitude < 86400
+            ? "\(magnitude / 3600)h" : "\(magnitude / 86400)d"
     }
 }

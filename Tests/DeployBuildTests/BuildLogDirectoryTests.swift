@@ -29,6 +29,21 @@ import Testing
         }
     }
 
+    @Test func withoutLinkingTheLatestACommittedBuildLogIsLeftAsItIs() throws {
+        try ScratchDirectory.withSync { scratch in
+            let folder = scratch.appending("logs")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let committed = folder.appendingPathComponent("build.log")
+            try Data("the seed's last log\n".utf8).write(to: committed)
+            let directory = BuildLogDirectory(url: folder, linksLatest: false)
+            let log = try directory.makeCycleLog(at: Self.date)
+            try log.append(line: "this cycle")
+            #expect(try String(contentsOf: committed, encoding: .utf8) == "the seed's last log\n")
+            #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: committed.path)) == nil)
+            #expect(directory.latest == log.url, "the latest log is the newest by name")
+        }
+    }
+
     @Test func concurrentWritersKeepLinesWhole() async throws {
         try await ScratchDirectory.with { scratch in
             let log = try BuildLogDirectory(url: scratch.url).makeCycleLog(at: Self.date)

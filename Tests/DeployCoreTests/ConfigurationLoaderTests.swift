@@ -42,6 +42,46 @@ import Testing
         #expect(config.origins["DISPATCHER_INTERVAL"] == .defaultValue)
     }
 
+    @Test func anEmptyValueInDispatcherEnvMeansUnsetAndFallsBackToGitConfigThenTheDefault() throws {
+        let file = "GITHUB_TOKEN=\nOPENAI_API_KEY=\nGIT_USER_NAME=\nGIT_USER_EMAIL=\nDISPATCHER_INTERVAL=\n"
+        let fromGit = try load(file: file, git: .init(name: "Git Person", email: "git@example.com"))
+        #expect(fromGit.gitUserName == "Git Person")
+        #expect(fromGit.gitUserEmail == "git@example.com")
+        #expect(fromGit.origins["GIT_USER_NAME"] == .gitConfig)
+        let defaults = try load(file: file)
+        #expect(defaults.gitUserName == "deployctl")
+        #expect(defaults.gitUserEmail == "deployctl@localhost")
+        #expect(defaults.githubToken == nil)
+        #expect(defaults.openAIAPIKey == nil)
+        #expect(defaults.interval == 60)
+        #expect(defaults.origins["DISPATCHER_INTERVAL"] == .defaultValue)
+    }
+
+    @Test func anEmptyValueInAnyLayerFallsThroughToTheNextLayer() throws {
+        let config = try load(
+            env: ["GITHUB_TOKEN": "", "GIT_USER_NAME": "  ", "DISPATCHER_INTERVAL": ""],
+            file: "GITHUB_TOKEN=from-file\nGIT_USER_NAME=File Bot\nDISPATCHER_INTERVAL=9\n",
+            flags: [.init(variable: "DISPATCHER_INTERVAL", flag: "--set DISPATCHER_INTERVAL", value: "")])
+        #expect(config.githubToken?.revealed == "from-file")
+        #expect(config.gitUserName == "File Bot")
+        #expect(config.interval == 9)
+        #expect(config.origins["DISPATCHER_INTERVAL"] == .file(path: scratch.appending("dispatcher.env").path, line: 3))
+    }
+
+    @Test func everyVariableSetEmptyEverywhereIsItsDefault() throws {
+        let names = ConfigurationVariable.all.map(\.name).filter { $0 != "DEPLOY_ROOT" }
+        let empty = Dictionary(uniqueKeysWithValues: names.map { ($0, "") })
+        let file = names.map { "\($0)=" }.joined(separator: "\n") + "\n"
+        let config = try load(env: empty, file: file)
+        let defaults = try ConfigurationLoader(environment: [:]).load(root: scratch.appending("nothing-here"))
+        for variable in ConfigurationVariable.all where variable.name != "DEPLOY_ROOT" {
+            #expect(
+                config.displayValue(of: variable) == defaults.displayValue(of: variable),
+                "\(variable.name)= must mean unset")
+            #expect(config.origins[variable.name] == .defaultValue, "\(variable.name)")
+        }
+    }
+
     @Test func everyVariableIsReadFromTheEnvironment() throws {
         let config = try load(env: [
             "DISPATCHER_INTERVAL": "15", "DISPATCHER_USE_PRS": "no", "GITHUB_TOKEN": "tok-123",

@@ -43,7 +43,10 @@ import Testing
         let cases: [(String, String)] = [
             (#"{"repositories":[{"name":"api","url":"x","brnach":"dev"}]}"#, "the unknown key 'brnach'"),
             (#"{"repositories":[{"name":"../x","url":"x"}]}"#, "'../x'"),
-            (#"{"repositories":[{"name":"api"}]}"#, "nothing"),
+            (#"{"repositories":[{"url":"x"}]}"#, "nothing"),
+            (#"{"repositories":[{"name":"api","shallow":true}]}"#, "'shallow' without 'url'"),
+            (#"{"repositories":[{"name":"api","branch":"main"}]}"#, "'branch' without 'url'"),
+            (#"{"repositories":[{"name":"api","url":""}]}"#, "''"),
             (#"{"repositories":[{"name":"api","url":"x","shallow":1}]}"#, "a number"),
             (#"{"repositories":[{"name":"api","url":"x","build":"make"}]}"#, "a string"),
             (#"{"repositories":[{"name":"a","url":"x"},{"name":"a","url":"y"}]}"#, "'a' a second time"),
@@ -56,6 +59,36 @@ import Testing
             } throws: { error in
                 (error as! ConfigurationError).found == found
             }
+        }
+    }
+
+    @Test func anEntryWithoutURLNamesAVendoredFolderThatCarriesItsOwnCommands() throws {
+        let manifest = try Manifest.parse(
+            Data(#"{"repositories":[{"name":"kong-codex","build":["sh","build.sh"],"test":["sh","test.sh"]}]}"#.utf8),
+            path: "deployctl.json")
+        let entry = try #require(manifest.repository(named: RepositoryName("kong-codex")))
+        #expect(entry.url == nil)
+        #expect(entry.buildCommand == ["sh", "build.sh"])
+        #expect(entry.testCommand == ["sh", "test.sh"])
+        #expect(!entry.shallow)
+    }
+
+    @Test func deployctlsOwnPathsCoverWhatItWritesInTheRoot() {
+        let root = DeployRoot(url: URL(fileURLWithPath: "/srv/deploy"))
+        let written = [
+            root.stateDatabase, URL(fileURLWithPath: root.stateDatabase.path + "-wal"), root.lockFile,
+            root.toolchainVersionCache, root.logs.appendingPathComponent("build.log"),
+            root.logs.appendingPathComponent("build-20260101-000000.api.json"), root.quarantine,
+            root.feedback.appendingPathComponent("applied/x.result.json"),
+            root.feedback.appendingPathComponent(".inflight/.journal.jsonl"),
+            root.feedback.appendingPathComponent(".ledger.jsonl"), root.deploy.appendingPathComponent("worktrees/x"),
+        ]
+        for url in written {
+            let path = String(url.path.dropFirst(root.url.path.count + 1)) + (url == root.quarantine ? "/" : "")
+            #expect(DeployRoot.ownedPaths.contains { path.hasPrefix($0) }, "\(path)")
+        }
+        for path in ["deploy/dispatcher_v2.py", "repos/kong-codex/kong.yml", "commands/restart-services.sh", "docs/x.md"] {
+            #expect(!DeployRoot.ownedPaths.contains { path.hasPrefix($0) }, "\(path) is the repository's own")
         }
     }
 

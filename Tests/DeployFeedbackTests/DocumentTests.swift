@@ -80,9 +80,14 @@ struct DocumentTests {
         #expect(error.message.contains(message), "\(error.message)")
     }
 
-    @Test func missingAndEmptyPatch() throws {
-        #expect(rejection(#"{"repo": "app", "description": "no patch"}"#)?.code == .missingField)
-        #expect(rejection(#"{"repo": "app", "patch": null}"#)?.code == .missingField)
+    @Test func aFileWithoutPatchIsARestartRequestAndAnEmptyPatchIsRejected() throws {
+        let request = try parse(#"{"repo": "app", "description": "restart only"}"#)
+        #expect(request.kind == .restartRequest)
+        #expect(request.restart)
+        #expect(request.patch.isEmpty)
+        #expect(try parse(#"{"repo": "app", "patch": null}"#).kind == .restartRequest)
+        #expect(try parse(#"{"patch": "x"}"#).kind == .patch)
+        #expect(rejection(#"{"repo": "app", "restart": false}"#)?.code == .missingField, "nothing to do")
         #expect(rejection(#"{"repo": "app", "patch": ""}"#)?.code == .emptyPatch)
         #expect(rejection(#"{"repo": "app", "patch": " \n\t "}"#)?.code == .emptyPatch)
     }

@@ -49,7 +49,10 @@ struct RejectionCorpusTests {
             ("b-array.json", Data("[1, 2, 3]".utf8), .malformedJSON, "read"),
             ("c-wrong-type.json", json(["repo": "app", "patch": goodPatch, "restart": "yes"]), .wrongType, "read"),
             ("d-empty-patch.json", json(["repo": "app", "patch": "", "description": "nothing"]), .emptyPatch, "read"),
-            ("e-missing-patch.json", json(["repo": "app", "description": "no patch"]), .missingField, "read"),
+            (
+                "e-missing-patch.json", json(["repo": "app", "description": "no patch", "restart": false]),
+                .missingField, "read"
+            ),
             ("f-unknown-repo.json", json(["repo": "nope", "patch": goodPatch]), .unknownRepository, "validate"),
             ("g-repo-traversal.json", json(["repo": "../x", "patch": goodPatch]), .invalidRepositoryName, "read"),
             (

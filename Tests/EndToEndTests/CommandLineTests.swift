@@ -20,6 +20,18 @@ import Testing
         #expect(help.stdout.contains("OVERVIEW:"))
     }
 
+    @Test func everySubcommandButAnalyzeTakesRootAsTheHandbookSays() throws {
+        for command in ["run-once", "loop", "status", "apply-feedback", "analyze"] {
+            let help = try Deployctl.run([command, "--help"])
+            #expect(help.stdout.contains("--root") == (command != "analyze"), "\(command)")
+        }
+        let handbook = try String(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("docs/README.md"),
+            encoding: .utf8)
+        #expect(handbook.contains("Every subcommand but `analyze`"))
+    }
+
     @Test func aBadVariableExitsWithStatusTwoNamingIt() throws {
         try ScratchDirectory.withSync { scratch in
             let result = try Deployctl.run(
@@ -63,6 +75,39 @@ import Testing
             #expect(lines.contains { $0.hasPrefix("GITHUB_TOKEN") && $0.contains("set") && $0.contains("environment") })
             #expect(lines.contains { $0.hasPrefix("SWIFTPM_NUM_JOBS") && $0.contains("3") && $0.contains("dispatcher.env:1") })
             #expect(lines.contains { $0.hasPrefix("DISPATCHER_INTERVAL") && $0.contains("7") && $0.contains("flag --set") })
+            #expect(
+                lines.contains { $0.hasPrefix("DEPLOY_ROOT") && $0.contains(scratch.path) && $0.contains("flag --root") },
+                "\(result.stdout)")
+        }
+    }
+
+    @Test func theSeedsDispatcherEnvWithEmptyTokensAndIdentityMeansUnset() throws {
+        try ScratchDirectory.withSync { scratch in
+            let seedFile = """
+                DISPATCHER_INTERVAL=60
+                DISPATCHER_USE_PRS=1
+                DISPATCHER_BUILD_DOCKER=0
+                DISPATCHER_RUN_E2E=0
+                GITHUB_TOKEN=
+                OPENAI_API_KEY=
+                GIT_USER_NAME=
+                GIT_USER_EMAIL=
+
+                """
+            try Data(seedFile.utf8).write(to: scratch.appending("dispatcher.env"))
+            let home = scratch.appending("home")
+            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+            let result = try Deployctl.run(
+                ["status", "--root", scratch.path, "--config"],
+                environment: ["HOME": home.path, "DISPATCHER_STEP_TIMEOUT": "", "DEPLOY_ROOT": ""])
+            #expect(result.status == 0, "\(result.stderr)")
+            let lines = result.stdout.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
+            #expect(lines.contains("GIT_USER_NAME deployctl default"), "\(result.stdout)")
+            #expect(lines.contains("GIT_USER_EMAIL deployctl@localhost default"))
+            #expect(lines.contains("GITHUB_TOKEN not set default"))
+            #expect(lines.contains("OPENAI_API_KEY not set default"))
+            #expect(lines.contains("DISPATCHER_STEP_TIMEOUT 1800 default"), "an empty environment value is unset too")
+            #expect(lines.contains { $0.hasPrefix("DISPATCHER_INTERVAL 60 ") && $0.hasSuffix("dispatcher.env:1") })
         }
     }
 }

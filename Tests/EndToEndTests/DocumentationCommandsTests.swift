@@ -19,7 +19,7 @@ import Testing
     static let markedPages: Set<String> = [
         "docs/README.md", "docs/introduction.md", "docs/quick-start.md", "docs/configuration-and-tokens.md",
         "docs/running.md", "docs/status.md", "docs/logs-and-analyze.md", "docs/troubleshooting.md",
-        "docs/architecture.md", "docs/manifest.md",
+        "docs/architecture.md", "docs/manifest.md", "docs/migrating-from-codex-deployer.md", "docs/github-walkthrough.md",
     ]
 
     /// One fenced block of a page.

@@ -16,10 +16,14 @@ public struct BuildLogDirectory: Sendable {
 
     /// The folder.
     public let url: URL
+    /// Whether ``makeCycleLog(at:)`` points `build.log` at the new log. Turned off where a git repository tracks
+    /// `build.log` as a regular file (the seed's layout): replacing a tracked file would count as a local change.
+    public var linksLatest: Bool
 
     /// Creates a handle on `url`; nothing is created until ``makeCycleLog(at:)``.
-    public init(url: URL) {
+    public init(url: URL, linksLatest: Bool = true) {
         self.url = url
+        self.linksLatest = linksLatest
     }
 
     /// `build-YYYYMMDD-HHMMSS` for `date` in UTC.
@@ -31,7 +35,7 @@ public struct BuildLogDirectory: Sendable {
         return "build-\(c.year ?? 0)\(two(c.month))\(two(c.day))-\(two(c.hour))\(two(c.minute))\(two(c.second))"
     }
 
-    /// Creates the log of a cycle started at `date` and points `build.log` at it.
+    /// Creates the log of a cycle started at `date` and points `build.log` at it (unless ``linksLatest`` is off).
     ///
     /// When a log of the same second exists, the name gets `-2`, `-3`, … (created with `O_EXCL`, so two processes
     /// never share a file). `build.log` is replaced atomically: a new symlink is renamed over the old one.
@@ -48,7 +52,7 @@ public struct BuildLogDirectory: Sendable {
             let name = attempt == 1 ? "\(base).log" : "\(base)-\(attempt).log"
             do {
                 let file = try BuildLogFile(url: url.appendingPathComponent(name), exclusive: true)
-                try pointLatest(at: name)
+                if linksLatest { try pointLatest(at: name) }
                 return file
             } catch  where error.errno == EEXIST && attempt < 1000 {
                 attempt += 1
@@ -56,11 +60,14 @@ public struct BuildLogDirectory: Sendable {
         }
     }
 
-    /// Where `build.log` points now, if anywhere.
+    /// The latest cycle log: where `build.log` points, else (when `build.log` is not a symlink) the newest
+    /// `build-*.log`; nil when there is none.
     public var latest: URL? {
         let link = url.appendingPathComponent(Self.latestName)
-        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: link.path) else { return nil }
-        return url.appendingPathComponent(target)
+        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: link.path) {
+            return url.appendingPathComponent(target)
+        }
+        return entries().last?.url
     }
 
     private func pointLatest(at name: String) throws(BuildError) {

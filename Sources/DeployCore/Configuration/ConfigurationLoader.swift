@@ -4,6 +4,9 @@ import Foundation
 /// Resolves a ``DispatcherConfiguration`` with precedence: command-line flag > process environment >
 /// `<root>/dispatcher.env` > default.
 ///
+/// An empty (or blank) value means unset, in every layer and for every variable: `GIT_USER_NAME=` or `GITHUB_TOKEN=`
+/// (as the seed's sample `dispatcher.env` has them) falls through to the next layer and finally to the default.
+///
 /// Every bad value is a ``ConfigurationError`` that names where it was found (flag, variable or `file:line`); the
 /// loader never falls back silently. Unknown `DISPATCHER_*` names become warnings that suggest the closest known name.
 public struct ConfigurationLoader: Sendable {
@@ -118,7 +121,7 @@ public struct ConfigurationLoader: Sendable {
         }
         if flags.contains(where: { $0.variable == ConfigurationVariable.deployRoot.name }) {
             resolver.origins[ConfigurationVariable.deployRoot.name] = .flag("--root")
-        } else if environment[ConfigurationVariable.deployRoot.name] != nil {
+        } else if let value = environment[ConfigurationVariable.deployRoot.name], !value.isEmpty {
             resolver.origins[ConfigurationVariable.deployRoot.name] = .environment
         } else {
             resolver.origins[ConfigurationVariable.deployRoot.name] = .defaultValue
@@ -188,13 +191,16 @@ private struct Resolver {
         self.file = file
     }
 
+    /// The value of `variable` from the first layer that sets it. An empty (or blank) value means unset, in every
+    /// layer: `GIT_USER_NAME=` in `dispatcher.env` (as the seed's sample file has it) or `GITHUB_TOKEN=` in the
+    /// environment falls through to the next layer, and finally to the default.
     mutating func raw(_ variable: ConfigurationVariable) -> Found? {
         let found: Found?
-        if let flag = flags.last(where: { $0.variable == variable.name }) {
+        if let flag = flags.last(where: { $0.variable == variable.name && !isBlank($0.value) }) {
             found = Found(value: flag.value, origin: .flag(flag.flag), location: flag.flag)
-        } else if let value = environment[variable.name] {
+        } else if let value = environment[variable.name], !isBlank(value) {
             found = Found(value: value, origin: .environment, location: "\(variable.name) (environment)")
-        } else if let entry = file.values[variable.name] {
+        } else if let entry = file.values[variable.name], !isBlank(entry.value) {
             found = Found(
                 value: entry.value, origin: .file(path: file.path, line: entry.line),
                 location: "\(file.path):\(entry.line): \(variable.name)")
@@ -203,6 +209,10 @@ private struct Resolver {
         }
         origins[variable.name] = found?.origin ?? .defaultValue
         return found
+    }
+
+    private func isBlank(_ value: String) -> Bool {
+        value.allSatisfy(\.isWhitespace)
     }
 
     mutating func positiveInteger(_ variable: ConfigurationVariable, default value: Int) throws(ConfigurationError)

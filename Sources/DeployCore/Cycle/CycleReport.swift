@@ -9,7 +9,8 @@ public struct CycleReport: Sendable, Codable {
     /// The full result of each build that ran this cycle, by repository (diagnostics, failing tests, steps).
     public var builds: [String: RepositoryBuildResult]
     /// What the CLI exits with: 0 all green (or unchanged and last green), 1 a build or test failed, 3 an
-    /// infrastructure failure (including a cycle log that could not be written whole) with no build failure.
+    /// infrastructure failure (including a cycle log that could not be written whole, and a restart command that
+    /// failed after its feedback was applied) with no build failure.
     public var exitStatus: Int32
 
     /// Whether a build was superseded by a newer commit, so the next cycle should start at once.

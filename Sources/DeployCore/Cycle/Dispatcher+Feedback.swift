@@ -2,6 +2,7 @@ import DeployBuild
 import DeployFeedback
 import DeployGit
 import Foundation
+import Logging
 
 extension Dispatcher {
     /// Processes pending feedback (or the named files) for the repositories this root manages.
@@ -52,6 +53,11 @@ extension Dispatcher {
         return outcomes.map { outcome in
             let record = Self.record(outcome)
             observer?(.feedback(file: record.file, outcome: record.outcome, detail: record.detail))
+            if let failure = record.restartFailure {
+                logger.warning(
+                    "restart failed after feedback \(record.file): \(failure)",
+                    metadata: ["deploy.feedback.file": "\(record.file)", "deploy.repo": "\(record.repository ?? "")"])
+            }
             return record
         }
     }
@@ -77,14 +83,17 @@ extension Dispatcher {
     }
 
     /// Where verified feedback commits go: a pull request on the repository's forge (`DISPATCHER_USE_PRS=1`, the
-    /// default), or a direct fast-forward push to the branch (`DISPATCHER_USE_PRS=0`).
+    /// default), or a direct fast-forward push to the branch (`DISPATCHER_USE_PRS=0`). A repository without a remote
+    /// (a root that was never pushed anywhere) gets the commit on its branch, recorded as committed, not published.
     func publisher(manifest: Manifest) -> any FeedbackPublisher {
         if configuration.usePullRequests {
-            return ForgeRoutingPublisher(
-                manifest: manifest, configuration: configuration, networkTimeout: networkTimeout, logger: logger)
+            return LocalOnlyFallbackPublisher(
+                ForgeRoutingPublisher(
+                    manifest: manifest, configuration: configuration, networkTimeout: networkTimeout, logger: logger))
         }
-        return DirectPushPublisher(
-            credentials: GitCredentials(token: configuration.githubToken?.revealed), timeout: networkTimeout)
+        return LocalOnlyFallbackPublisher(
+            DirectPushPublisher(
+                credentials: GitCredentials(token: configuration.githubToken?.revealed), timeout: networkTimeout))
     }
 
     /// The repositories feedback may target: managed folders that are git checkouts of their own, and vendored
@@ -108,12 +117,27 @@ extension Dispatcher {
         }
     }
 
+    /// What an applied file did, for people: the commit and where it went (or the restart a restart request ran).
+    static func appliedDetail(_ result: FeedbackResultRecord) -> String {
+        var detail = "committed \(result.commit.prefix(10)) on \(result.branch)"
+        if result.publication.kind == FeedbackPublication.localOnlyKind {
+            detail += ", not published (\(result.publication.note ?? "the repository has no remote"))"
+        }
+        if result.kind == .restartRequest {
+            detail = "restart request for \(result.repository)"
+            if let restart = result.restart {
+                detail += restart.succeeded ? ": \(restart.command) succeeded" : ""
+            }
+        }
+        return detail
+    }
+
     static func record(_ outcome: FeedbackOutcome) -> FeedbackEventRecord {
         switch outcome {
         case .applied(let result, _):
             return FeedbackEventRecord(
                 repository: result.repository, file: result.file, feedbackID: result.id, outcome: "applied",
-                commit: result.commit, detail: "committed \(result.commit.prefix(10)) on \(result.branch)")
+                commit: result.commit, detail: appliedDetail(result), restartFailure: result.restart?.failureSummary)
         case .rejected(let rejection, _):
             return FeedbackEventRecord(
                 repository: rejection.repository, file: rejection.file, feedbackID: rejection.id, outcome: "rejected",

@@ -70,6 +70,13 @@ public final class Dispatcher: Sendable {
             runE2E: configuration.runE2E, inheritedVariables: entry?.environmentNames ?? [])
     }
 
+    /// The cycle logs' folder; `build.log` is not pointed at the latest log where the root's repository tracks it.
+    func logDirectory() -> BuildLogDirectory {
+        guard let repository = RootRepository(root: root) else { return BuildLogDirectory(url: root.logs) }
+        repository.restoreTrackedLatestLog(logger: logger)
+        return BuildLogDirectory(url: root.logs, linksLatest: !repository.tracksLatestLog)
+    }
+
     /// The Swift toolchain to build with. An unchanged toolchain's version comes from the cache in `deploy/`,
     /// without starting the compiler driver.
     func locateToolchain() async throws(BuildError) -> Toolchain {
@@ -122,13 +129,16 @@ public final class Dispatcher: Sendable {
             }
         }
 
+        // Before the update: a committed build.log that an earlier version replaced is put back.
+        let logs = logDirectory()
+
         // Update phase: fetch and fast-forward concurrently, bounded; the toolchain is asked for its version meanwhile.
         async let located = locateToolchain()
         let updates = await updateAll(attempted, manifest: manifest, observer: observer)
 
         // Build phase: sequential (builds use every core), in name order.
         let toolchain = try await located
-        let cycleLog = CycleLog(directory: BuildLogDirectory(url: root.logs), startedAt: startedAt)
+        let cycleLog = CycleLog(directory: logs, startedAt: startedAt)
         let phase = BuildPhase(
             options: options, manifest: manifest, previous: previous, toolchain: toolchain, log: cycleLog,
             statuses: configuration.postCommitStatus
@@ -186,7 +196,9 @@ public final class Dispatcher: Sendable {
         // Record.
         let ordered = selected.compactMap { records[$0.rawValue] }
         let lastBuilds = previous.compactMapValues(\.lastBuild)
-        let exitStatus = CycleReport.exitStatus(for: ordered, lastBuilds: lastBuilds)
+        var exitStatus = CycleReport.exitStatus(for: ordered, lastBuilds: lastBuilds)
+        // A restart command that failed after its feedback was applied: the deployment did not finish.
+        if exitStatus == 0, feedback.contains(where: { $0.restartFailure != nil }) { exitStatus = 3 }
         let result =
             Task.isCancelled ? "cancelled" : exitStatus == 1 ? "failed" : exitStatus == 3 ? "infrastructure" : "passed"
         let record = CycleRecord(

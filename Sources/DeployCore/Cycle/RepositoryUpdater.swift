@@ -111,9 +111,11 @@ actor RepositoryUpdater {
         }
         let credentials = self.credentials
         let timeout = networkTimeout
+        // In the repository that holds the root, deployctl's own files are not local changes.
+        let owned = RootRepository.ownedPrefixes(of: root, in: owner)
         let task = Task { () -> Result<UpdateOutcome, GitError> in
             do throws(GitError) {
-                return .success(try await owner.update(credentials: credentials, timeout: timeout))
+                return .success(try await owner.update(credentials: credentials, timeout: timeout, ignoring: owned))
             } catch {
                 return .failure(error)
             }
@@ -126,7 +128,14 @@ actor RepositoryUpdater {
         guard let entry = manifest.repository(named: name) else {
             return .failure(UpdateFailure(name: name, branch: nil, head: nil, summary: "missing: repos/\(name) does not exist and deployctl.json does not declare it"))
         }
-        return try await clone(name, into: folder, from: entry.url, branch: entry.branch, shallow: entry.shallow)
+        guard let url = entry.url else {
+            return .failure(
+                UpdateFailure(
+                    name: name, branch: nil, head: nil,
+                    summary: "missing: repos/\(name) does not exist; deployctl.json declares it without 'url', as a "
+                        + "folder of the root's repository, and that repository does not have it"))
+        }
+        return try await clone(name, into: folder, from: url, branch: entry.branch, shallow: entry.shallow)
     }
 
     func clone(_ name: RepositoryName, into folder: URL, from url: String, branch: String?, shallow: Bool)

@@ -37,6 +37,15 @@ public struct DeployRoot: Sendable, Hashable {
     public var environmentFile: URL { url.appendingPathComponent("dispatcher.env") }
     public var manifestFile: URL { url.appendingPathComponent("deployctl.json") }
 
+    /// The paths deployctl writes inside the root, relative to it (a folder with its trailing `/`; a file name stands
+    /// for every file that starts with it, so `deploy/state.sqlite` covers its `-wal` and `-shm` files). When the
+    /// root is inside a git repository, changes under these paths are deployctl's own state, never that repository's
+    /// local changes: they do not stop the root from being fast-forwarded, whatever its `.gitignore` says.
+    public static let ownedPaths: [String] = [
+        "deploy/state.sqlite", "deploy/dispatcher.lock", "deploy/toolchain-versions.json", "deploy/logs/",
+        "deploy/worktrees/", "deploy/quarantine/", "feedback/", "repos/.",
+    ]
+
     /// The folder of a managed repository.
     public func repository(_ name: RepositoryName) -> URL {
         repositories.appendingPathComponent(name.rawValue, isDirectory: true)

@@ -13,16 +13,20 @@ import Foundation
 ///   ]
 /// }
 /// ```
-/// `name` and `url` are required; `branch` defaults to the remote's default branch; `build`/`test` replace the Swift
-/// commands (so non-Swift repositories work too); `shallow` clones with depth 1; `forge` (`github` or `gitea`) and
-/// `forgeAPI` (the REST API root) say where pull requests are opened when the remote's host does not tell; `env` names
-/// variables of the dispatcher's environment its build, test and verification steps also get. Unknown keys are an error, so a typo
+/// `name` is required. `url` says where to clone `repos/NAME` from when it is missing; an entry without `url` names a
+/// folder of the deploy root's own repository (a vendored folder, as the seed's `repos/kong-codex`), which is never
+/// cloned, so that it can carry its own commands. `branch` defaults to the remote's default branch and `shallow`
+/// clones with depth 1 (both need `url`); `build`/`test` replace the Swift commands (so non-Swift repositories work
+/// too); `forge` (`github` or `gitea`) and `forgeAPI` (the REST API root) say where pull requests are opened when the
+/// remote's host does not tell; `env` names variables of the dispatcher's environment its build, test and
+/// verification steps also get. Unknown keys are an error, so a typo
 /// does not silently do nothing. Documented in `docs/manifest.md`.
 public struct Manifest: Sendable, Hashable {
     /// One repository entry.
     public struct Repository: Sendable, Hashable {
         public var name: RepositoryName
-        public var url: String
+        /// Where to clone from when `repos/NAME` is missing; nil for a vendored folder of the root's repository.
+        public var url: String?
         public var branch: String?
         public var buildCommand: [String]?
         public var testCommand: [String]?
@@ -90,11 +94,11 @@ public struct Manifest: Sendable, Hashable {
                     .invalidManifest, location: "\(location).name", found: "'\(name)' a second time",
                     accepted: "each name once")
             }
-            let url: String = try field(entry, "url", location: location)
-            guard !url.isEmpty, !url.hasPrefix("-") else {
+            let url: String? = try optionalField(entry, "url", location: location)
+            if let url, url.isEmpty || url.hasPrefix("-") {
                 throw ConfigurationError(
                     .invalidManifest, location: "\(location).url", found: "'\(url)'",
-                    accepted: "a git URL or path, not empty, not starting with '-'")
+                    accepted: "a git URL or path, not empty, not starting with '-' (or no url for a vendored folder)")
             }
             let branch: String? = try optionalField(entry, "branch", location: location)
             let build: [String]? = try optionalField(entry, "build", location: location)
@@ -105,6 +109,11 @@ public struct Manifest: Sendable, Hashable {
                     accepted: "an array of strings: the program and its arguments")
             }
             let shallow: Bool? = try optionalField(entry, "shallow", location: location)
+            if url == nil, let key = [("branch", branch != nil), ("shallow", shallow != nil)].first(where: \.1)?.0 {
+                throw ConfigurationError(
+                    .invalidManifest, location: "\(location).\(key)", found: "'\(key)' without 'url'",
+                    accepted: "'\(key)' only with 'url' (an entry without 'url' is a folder of the root's repository, never cloned)")
+            }
             let forgeText: String? = try optionalField(entry, "forge", location: location)
             let forge = try forgeText.map { text throws(ConfigurationError) -> ForgeKind in
                 guard let kind = ForgeKind(rawValue: text) else {

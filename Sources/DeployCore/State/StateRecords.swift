@@ -87,9 +87,13 @@ public struct FeedbackEventRecord: Sendable, Codable, Hashable {
     public var outcome: String
     public var commit: String?
     public var detail: String
+    /// Why the restart command failed after the file was applied (`commands/restart-api.sh exited with status 1`);
+    /// nil when it succeeded or none ran. A failed restart makes the run exit with status 3.
+    public var restartFailure: String?
 
     public init(
-        repository: String?, file: String, feedbackID: String?, outcome: String, commit: String?, detail: String
+        repository: String?, file: String, feedbackID: String?, outcome: String, commit: String?, detail: String,
+        restartFailure: String? = nil
     ) {
         self.repository = repository
         self.file = file
@@ -97,6 +101,7 @@ public struct FeedbackEventRecord: Sendable, Codable, Hashable {
         self.outcome = outcome
         self.commit = commit
         self.detail = detail
+        self.restartFailure = restartFailure
     }
 }
 
