@@ -106,4 +106,21 @@ import Testing
             #expect(DispatcherLock.holder(of: root) == nil)
         }
     }
+
+    @Test func aHolderThatWasKilledIsKnownToTheNextOneAndACleanReleaseIsNot() async throws {
+        try await ScratchDirectory.with { scratch in
+            let root = DeployRoot(url: scratch.url)
+            try FileManager.default.createDirectory(at: root.deploy, withIntermediateDirectories: true)
+            // What a SIGKILLed holder leaves: its line, and no flock (the kernel dropped it).
+            try "pid 4242 (deployctl loop) since 2026-11-25T13:00:00Z\n".write(
+                to: root.lockFile, atomically: true, encoding: .utf8)
+            var lock: DispatcherLock? = try DispatcherLock(root: root, command: "deployctl run-once")
+            let lifetime = try #require(lock?.interruptedHolderLifetime)
+            #expect(lifetime.lowerBound == ISO8601DateFormatter().date(from: "2026-11-25T13:00:00Z"))
+            #expect(lifetime.upperBound <= Date())
+            lock = nil
+            let next = try DispatcherLock(root: root, command: "deployctl run-once")
+            #expect(next.interruptedHolderLifetime == nil, "a clean release leaves nothing to find")
+        }
+    }
 }

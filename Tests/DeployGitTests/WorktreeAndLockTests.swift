@@ -78,4 +78,31 @@ import Testing
         #expect(try repo.removeStaleLocks(olderThan: 600).isEmpty)
         _ = try repo.commit(paths: ["x.txt"], message: "x", author: testAuthor)
     }
+
+    @Test func freshLocksOfAKilledOwnerAreRemovedButNotOnesStillOpenOrOlder() throws {
+        let box = try Sandbox()
+        defer { box.remove() }
+        let remote = try box.fixture.makeRemote("app")
+        let work = try box.fixture.clone(remote, as: "app")
+        let git = work.appendingPathComponent(".git")
+        let killedStart = Date().addingTimeInterval(-30)
+        // Left by the killed owner: written during its lifetime, open by no one.
+        try Data("left".utf8).write(to: git.appendingPathComponent("refs/heads/main.lock"))
+        // Written before the killed owner started (someone else's, young): kept.
+        try Data("theirs".utf8).write(to: git.appendingPathComponent("HEAD.lock"))
+        try FileManager.default.setAttributes(
+            [.modificationDate: killedStart.addingTimeInterval(-60)], ofItemAtPath: git.appendingPathComponent("HEAD.lock").path)
+        // Held open right now by a live process (this one): kept.
+        let held = git.appendingPathComponent("index.lock")
+        try Data("held".utf8).write(to: held)
+        let handle = try FileHandle(forReadingFrom: held)
+        defer { try? handle.close() }
+
+        let repo = try GitRepository.open(at: work)
+        let removed = try repo.removeStaleLocks(olderThan: 600, orWrittenDuring: killedStart..<Date())
+        #expect(removed == ["refs/heads/main.lock"])
+        #expect(FileManager.default.fileExists(atPath: git.appendingPathComponent("HEAD.lock").path))
+        #expect(FileManager.default.fileExists(atPath: held.path))
+        #expect(try repo.removeStaleLocks(olderThan: 600).isEmpty, "without a killed owner young locks stay")
+    }
 }

@@ -230,7 +230,7 @@ public final class Dispatcher: Sendable {
     ) async -> [RepositoryName: Result<UpdatedRepository, UpdateFailure>] {
         let updater = RepositoryUpdater(
             root: root, manifest: manifest, credentials: GitCredentials(token: configuration.githubToken?.revealed),
-            networkTimeout: networkTimeout, logger: logger)
+            networkTimeout: networkTimeout, logger: logger, killedDispatcherLifetime: lock.interruptedHolderLifetime)
         let limit = max(1, configuration.fetchConcurrency)
         return await withTaskGroup(of: (RepositoryName, Result<UpdatedRepository, UpdateFailure>).self) { group in
             var results: [RepositoryName: Result<UpdatedRepository, UpdateFailure>] = [:]

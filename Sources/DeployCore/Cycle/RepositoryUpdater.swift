@@ -41,7 +41,14 @@ actor RepositoryUpdater {
     /// Updates of owning repositories already done (or in flight) this cycle, by git directory.
     private var ownerUpdates: [String: Task<Result<UpdateOutcome, GitError>, Never>] = [:]
 
-    init(root: DeployRoot, manifest: Manifest, credentials: GitCredentials, networkTimeout: Duration, logger: Logger) {
+    /// When the previous dispatcher on this root worked, if it was killed: the git locks it left are removed at once.
+    private let killedDispatcherLifetime: Range<Date>?
+
+    init(
+        root: DeployRoot, manifest: Manifest, credentials: GitCredentials, networkTimeout: Duration, logger: Logger,
+        killedDispatcherLifetime: Range<Date>? = nil
+    ) {
+        self.killedDispatcherLifetime = killedDispatcherLifetime
         self.root = root
         self.manifest = manifest
         self.credentials = credentials
@@ -61,7 +68,8 @@ actor RepositoryUpdater {
             let hasOwnGitDirectory = FileManager.default.fileExists(atPath: folder.appendingPathComponent(".git").path)
             let owner = try hasOwnGitDirectory ? GitRepository.open(at: folder) : GitRepository.discover(containing: folder)
             let isVendored = owner.workDirectory.standardizedFileURL.path != folder.standardizedFileURL.path
-            let removed = try owner.removeStaleLocks(olderThan: Self.staleLockAge)
+            let removed = try owner.removeStaleLocks(
+                olderThan: Self.staleLockAge, orWrittenDuring: killedDispatcherLifetime)
             for lock in removed {
                 logger.warning("removed a stale lock left by a crashed process", metadata: ["deploy.repo": "\(name)", "deploy.lock": "\(lock)"])
             }

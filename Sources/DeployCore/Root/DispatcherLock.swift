@@ -25,6 +25,10 @@ public final class DispatcherLock: Sendable {
 
     private let descriptor: Int32
     public let url: URL
+    /// When the previous holder worked, if it ended without releasing the lock cleanly (killed, or crashed; its
+    /// description line was still in the file): from its start until this lock was taken. Lock files its git
+    /// operations left then are known to be no one's (see `GitRepository.removeStaleLocks`).
+    public let interruptedHolderLifetime: Range<Date>?
 
     /// Takes the lock or throws ``HeldError`` at once (never waits).
     /// - Parameters:
@@ -44,9 +48,20 @@ public final class DispatcherLock: Sendable {
             throw HeldError(holder: holder.flatMap { $0.isEmpty ? nil : $0 } ?? "an unknown process", lockFile: url.path)
         }
         descriptor = fd
+        // A clean release empties the file (deinit): a line still there names a holder that was killed.
+        let previous = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+        let now = Date()
+        interruptedHolderLifetime = Self.startDate(in: previous).flatMap { $0 < now ? $0..<now : nil }
         let line = "pid \(getpid()) (\(command)) since \(ISO8601DateFormatter().string(from: Date()))\n"
         _ = ftruncate(fd, 0)
         _ = line.withCString { pwrite(fd, $0, strlen($0), 0) }
+    }
+
+    /// The start time in a holder line (`pid 4242 (deployctl loop) since 2026-11-25T13:00:00Z`).
+    static func startDate(in line: String) -> Date? {
+        guard let range = line.range(of: " since ", options: .backwards) else { return nil }
+        let text = line[range.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
+        return ISO8601DateFormatter().date(from: text)
     }
 
     /// Whether some process holds the lock on `root` now, and its description.
