@@ -8,15 +8,28 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [.package(name: "deployctl", path: "..")],
     targets: [
+        .target(name: "FuzzDriver", swiftSettings: [.swiftLanguageMode(.v6)]),
+        // Every target, chosen by FUZZ_TARGET.
         .executableTarget(
             name: "deployctl-fuzz",
             dependencies: [
+                "FuzzDriver",
                 .product(name: "DeployCore", package: "deployctl"),
                 .product(name: "DeployBuild", package: "deployctl"),
                 .product(name: "DeployFeedback", package: "deployctl"),
                 .product(name: "DeployGit", package: "deployctl"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
-        )
+        ),
+        // `patch-headers` alone, without DeployCore: what `make test` builds and runs.
+        .executableTarget(
+            name: "deployctl-fuzz-patch-headers",
+            dependencies: [
+                "FuzzDriver",
+                .product(name: "DeployFeedback", package: "deployctl"),
+                .product(name: "DeployGit", package: "deployctl"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
     ]
 )

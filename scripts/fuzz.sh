@@ -4,6 +4,8 @@
 #   scripts/fuzz.sh [SECONDS]          # default 20 seconds per target
 #   FUZZ_TARGETS="patch env" scripts/fuzz.sh 60
 #   FUZZ_CONFIGURATION=debug scripts/fuzz.sh 20   # a faster build, slower executions
+#   FUZZ_PRODUCT=deployctl-fuzz-patch-headers FUZZ_TARGETS=patch-headers scripts/fuzz.sh 30
+#                                                 # patch-headers alone, built without DeployCore (what make test runs)
 #
 # Seeds: Tests/FaultTests/Fixtures/fuzz-seeds/<target> and the kept regressions; the growing corpus and crash files go
 # to $FUZZ_WORK (default .build-fuzz/work). A crasher is copied into Tests/FaultTests/Fixtures/fuzz-regressions/<target>/
@@ -16,23 +18,24 @@ cd "$(dirname "$0")/.."
 repo=$PWD
 scratch=${FUZZ_SCRATCH:-$repo/.build-fuzz}
 work=${FUZZ_WORK:-$scratch/work}
-targets=${FUZZ_TARGETS:-feedback patch env log}
+targets=${FUZZ_TARGETS:-feedback patch env log patch-headers}
 configuration=${FUZZ_CONFIGURATION:-release}
+product=${FUZZ_PRODUCT:-deployctl-fuzz}
 fixtures=$repo/Tests/FaultTests/Fixtures
 
 build_start=$(date +%s)
 # gold cannot link the instrumented binary ("internal error in format_file_lineno"); lld can.
 mkdir -p "$scratch"
 set +e
-swift build --package-path Fuzz -c "$configuration" --product deployctl-fuzz --scratch-path "$scratch" \
+swift build --package-path Fuzz -c "$configuration" --product "$product" --scratch-path "$scratch" \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld >"$scratch/build.log" 2>&1
 code=$?
 set -e
 # gold-style "Cannot export local symbol '__asan_…'" lines are harmless noise.
 grep -v "Cannot export local symbol" "$scratch/build.log" | tail -20
 [ "$code" -eq 0 ] || { echo "fuzz.sh: the build failed (exit $code); see $scratch/build.log" >&2; exit 2; }
-binary=$(swift build --package-path Fuzz -c "$configuration" --product deployctl-fuzz --scratch-path "$scratch" \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld --show-bin-path)/deployctl-fuzz
+binary=$(swift build --package-path Fuzz -c "$configuration" --product "$product" --scratch-path "$scratch" \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld --show-bin-path)/$product
 [ -x "$binary" ] || { echo "fuzz.sh: the build produced no $binary" >&2; exit 2; }
 echo "fuzz.sh: build took $(($(date +%s) - build_start)) s"
 

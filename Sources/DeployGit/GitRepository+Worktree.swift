@@ -39,17 +39,44 @@ extension GitRepository {
 
     /// Removes linked worktree `name`: its directory and its administrative files (`git worktree remove --force`
     /// followed by prune). Names of worktrees whose directory is already gone are pruned too.
+    ///
+    /// A worktree whose creation was cut short (a process killed inside `git_worktree_add` leaves
+    /// `.git/worktrees/NAME` with some of its files, which libgit2 cannot open as a worktree) is pruned as git prunes
+    /// an invalid entry: its administrative folder is removed, so that a worktree of that name can be added again.
     public func removeWorktree(name: String) throws(GitError) {
-        try withHandle { repo throws(GitError) in
-            var worktree: OpaquePointer?
-            try check(git_worktree_lookup(&worktree, repo, name), "remove worktree \(name)")
-            defer { git_worktree_free(worktree) }
-            var options = git_worktree_prune_options()
-            git_worktree_prune_options_init(&options, UInt32(GIT_WORKTREE_PRUNE_OPTIONS_VERSION))
-            options.flags = GIT_WORKTREE_PRUNE_VALID.rawValue | GIT_WORKTREE_PRUNE_LOCKED.rawValue
-                | GIT_WORKTREE_PRUNE_WORKING_TREE.rawValue
-            try check(git_worktree_prune(worktree, &options), "remove worktree \(name)")
+        guard !name.isEmpty, !name.contains("/"), !PatchedPath.isUnsafe(name) else {
+            throw error(.invalidArgument, "remove worktree", "invalid worktree name \(name)")
         }
+        let administrative = gitDirectory.appendingPathComponent("worktrees/\(name)", isDirectory: true)
+        do {
+            try withHandle { repo throws(GitError) in
+                var worktree: OpaquePointer?
+                try check(git_worktree_lookup(&worktree, repo, name), "remove worktree \(name)")
+                defer { git_worktree_free(worktree) }
+                var options = git_worktree_prune_options()
+                git_worktree_prune_options_init(&options, UInt32(GIT_WORKTREE_PRUNE_OPTIONS_VERSION))
+                options.flags = GIT_WORKTREE_PRUNE_VALID.rawValue | GIT_WORKTREE_PRUNE_LOCKED.rawValue
+                    | GIT_WORKTREE_PRUNE_WORKING_TREE.rawValue
+                try check(git_worktree_prune(worktree, &options), "remove worktree \(name)")
+            }
+        } catch {
+            // Not a worktree libgit2 can open: an entry whose creation was cut short, removed as git prunes one.
+            guard FileManager.default.fileExists(atPath: administrative.path),
+                !FileManager.default.fileExists(atPath: administrative.appendingPathComponent("gitdir").path)
+                    || (try? GitRepository.validWorktreeEntry(administrative)) == false
+            else { throw error }
+            do { try FileManager.default.removeItem(at: administrative) } catch let removal {
+                throw self.error(.other, "remove worktree \(name)", "cannot remove \(administrative.path): \(removal)")
+            }
+        }
+    }
+
+    /// Whether the administrative folder `.git/worktrees/NAME` names a work tree that exists (its `gitdir` file
+    /// points at a `.git` file that is there).
+    static func validWorktreeEntry(_ administrative: URL) throws -> Bool {
+        let gitdir = try String(contentsOf: administrative.appendingPathComponent("gitdir"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return !gitdir.isEmpty && FileManager.default.fileExists(atPath: gitdir)
     }
 
     /// Removes the linked worktree whose directory is `directory`; see ``removeWorktree(name:)``.

@@ -105,4 +105,25 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: held.path))
         #expect(try repo.removeStaleLocks(olderThan: 600).isEmpty, "without a killed owner young locks stay")
     }
+
+    @Test func aWorktreeWhoseCreationWasCutShortIsPrunedAndCanBeAddedAgain() throws {
+        let box = try Sandbox()
+        defer { box.remove() }
+        let remote = try box.fixture.makeRemote("app")
+        let work = try box.fixture.clone(remote, as: "app")
+        let repo = try GitRepository.open(at: work)
+        // What a process killed inside git_worktree_add leaves: the administrative folder with its first file only.
+        let administrative = work.appendingPathComponent(".git/worktrees/deployctl-feedback")
+        try FileManager.default.createDirectory(at: administrative, withIntermediateDirectories: true)
+        try Data().write(to: administrative.appendingPathComponent("commondir"))
+        let head = try #require(try repo.head().commit)
+        #expect(throws: GitError.self) {
+            try repo.addWorktree(at: box.url("wt"), commit: head, name: "deployctl-feedback")
+        }
+        try repo.removeWorktree(name: "deployctl-feedback")
+        #expect(!FileManager.default.fileExists(atPath: administrative.path))
+        let worktree = try repo.addWorktree(at: box.url("wt"), commit: head, name: "deployctl-feedback")
+        #expect(try worktree.head().commit == head)
+        try repo.removeWorktree(name: "deployctl-feedback")
+    }
 }

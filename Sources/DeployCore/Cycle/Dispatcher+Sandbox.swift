@@ -18,11 +18,7 @@ extension Dispatcher {
         if let known = sandboxAvailability.withLock({ $0 }) {
             availability = known
         } else {
-            do { availability = try await SandboxLocator().locate(configuration.sandbox) } catch {
-                throw ConfigurationError(
-                    .invalidValue, location: ConfigurationVariable.sandbox.name, found: error.message,
-                    accepted: "auto or none, or bubblewrap installed and able to start")
-            }
+            availability = try await Self.locateVerificationSandbox(configuration)
             sandboxAvailability.withLock { $0 = availability }
         }
         guard case .available(let tool) = availability else { return (nil, availability) }
@@ -43,5 +39,18 @@ extension Dispatcher {
             SandboxSettings(tool: tool, hidden: hidden, readable: readable, allowsNetwork: configuration.verifyNetwork),
             availability
         )
+    }
+
+    /// What `DISPATCHER_SANDBOX` comes to on this machine, looked for without a dispatcher (before the root's lock is
+    /// taken; hand it to ``init(root:configuration:command:logger:networkTimeout:backoff:verificationSandbox:)``).
+    /// - Throws: ``ConfigurationError`` when `DISPATCHER_SANDBOX=bwrap` and bubblewrap is missing or cannot start.
+    public static func locateVerificationSandbox(_ configuration: DispatcherConfiguration) async
+        throws(ConfigurationError) -> SandboxLocator.Availability
+    {
+        do { return try await SandboxLocator().locate(configuration.sandbox) } catch {
+            throw ConfigurationError(
+                .invalidValue, location: ConfigurationVariable.sandbox.name, found: error.message,
+                accepted: "auto or none, or bubblewrap installed and able to start")
+        }
     }
 }

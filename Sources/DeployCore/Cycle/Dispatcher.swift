@@ -26,7 +26,7 @@ public final class Dispatcher: Sendable {
     public let networkTimeout: Duration
     let backoff: BackoffPolicy
     /// The verification sandbox, once found (``verificationSandbox()``).
-    let sandboxAvailability = Mutex<SandboxLocator.Availability?>(nil)
+    let sandboxAvailability: Mutex<SandboxLocator.Availability?>
 
     /// Takes the root's lock and opens (or creates) its state store.
     /// - Parameters:
@@ -36,12 +36,15 @@ public final class Dispatcher: Sendable {
     ///   - logger: receives what the dispatcher does, with `deploy.*` metadata.
     ///   - networkTimeout: how long one fetch, push or clone may take.
     ///   - backoff: how long a repository that cannot be updated waits before the next attempt (loop only).
+    ///   - verificationSandbox: the sandbox already looked for (``locateVerificationSandbox(_:)``); `nil` looks for
+    ///     it when feedback is first verified.
     /// - Throws: ``DispatcherLock/HeldError`` when another dispatcher works on the root; store errors.
     public init(
         root: DeployRoot, configuration: DispatcherConfiguration, command: String = "deployctl",
         logger: Logger = Logger(label: "deployctl"), networkTimeout: Duration = .seconds(300),
-        backoff: BackoffPolicy = BackoffPolicy()
+        backoff: BackoffPolicy = BackoffPolicy(), verificationSandbox: SandboxLocator.Availability? = nil
     ) throws {
+        sandboxAvailability = Mutex(verificationSandbox)
         self.root = root
         self.configuration = configuration
         self.logger = logger
