@@ -1,3 +1,4 @@
+import DeployFeedback
 import Foundation
 
 /// Resolves a ``DispatcherConfiguration`` with precedence: command-line flag > process environment >
@@ -78,7 +79,8 @@ public struct ConfigurationLoader: Sendable {
             gitUserName: identityName?.value ?? gitIdentity.name ?? "deployctl",
             gitUserEmail: identityEmail?.value ?? gitIdentity.email ?? "deployctl@localhost",
             openAIAPIKey: resolver.secret(.openAIAPIKey),
-            openAIAPIBase: try resolver.httpURL(.openAIAPIBase, default: "https://api.openai.com/v1"),
+            openAIAPIBase: ChatCompletionsClient.apiBase(
+                from: try resolver.httpURL(.openAIAPIBase, default: "https://api.openai.com/v1")),
             buildDocker: try resolver.boolean(.buildDocker, default: false),
             runE2E: try resolver.boolean(.runE2E, default: false),
             swiftpmJobs: try resolver.positiveInteger(.swiftpmJobs, default: 2),
