@@ -59,8 +59,9 @@ extension Deployctl {
                 hangup = source
             }
             defer { hangup?.cancel() }
-            context.logger.info(
-                "SIGHUP \(hangupRule == .stopsTheLoop ? "stops the loop (it runs under a terminal)" : "starts the next cycle")")
+            let hangupMeaning =
+                hangupRule == .stopsTheLoop ? "stops the loop (it runs under a terminal)" : "starts the next cycle"
+            context.logger.info("SIGHUP \(hangupMeaning)")
             let group = ServiceGroup(
                 configuration: .init(
                     services: [.init(service: service)], gracefulShutdownSignals: shutdownSignals,

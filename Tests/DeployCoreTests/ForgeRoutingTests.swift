@@ -53,7 +53,8 @@ import Testing
     }
 
     @Test func anotherHostIsStillGuessedFromItsName() throws {
-        let gitea = try endpoint("https://code.example.org/team/svc.git", githubAPIURL: "https://ghe.example.com/api/v3")
+        let gitea = try endpoint(
+            "https://code.example.org/team/svc.git", githubAPIURL: "https://ghe.example.com/api/v3")
         #expect(gitea.kind == .gitea)
         #expect(gitea.apiBase.absoluteString == "https://code.example.org/api/v1")
         let enterprise = try endpoint("https://github.corp.example/team/svc.git")

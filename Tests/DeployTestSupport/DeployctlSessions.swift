@@ -131,7 +131,8 @@ extension Deployctl {
         """#
 }
 
-/// `deployctl` running in the background in a session of its own (``Deployctl/startWithoutTerminal(_:environment:standardError:)``).
+/// `deployctl` running in the background in a session of its own
+/// (``Deployctl/startWithoutTerminal(_:environment:standardError:)``).
 public final class BackgroundDeployctl: @unchecked Sendable {
     /// The driver could not start deployctl.
     public struct StartFailure: Error, CustomStringConvertible {

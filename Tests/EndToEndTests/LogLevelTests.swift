@@ -10,7 +10,9 @@ import Testing
         let remote = try fixture.makeRemote("notes", files: ["README.md": "hello\n"])
         try fixture.clone(remote, as: "root/repos/notes")
         let root = scratch.appending("root")
-        let manifest = #"{"repositories": [{"name": "notes", "url": "\#(remote.path)", "build": ["true"], "test": ["true"]}]}"#
+        let manifest = #"""
+            {"repositories": [{"name": "notes", "url": "\#(remote.path)", "build": ["true"], "test": ["true"]}]}
+            """#
         try Data(manifest.utf8).write(to: root.appendingPathComponent("deployctl.json"))
         return root
     }

@@ -6,11 +6,11 @@ import ServiceLifecycle
 ///
 /// Between cycles it sleeps `DISPATCHER_INTERVAL` seconds, or less when woken: a call to ``wake()`` (the CLI wires
 /// SIGHUP to it when the loop has no controlling terminal) starts the next cycle at once. Only a wake-up that
-/// happened ends a sleep early: an unchanged root cycles once per interval. Feedback runs beside the cycles in its own task, so a pull request
-/// that waits a day to be merged never holds up the other repositories' builds: a new file in `feedback/` is taken
-/// at once, and an applied one wakes the next cycle. On graceful shutdown (SIGTERM, SIGINT) no new cycle starts; a
-/// running cycle (and feedback step) is cancelled — its steps' process groups are killed — and recorded, then
-/// ``run()`` returns.
+/// happened ends a sleep early: an unchanged root cycles once per interval. Feedback runs beside the cycles in its
+/// own task, so a pull request that waits a day to be merged never holds up the other repositories' builds: a new
+/// file in `feedback/` is taken at once, and an applied one wakes the next cycle. On graceful shutdown (SIGTERM,
+/// SIGINT) no new cycle starts; a running cycle (and feedback step) is cancelled — its steps' process groups are
+/// killed — and recorded, then ``run()`` returns.
 public final class DispatcherService: Service, Sendable {
     private let dispatcher: Dispatcher
     private let interval: Duration

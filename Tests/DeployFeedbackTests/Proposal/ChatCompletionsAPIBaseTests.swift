@@ -13,7 +13,7 @@ import Testing
         ("https://api.openai.com/v1/chat/completions/", "https://api.openai.com/v1"),
         ("https://api.openai.com/v1/Chat/Completions", "https://api.openai.com/v1"),
         ("http://127.0.0.1:8080/chat/completions", "http://127.0.0.1:8080"),
-        ("https://llm.example.com/openai/v1/chat/completions?api-version=2", "https://llm.example.com/openai/v1?api-version=2"),
+        ("https://llm.example.com/v1/chat/completions?version=2", "https://llm.example.com/v1?version=2"),
         ("https://llm.example.com/v1/completions", "https://llm.example.com/v1/completions"),
     ])
     func theBaseIsTheConfiguredURLWithoutATrailingEndpoint(configured: String, base: String) throws {
