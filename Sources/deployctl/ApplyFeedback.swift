@@ -65,7 +65,7 @@ extension Deployctl {
             if json {
                 print(try JSONOutput.encode(records))
             } else if records.isEmpty {
-                FileHandle.standardError.write(Data("no pending feedback in \(context.root.feedback.path)\n".utf8))
+                StandardError.write("no pending feedback in \(context.root.feedback.path)\n")
             }
             for record in records where !json {
                 print(ReportPrinter.feedbackLine(record, prefix: ""))

@@ -1,6 +1,7 @@
 import DeployCore
 import Foundation
 import Logging
+import Synchronization
 
 /// What every subcommand starts from: the deploy root, its effective configuration and a logger.
 struct CommandContext {
@@ -32,15 +33,24 @@ struct CommandContext {
     }
 }
 
-/// Bootstraps swift-log once per process: plain lines on standard error.
+/// Bootstraps swift-log once per process: plain lines on standard error, at the level `--log-level` asks for.
+///
+/// The level is set on every handler the factory makes, so loggers the libraries create themselves (with their
+/// own labels) print at the same level as the command's.
 enum LoggingBootstrap {
-    private static let once: Void = {
-        LoggingSystem.bootstrap { label in
-            StreamLogHandler.standardError(label: label)
-        }
-    }()
+    private static let bootstrapped = Mutex(false)
 
+    /// Bootstraps at `level`; later calls in the same process change nothing (swift-log bootstraps once).
     static func bootstrap(level: Logger.Level) {
-        _ = once
+        let first = bootstrapped.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        guard first else { return }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
     }
 }

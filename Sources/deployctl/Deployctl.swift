@@ -25,12 +25,12 @@ struct Deployctl: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as CommandFailure {
-            FileHandle.standardError.write(Data("deployctl: \(error.message)\n".utf8))
+            StandardError.write("deployctl: \(error.message)\n")
             Foundation.exit(error.exitStatus)
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                StandardError.write(fullMessage(for: error) + "\n")
                 Foundation.exit(ExitStatus.usage)
             }
             exit(withError: error)

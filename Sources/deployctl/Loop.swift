@@ -11,9 +11,11 @@ extension Deployctl {
         static let configuration = CommandConfiguration(
             abstract: "Run cycles forever, sleeping DISPATCHER_INTERVAL seconds between them.",
             discussion: """
-                A new file in feedback/ or SIGHUP starts the next cycle at once. SIGINT or SIGTERM stops starting \
-                work, cancels running steps (their whole process groups), records the cycle and exits 0. Only one \
-                dispatcher works on a root: a second loop or run-once fails at once naming the holder.
+                A new file in feedback/ starts the next cycle at once. SIGINT or SIGTERM stops starting work, \
+                cancels running steps (their whole process groups), records the cycle and exits 0. SIGHUP does the \
+                same under a terminal (closing it ends the loop); without a controlling terminal (systemd, launchd, \
+                a container) or under nohup, SIGHUP starts the next cycle at once. Only one dispatcher works on a \
+                root: a second loop or run-once fails at once naming the holder.
                 """
         )
 
@@ -29,6 +31,8 @@ extension Deployctl {
         }
 
         func run() async throws {
+            // Before any handler is installed, so an inherited `nohup` (SIGHUP ignored) is seen.
+            let hangupRule = HangupRule.detect()
             let flags = interval.map {
                 [ConfigurationLoader.FlagValue(variable: "DISPATCHER_INTERVAL", flag: "--interval", value: String($0))]
             } ?? []
@@ -40,16 +44,27 @@ extension Deployctl {
                 dispatcher: dispatcher, logger: context.logger, observer: { progress.handle($0) },
                 onCycle: { report in
                     progress.finish()
-                    FileHandle.standardError.write(Data(ReportPrinter.summary(report).utf8))
+                    StandardError.write(ReportPrinter.summary(report))
                 })
-            signal(SIGHUP, SIG_IGN)
-            let hangup = DispatchSource.makeSignalSource(signal: SIGHUP)
-            hangup.setEventHandler { service.wake() }
-            hangup.resume()
-            defer { hangup.cancel() }
+            var shutdownSignals: [UnixSignal] = [.sigterm, .sigint]
+            var hangup: (any DispatchSourceSignal)?
+            switch hangupRule {
+            case .stopsTheLoop:
+                shutdownSignals.append(.sighup)
+            case .startsACycle:
+                signal(SIGHUP, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: SIGHUP)
+                source.setEventHandler { service.wake() }
+                source.resume()
+                hangup = source
+            }
+            defer { hangup?.cancel() }
+            let hangupMeaning =
+                hangupRule == .stopsTheLoop ? "stops the loop (it runs under a terminal)" : "starts the next cycle"
+            context.logger.info("SIGHUP \(hangupMeaning)")
             let group = ServiceGroup(
                 configuration: .init(
-                    services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint],
+                    services: [.init(service: service)], gracefulShutdownSignals: shutdownSignals,
                     logger: context.logger))
             try await group.run()
         }

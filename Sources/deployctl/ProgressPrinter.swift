@@ -33,7 +33,7 @@ final class ProgressPrinter: @unchecked Sendable {
                 let elapsed = Int(now.timeIntervalSince(current.started))
                 let clean = text.filter { $0 != "\u{1B}" && $0 != "\r" }
                 let status = "\(repository) \(elapsed)s │ \(clean.prefix(100))"
-                FileHandle.standardError.write(Data("\r\u{1B}[2K\(status)".utf8))
+                StandardError.write("\r\u{1B}[2K\(status)")
                 liveLineShown = true
             case .buildFinished(let repository, let result):
                 current = nil
@@ -54,12 +54,12 @@ final class ProgressPrinter: @unchecked Sendable {
 
     private func line(_ text: String) {
         clearLiveLine()
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        StandardError.write(text + "\n")
     }
 
     private func clearLiveLine() {
         if liveLineShown {
-            FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+            StandardError.write("\r\u{1B}[2K")
             liveLineShown = false
         }
     }

@@ -55,12 +55,12 @@ extension Deployctl {
                 throw CommandFailure(message: error.description, exitStatus: ExitStatus.infrastructure)
             }
             progress.finish()
-            FileHandle.standardError.write(Data(ReportPrinter.summary(report).utf8))
+            StandardError.write(ReportPrinter.summary(report))
             let environment = ProcessInfo.processInfo.environment
             if environment["GITHUB_ACTIONS"] == "true" {
                 let annotations = GitHubActions.annotations(for: report)
                 if json {
-                    FileHandle.standardError.write(Data(annotations.utf8))
+                    StandardError.write(annotations)
                 } else {
                     print(annotations, terminator: "")
                 }

@@ -72,23 +72,13 @@ struct SoakTests {
         try FileManager.default.createDirectory(at: root.runs, withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         let stderr = try FileHandle(forWritingTo: stderrURL)
-        let loop = Process()
-        loop.executableURL = Deployctl.executable
-        loop.arguments = ["loop", "--root", root.url.path, "--interval", "3600"]
-        var environment = [
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-            "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp",
-        ]
-        for (key, value) in Shell.isolatedGitEnvironment { environment[key] = value }
-        for (key, value) in root.environment { environment[key] = value }
-        loop.environment = environment
-        loop.standardInput = FileHandle.nullDevice
-        loop.standardOutput = FileHandle.nullDevice
-        loop.standardError = stderr
         let started = Date()
-        try loop.run()
+        // Without a terminal, as a service manager runs it: SIGHUP then means "cycle now" (docs/running.md).
+        let loop = try Deployctl.startWithoutTerminal(
+            ["loop", "--root", root.url.path, "--interval", "3600"], environment: root.environment,
+            standardError: stderr)
         defer {
-            if loop.isRunning { kill(loop.processIdentifier, SIGKILL) }
+            if loop.isRunning { loop.send(SIGKILL) }
             try? stderr.close()
         }
         let reader = try FileHandle(forReadingFrom: stderrURL)
@@ -120,10 +110,10 @@ struct SoakTests {
         var stoppedEarly: Sample?
         for cycle in 1...Self.cycles {
             try waitForCycles(cycle)
-            if cycle == 10 { samples.append(Sample(cycle: cycle, pid: loop.processIdentifier)) }
+            if cycle == 10 { samples.append(Sample(cycle: cycle, pid: loop.pid)) }
             if cycle % 10 == 0 {
                 // A guard for the machine: stop a run whose memory runs away (as libgit2's lookups once made it).
-                let sample = Sample(cycle: cycle, pid: loop.processIdentifier)
+                let sample = Sample(cycle: cycle, pid: loop.pid)
                 if sample.rssKB > Self.memoryGuardKB {
                     stoppedEarly = sample
                     break
@@ -140,7 +130,7 @@ struct SoakTests {
                 try root.dropFeedback(file, repository: target, id: "soak-\(cycle)", text: "soak \(cycle)")
                 dropped[file] = "soak-\(cycle)|\(target)"
             }
-            if cycle < Self.cycles { kill(loop.processIdentifier, SIGHUP) }
+            if cycle < Self.cycles { loop.send(SIGHUP) }
         }
         // Let the feedback task finish the last files.
         let deadline = Date().addingTimeInterval(120)
@@ -149,12 +139,12 @@ struct SoakTests {
         {
             Thread.sleep(forTimeInterval: 0.1)
         }
-        let last = Sample(cycle: finished, pid: loop.processIdentifier)
+        let last = Sample(cycle: finished, pid: loop.pid)
         samples.append(last)
         let logFiles = try FileManager.default.contentsOfDirectory(atPath: root.logs.path)
         let wall = Date().timeIntervalSince(started)
-        kill(loop.processIdentifier, SIGTERM)
-        loop.waitUntilExit()
+        loop.send(SIGTERM)
+        let exitStatus = loop.waitUntilExit()
 
         let first = try #require(samples.first)
         let perCycle = String(format: "%.2f", wall / Double(finished))
@@ -165,7 +155,7 @@ struct SoakTests {
             \(samples.map(\.description).joined(separator: "; ")); \(logFiles.count) files in deploy/logs; \
             \(dropped.count) feedback files, \(pushes) new commits
             """)
-        #expect(loop.terminationReason == .exit && loop.terminationStatus == 0, "the loop stops cleanly on SIGTERM")
+        #expect(exitStatus == 0, "the loop stops cleanly on SIGTERM")
         // A repository's handle keeps open the pack files it read until the next cycle replaces it, and a fetched
         // push brings a repository its first pack (the fixtures' clones hold loose objects): so packs may be
         // added, one per repository at most. Anything else must not grow.

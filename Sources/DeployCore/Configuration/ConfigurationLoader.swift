@@ -1,4 +1,5 @@
 import DeployBuild
+import DeployFeedback
 import Foundation
 
 /// Resolves a ``DispatcherConfiguration`` with precedence: command-line flag > process environment >
@@ -82,7 +83,8 @@ public struct ConfigurationLoader: Sendable {
             gitUserName: identityName?.value ?? gitIdentity.name ?? "deployctl",
             gitUserEmail: identityEmail?.value ?? gitIdentity.email ?? "deployctl@localhost",
             openAIAPIKey: resolver.secret(.openAIAPIKey),
-            openAIAPIBase: try resolver.httpURL(.openAIAPIBase, default: "https://api.openai.com/v1"),
+            openAIAPIBase: ChatCompletionsClient.apiBase(
+                from: try resolver.httpURL(.openAIAPIBase, default: "https://api.openai.com/v1")),
             buildDocker: try resolver.boolean(.buildDocker, default: false),
             runE2E: try resolver.boolean(.runE2E, default: false),
             swiftpmJobs: try resolver.positiveInteger(.swiftpmJobs, default: 2),

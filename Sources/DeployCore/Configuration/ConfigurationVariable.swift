@@ -38,7 +38,7 @@ extension ConfigurationVariable {
         "key for an OpenAI-compatible API: when set, commit messages are generated and fixes can be proposed")
     static let openAIAPIBase = Self(
         "OPENAI_API_BASE", default: "https://api.openai.com/v1",
-        "base URL of an OpenAI-compatible API (chat completions at /chat/completions)")
+        "base URL of an OpenAI-compatible API (chat completions at /chat/completions, which may end the value)")
     static let openAIModel = Self(
         "OPENAI_MODEL", default: "gpt-4o-mini", "model asked for commit messages and proposed fixes")
     static let proposeFixes = Self(
@@ -78,7 +78,7 @@ extension ConfigurationVariable {
         "DISPATCHER_LOG_KEEP", default: "100", "cycle logs kept in deploy/logs (older ones are removed)")
     static let githubAPIURL = Self(
         "GITHUB_API_URL", default: "https://api.github.com",
-        "GitHub's REST API root (GitHub Enterprise: https://HOST/api/v3); used for github.com remotes")
+        "GitHub's REST API root (GitHub Enterprise: https://HOST/api/v3), for remotes on github.com and on its host")
     static let prPollInterval = Self(
         "DISPATCHER_PR_POLL_INTERVAL", default: "30", "seconds between polls of a pull request's merge state")
     static let prTimeout = Self(

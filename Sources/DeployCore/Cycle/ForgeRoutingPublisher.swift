@@ -5,8 +5,10 @@ import Logging
 
 /// Publishes each verified feedback commit through a pull request on the forge its repository's remote lives on.
 ///
-/// The forge kind and API root come from the manifest entry (`forge`, `forgeAPI`) when given; otherwise a github.com
-/// remote uses `GITHUB_API_URL` and any other host is taken for Gitea/Forgejo (`https://HOST/api/v1`).
+/// The forge kind and API root come from the manifest entry (`forge`, `forgeAPI`) when given; otherwise a remote on
+/// github.com or on the host of `GITHUB_API_URL` (any port; GitHub Enterprise) is GitHub and uses `GITHUB_API_URL`,
+/// and any other host is guessed by ``ForgeEndpoint/resolve(remoteURL:kind:apiBase:)`` (Gitea/Forgejo at
+/// `https://HOST/api/v1` unless its name starts with `github.`).
 struct ForgeRoutingPublisher: FeedbackPublisher {
     let manifest: Manifest
     let configuration: DispatcherConfiguration
@@ -45,15 +47,26 @@ struct ForgeRoutingPublisher: FeedbackPublisher {
         return try await publisher.publish(request)
     }
 
-    /// The forge endpoint of a repository's remote: the manifest's `forge`/`forgeAPI` when given, `GITHUB_API_URL`
-    /// for github.com, else derived from the remote's host.
+    /// The forge endpoint of a repository's remote: the manifest's `forge`/`forgeAPI` when given; GitHub at
+    /// `GITHUB_API_URL` for a remote on github.com or on `GITHUB_API_URL`'s host; else derived from the remote's host.
     static func endpoint(
         remoteURL: String, repository: String, manifest: Manifest, configuration: DispatcherConfiguration
     ) throws(ForgeError) -> ForgeEndpoint {
         let entry = (try? RepositoryName(repository)).flatMap { manifest.repository(named: $0) }
-        let host = URL(string: remoteURL)?.host
+        let onGitHubAPIHost = isServed(remoteURL: remoteURL, byGitHubAPI: configuration.githubAPIURL)
+        let kind = entry?.forge ?? (onGitHubAPIHost ? .github : nil)
         let apiBase = entry?.forgeAPI.flatMap(URL.init(string:))
-            ?? (entry?.forge == .github || host == "github.com" ? configuration.githubAPIURL : nil)
-        return try ForgeEndpoint.resolve(remoteURL: remoteURL, kind: entry?.forge, apiBase: apiBase)
+            ?? (entry?.forge == .github || (kind == .github && onGitHubAPIHost) ? configuration.githubAPIURL : nil)
+        return try ForgeEndpoint.resolve(remoteURL: remoteURL, kind: kind, apiBase: apiBase)
+    }
+
+    /// Whether `GITHUB_API_URL` is the API of the remote's host: the remote is on github.com, on the API's own host
+    /// (GitHub Enterprise Server: `https://HOST/api/v3`), or on that host without a leading `api.` (github.com's
+    /// `api.github.com`, GitHub Enterprise Cloud's `api.NAME.ghe.com`). Ports and users are ignored.
+    static func isServed(remoteURL: String, byGitHubAPI apiURL: URL) -> Bool {
+        guard let host = ForgeEndpoint.host(of: remoteURL) else { return false }
+        if host == "github.com" { return true }
+        guard let apiHost = apiURL.host?.lowercased() else { return false }
+        return host == apiHost || "api." + host == apiHost
     }
 }

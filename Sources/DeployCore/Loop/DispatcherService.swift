@@ -5,21 +5,22 @@ import ServiceLifecycle
 /// `deployctl loop` as a swift-service-lifecycle `Service`: cycles until graceful shutdown.
 ///
 /// Between cycles it sleeps `DISPATCHER_INTERVAL` seconds, or less when woken: a call to ``wake()`` (the CLI wires
-/// SIGHUP to it) starts the next cycle at once. Feedback runs beside the cycles in its own task, so a pull request
-/// that waits a day to be merged never holds up the other repositories' builds: a new file in `feedback/` is taken
-/// at once, and an applied one wakes the next cycle. On graceful shutdown (SIGTERM, SIGINT) no new cycle starts; a
-/// running cycle (and feedback step) is cancelled — its steps' process groups are killed — and recorded, then
-/// ``run()`` returns.
+/// SIGHUP to it when the loop has no controlling terminal) starts the next cycle at once. Only a wake-up that
+/// happened ends a sleep early: an unchanged root cycles once per interval. Feedback runs beside the cycles in its
+/// own task, so a pull request that waits a day to be merged never holds up the other repositories' builds: a new
+/// file in `feedback/` is taken at once, and an applied one wakes the next cycle. On graceful shutdown (SIGTERM,
+/// SIGINT) no new cycle starts; a running cycle (and feedback step) is cancelled — its steps' process groups are
+/// killed — and recorded, then ``run()`` returns.
 public final class DispatcherService: Service, Sendable {
     private let dispatcher: Dispatcher
     private let interval: Duration
     private let logger: Logger
     private let observer: (@Sendable (CycleEvent) -> Void)?
     private let onCycle: (@Sendable (CycleReport) -> Void)?
-    private let wakeups: AsyncStream<Void>
-    private let wakeContinuation: AsyncStream<Void>.Continuation
-    private let feedbackWakeups: AsyncStream<Void>
-    private let feedbackWakeContinuation: AsyncStream<Void>.Continuation
+    /// Wakes the sleep between cycles (``wake()``, applied feedback).
+    private let cycleWakeUp = WakeUpSignal()
+    /// Wakes the feedback task (``wake()``, a new file in `feedback/`).
+    private let feedbackWakeUp = WakeUpSignal()
 
     /// - Parameters:
     ///   - dispatcher: the dispatcher whose cycles this service runs (it holds the root's lock).
@@ -35,14 +36,12 @@ public final class DispatcherService: Service, Sendable {
         self.logger = logger
         self.observer = observer
         self.onCycle = onCycle
-        (wakeups, wakeContinuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        (feedbackWakeups, feedbackWakeContinuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Starts the next cycle now (or right after the running one).
     public func wake() {
-        wakeContinuation.yield()
-        feedbackWakeContinuation.yield()
+        cycleWakeUp.signal()
+        feedbackWakeUp.signal()
     }
 
     public func run() async throws {
@@ -50,14 +49,24 @@ public final class DispatcherService: Service, Sendable {
         defer { watcher.stop() }
         logger.info(
             "loop started", metadata: ["deploy.interval": "\(interval)", "deploy.feedback.watch": "\(watcher.mechanism.rawValue)"])
-        let forward = Task { [feedbackWakeContinuation] in
-            for await _ in watcher.events { feedbackWakeContinuation.yield() }
-        }
-        defer { forward.cancel() }
-        feedbackWakeContinuation.yield()
-        let feedback = Task { await self.processFeedbackUntilShutdown() }
-        defer { feedback.cancel() }
+        feedbackWakeUp.signal()
         let started = Date()
+        await withTaskGroup(of: Void.self) { group in
+            // One long-lived consumer of the watcher's stream; the feedback task waits on `feedbackWakeUp` instead.
+            group.addTask { [feedbackWakeUp] in
+                for await _ in watcher.events { feedbackWakeUp.signal() }
+            }
+            group.addTask { await self.processFeedbackUntilShutdown() }
+            await cycleUntilShutdown(started: started)
+            group.cancelAll()
+        }
+        try? dispatcher.store.updateHealth(
+            DispatcherHealth(pid: getpid(), startedAt: started, heartbeatAt: Date(), nextCycleAt: nil, phase: "stopped"))
+        logger.info("loop stopped")
+    }
+
+    /// Runs cycles, sleeping between them, until graceful shutdown.
+    private func cycleUntilShutdown(started: Date) async {
         var trigger = "start"
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             try? dispatcher.store.updateHealth(
@@ -80,18 +89,15 @@ public final class DispatcherService: Service, Sendable {
             try? dispatcher.store.updateHealth(
                 DispatcherHealth(pid: getpid(), startedAt: started, heartbeatAt: Date(), nextCycleAt: next, phase: "sleeping"))
             // A superseded build means a newer commit waits: build it now.
-            trigger = superseded ? "superseded" : await sleepUntilNextCycle()
+            trigger = superseded ? "superseded" : await sleepUntil(wokenBy: cycleWakeUp)
         }
-        try? dispatcher.store.updateHealth(
-            DispatcherHealth(pid: getpid(), startedAt: started, heartbeatAt: Date(), nextCycleAt: nil, phase: "stopped"))
-        logger.info("loop stopped")
     }
 
     /// Takes feedback whenever `feedback/` changes (or every interval, to resume claims), until shutdown; records
     /// each batch in the store (trigger `feedback`) and wakes the next cycle when something was applied.
     private func processFeedbackUntilShutdown() async {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            if await sleepUntil(wakeups: feedbackWakeups) == "shutdown" { break }
+            if await sleepUntil(wokenBy: feedbackWakeUp) == "shutdown" { break }
             guard dispatcher.hasFeedbackToProcess else { continue }
             let started = Date()
             do {
@@ -104,37 +110,36 @@ public final class DispatcherService: Service, Sendable {
                         startedAt: started, finishedAt: Date(), trigger: "feedback", result: "feedback",
                         repositories: [], feedback: records, log: nil),
                     states: [])
-                if records.contains(where: { $0.outcome == "applied" }) { wakeContinuation.yield() }
+                if records.contains(where: { $0.outcome == "applied" }) { cycleWakeUp.signal() }
             } catch {
                 logger.error("feedback could not be processed: \(error)")
             }
         }
     }
 
-    /// Waits for the interval, a wake-up or shutdown; returns what ended the wait.
-    private func sleepUntilNextCycle() async -> String {
-        await sleepUntil(wakeups: wakeups)
-    }
-
-    private func sleepUntil(wakeups: AsyncStream<Void>) async -> String {
+    /// Waits for the interval, a wake-up or shutdown; returns what ended the wait (`interval`, `wake`, `shutdown`).
+    ///
+    /// The losers of the race are cancelled; a cancelled ``WakeUpSignal/wait()`` consumes nothing, so a wake-up
+    /// that comes later still ends the next sleep, and only a wake-up that happened ends one early.
+    private func sleepUntil(wokenBy wakeUp: WakeUpSignal) async -> String {
         let interval = self.interval
-        return await withTaskGroup(of: String.self) { group in
+        return await withTaskGroup(of: String?.self) { group in
+            // Each child answers `nil` when it was cancelled rather than finished.
             group.addTask {
-                try? await Task.sleep(for: interval)
+                do { try await Task.sleep(for: interval) } catch { return nil }
                 return "interval"
             }
             group.addTask {
-                var iterator = wakeups.makeAsyncIterator()
-                _ = await iterator.next()
-                return "wake"
+                await wakeUp.wait() ? "wake" : nil
             }
             group.addTask {
-                try? await gracefulShutdown()
+                do { try await gracefulShutdown() } catch { return nil }
                 return "shutdown"
             }
-            let first = await group.next() ?? "interval"
+            var first: String?
+            while first == nil, let next = await group.next() { first = next }
             group.cancelAll()
-            return first
+            return first ?? "shutdown"
         }
     }
 }

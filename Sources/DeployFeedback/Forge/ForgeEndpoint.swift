@@ -59,8 +59,9 @@ public struct ForgeEndpoint: Sendable, Hashable {
         }
     }
 
-    /// The host of an https/ssh URL or of an scp-like `user@host:path`, without user or port.
-    static func host(of remoteURL: String) -> String? {
+    /// The host of an https/ssh URL or of an scp-like `user@host:path`, without user or port, in lower case; `nil`
+    /// for a local path.
+    public static func host(of remoteURL: String) -> String? {
         var rest: Substring
         if let scheme = remoteURL.range(of: "://") {
             rest = remoteURL[scheme.upperBound...]
