@@ -23,7 +23,8 @@ public final class GitHTTPServer: @unchecked Sendable {
     public struct Redirect: Sendable {
         /// A path prefix, e.g. `/` (everything) or `/old.git/`.
         public var prefix: String
-        /// An absolute URL prefix (another origin, e.g. `http://127.0.0.1:PORT/`), or a path on this server (`/app.git/`).
+        /// An absolute URL prefix (another origin, e.g. `http://127.0.0.1:PORT/`), or a path on this server
+        /// (`/app.git/`).
         public var target: String
         /// 301, 302, 307 or 308.
         public var status: Int
