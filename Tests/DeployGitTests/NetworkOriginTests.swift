@@ -4,13 +4,18 @@ import Testing
 
 /// What counts as "the same origin" for a credential, and where a credential may go at all.
 @Suite struct NetworkOriginTests {
-    @Test func readsSchemeHostAndPortWithTheSchemesDefaultPort() throws {
-        #expect(NetworkOrigin(remoteURL: "https://GitHub.com/o/r.git") == .init(scheme: "https", host: "github.com", port: 443))
-        #expect(NetworkOrigin(remoteURL: "http://127.0.0.1:8080/r.git") == .init(scheme: "http", host: "127.0.0.1", port: 8080))
-        #expect(NetworkOrigin(remoteURL: "ssh://git@host:2222/r.git") == .init(scheme: "ssh", host: "host", port: 2222))
-        #expect(NetworkOrigin(remoteURL: "git+ssh://host/r.git") == .init(scheme: "ssh", host: "host", port: 22))
-        #expect(NetworkOrigin(remoteURL: "git@github.com:o/r.git") == .init(scheme: "ssh", host: "github.com", port: 22))
-        #expect(NetworkOrigin(remoteURL: "http://[::1]:9/r.git") == .init(scheme: "http", host: "::1", port: 9))
+    @Test func readsSchemeHostAndPortWithTheSchemesDefaultPort() {
+        let expected: [(String, NetworkOrigin)] = [
+            ("https://GitHub.com/o/r.git", .init(scheme: "https", host: "github.com", port: 443)),
+            ("http://127.0.0.1:8080/r.git", .init(scheme: "http", host: "127.0.0.1", port: 8080)),
+            ("ssh://git@host:2222/r.git", .init(scheme: "ssh", host: "host", port: 2222)),
+            ("git+ssh://host/r.git", .init(scheme: "ssh", host: "host", port: 22)),
+            ("git@github.com:o/r.git", .init(scheme: "ssh", host: "github.com", port: 22)),
+            ("http://[::1]:9/r.git", .init(scheme: "http", host: "::1", port: 9)),
+        ]
+        for (url, origin) in expected {
+            #expect(NetworkOrigin(remoteURL: url) == origin, "\(url)")
+        }
         #expect(NetworkOrigin(URL(string: "https://api.github.com")!)?.description == "https://api.github.com:443")
     }
 

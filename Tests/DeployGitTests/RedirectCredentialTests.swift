@@ -117,13 +117,14 @@ import Testing
         try box.fixture.makeRemote("app")
         let second = try GitHTTPServer(root: box.scratch.url, token: Self.token)
         defer { second.stop() }
-        let first = try GitHTTPServer(root: box.scratch.url, token: Self.token, redirect: .init(to: second.origin + "/"))
+        let first = try GitHTTPServer(
+            root: box.scratch.url, token: Self.token, redirect: .init(to: second.origin + "/"))
         defer { first.stop() }
 
         let error = await #expect(throws: GitError.self) {
             try await GitRepository.clone(
-                from: first.url("app.git"), to: box.url("app"), depth: 1, credentials: GitCredentials(token: Self.token),
-                timeout: .seconds(30))
+                from: first.url("app.git"), to: box.url("app"), depth: 1,
+                credentials: GitCredentials(token: Self.token), timeout: .seconds(30))
         }
         #expect(error.map { !"\($0)".contains(Self.token) } == true)
         // The git command line sends the token as a header with every request: it must not follow at all.
@@ -136,7 +137,8 @@ import Testing
         try box.fixture.makeRemote("app")
         // A renamed repository: old.git answers 301 to app.git on the same server.
         let server = try GitHTTPServer(
-            root: box.scratch.url, token: Self.token, redirect: .init(prefix: "/old.git/", to: "/app.git/", status: 301))
+            root: box.scratch.url, token: Self.token,
+            redirect: .init(prefix: "/old.git/", to: "/app.git/", status: 301))
         defer { server.stop() }
 
         let repo = try await GitRepository.clone(
