@@ -81,8 +81,8 @@ struct ForgeHTTPClient: Sendable {
         if let origin, carriesCredentials, !origin.mayCarryCredentials {
             throw ForgeError(
                 .insecureTransport,
-                "refusing to send the token to \(origin) over plain http: a token goes over http only to localhost, "
-                    + "127.0.0.0/8 or ::1; use https for \(origin.host)",
+                "refusing to send the \(service == "model" ? "key" : "token") to \(origin) over plain http: "
+                    + "credentials go over http only to localhost, 127.0.0.0/8 or ::1; use https for \(origin.host)",
                 operation: operation)
         }
         var serverRetries = 0

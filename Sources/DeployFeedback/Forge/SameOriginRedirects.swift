@@ -54,7 +54,7 @@ final class SameOriginRedirects: NSObject, URLSessionTaskDelegate, Sendable {
             let configured = origin?.description ?? "the API base"
             return .refused(
                 "the \(service) redirected (\(status)) to \(shown); redirects are followed only within \(configured), "
-                    + "so the token is not sent there")
+                    + "so the \(service == "model" ? "key" : "token") is not sent there")
         }
         let method = request.httpMethod ?? "GET"
         guard [307, 308].contains(status) || ["GET", "HEAD"].contains(method) else {
