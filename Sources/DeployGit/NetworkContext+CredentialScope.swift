@@ -7,7 +7,8 @@ extension NetworkContext {
     /// (``connectedTo``) must be that origin. libgit2 1.5.1 follows a redirect to another port of the same host even
     /// with `GIT_REMOTE_REDIRECT_NONE` (it compares host names only) and asks again with the redirect's URL, which
     /// the first check refuses; the connection is checked as well because other libgit2 versions pass the remote's
-    /// own URL there, and only the connection then tells where the secret would go.
+    /// own URL there, and only the connection then tells where the secret would go. (No proxy is configured for
+    /// these operations; through one, the connection would be the proxy's and every credential would be refused.)
     func credentialRefusal(callbackURL: String?) -> String? {
         guard let origin else {
             return "the operation has no network remote to check the request against"
