@@ -9,6 +9,9 @@ import Darwin
 /// slices and give up when the current ``NetworkContext`` is cancelled or past its deadline. libgit2 1.5 has no
 /// socket timeout, so without this a remote that accepts but never answers would block a fetch forever.
 ///
+/// It also records, in the operation's context, which host and port each connection goes to: the credential callback
+/// answers only when that is the configured remote (a redirect to another port or host gets no token).
+///
 /// libgit2's TLS stream wraps the standard stream, so HTTPS goes through here too. The memory layout starts like
 /// libgit2's own `git_socket_stream` (`parent`, `host`, `port`, socket), which its SSH transport reads the socket from.
 enum DeadlineSocketStream {
@@ -100,6 +103,7 @@ enum DeadlineSocketStream {
     private static func connect(_ storage: UnsafeMutablePointer<Storage>) -> Int32 {
         let host = String(cString: storage.pointee.host!)
         let port = String(cString: storage.pointee.port!)
+        recordConnection(storage, host: nil, port: nil)
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         #if canImport(Glibc)
@@ -136,6 +140,7 @@ enum DeadlineSocketStream {
                     getsockopt(fd, SOL_SOCKET, SO_ERROR, &socketError, &length)
                     if socketError == 0 {
                         storage.pointee.fd = fd
+                        recordConnection(storage, host: host, port: port)
                         return 0
                     }
                     lastError = String(cString: strerror(socketError))
@@ -150,6 +155,18 @@ enum DeadlineSocketStream {
         }
         setNetworkError("failed to connect to \(host):\(port): \(lastError)")
         return -1
+    }
+
+    /// Tells the operation which server it now talks to, for the credential callback's origin check.
+    /// `nil` while a new connection is being made, so that a stale one never vouches for it.
+    private static func recordConnection(_ storage: UnsafeMutablePointer<Storage>, host: String?, port: String?) {
+        guard let raw = storage.pointee.context else { return }
+        let context = Unmanaged<NetworkContext>.fromOpaque(raw).takeUnretainedValue()
+        if let host, let port = port.flatMap({ Int($0) }) {
+            context.connectedTo = (host, port)
+        } else {
+            context.connectedTo = nil
+        }
     }
 
     private static func read(_ storage: UnsafeMutablePointer<Storage>, _ buffer: UnsafeMutableRawPointer?, _ length: Int) -> Int {

@@ -11,6 +11,11 @@ extension GitRepository {
     /// `depth` makes a shallow clone. libgit2 1.5 cannot fetch shallow, so a shallow clone is made by the `git` CLI
     /// (token passed as an HTTP header through `GIT_CONFIG_*` environment variables, never on the command line or in
     /// a file) and then opened with libgit2, which reads shallow repositories.
+    ///
+    /// The token goes only to `url`'s own scheme, host and port, and over plain `http` only to loopback: libgit2's
+    /// credential callback refuses any other server (a redirect), and the shallow path follows no redirect at all
+    /// (see ``NetworkOrigin``). A refusal is ``GitError/Code/authenticationFailed`` naming the origins, never the
+    /// token.
     public static func clone(
         from url: String,
         to directory: URL,
@@ -30,11 +35,12 @@ extension GitRepository {
                 url: url, directory: directory, branch: branch, depth: depth, credentials: credentials, timeout: timeout)
             return try open(at: directory)
         }
-        let context = NetworkContext(operation: "clone", credentials: credentials, timeout: timeout)
+        let context = NetworkContext(operation: "clone", credentials: credentials, timeout: timeout, remoteURL: url)
         let box = try await runNetwork(context, repository: directory.path) { () throws(GitError) -> HandleBox in
             var options = git_clone_options()
             git_clone_options_init(&options, UInt32(GIT_CLONE_OPTIONS_VERSION))
             options.fetch_opts.callbacks = context.callbacks()
+            options.fetch_opts.follow_redirects = RedirectPolicy.libgit2
             options.checkout_opts.checkout_strategy = GIT_CHECKOUT_SAFE.rawValue
             var handle: OpaquePointer?
             let result = withExtendedLifetime(context) {
@@ -73,11 +79,20 @@ enum CLIClone {
         arguments += ["--", source, directory.path]
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_TERMINAL_PROMPT"] = "0"
-        if let token = credentials.token {
+        // No redirect at all: the header below goes with every request git makes, wherever it is sent.
+        var configuration = [RedirectPolicy.gitConfiguration]
+        // The token only to an origin that may carry it (https, ssh, or http to loopback): the header is sent
+        // before any server asks, so the check is made here rather than in a callback.
+        let origin = NetworkOrigin(remoteURL: source)
+        let withheld = credentials.token != nil && origin?.mayCarryCredentials != true
+        if let token = credentials.token, !withheld {
             let basic = Data("\(credentials.username):\(token)".utf8).base64EncodedString()
-            environment["GIT_CONFIG_COUNT"] = "1"
-            environment["GIT_CONFIG_KEY_0"] = "http.extraHeader"
-            environment["GIT_CONFIG_VALUE_0"] = "Authorization: Basic \(basic)"
+            configuration.append((key: "http.extraHeader", value: "Authorization: Basic \(basic)"))
+        }
+        environment["GIT_CONFIG_COUNT"] = String(configuration.count)
+        for (index, entry) in configuration.enumerated() {
+            environment["GIT_CONFIG_KEY_\(index)"] = entry.key
+            environment["GIT_CONFIG_VALUE_\(index)"] = entry.value
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -124,9 +139,13 @@ enum CLIClone {
                 lowered.contains("authentication") || lowered.contains("401") ? .authenticationFailed
                 : lowered.contains("could not read") || lowered.contains("unable to access") ? .network
                 : lowered.contains("not found") || lowered.contains("does not exist") ? .notFound : .other
+            var message = stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+            if withheld, let origin {
+                message += " (the token was not sent: \(origin) is plain http to a host that is not loopback)"
+            }
             throw GitError(
-                code: code, operation: "clone", repository: directory.path,
-                message: stderr.trimmingCharacters(in: .whitespacesAndNewlines), secrets: credentials.secrets)
+                code: code, operation: "clone", repository: directory.path, message: message,
+                secrets: credentials.secrets)
         }
     }
 }

@@ -18,6 +18,7 @@ extension GitRepository {
         try await runNetwork(context) { () throws(GitError) in
             try self.withHandle { repo throws(GitError) in
                 let configured = try self.configuredRemote(remote, in: repo, operation: "fetch")
+                context.origin = NetworkOrigin(remoteURL: configured.url)
                 let (created, handle) = configured.makeHandle(in: repo)
                 try self.check(created, "fetch")
                 defer { git_remote_free(handle) }
@@ -25,6 +26,7 @@ extension GitRepository {
                 git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION))
                 options.callbacks = context.callbacks()
                 options.prune = prune ? GIT_FETCH_PRUNE : GIT_FETCH_NO_PRUNE
+                options.follow_redirects = RedirectPolicy.libgit2
                 // Nothing here reads FETCH_HEAD (updates go by the remote-tracking refs), and not writing it spares
                 // a lock file per fetch: a fetch killed mid-way would otherwise leave FETCH_HEAD.lock behind, which
                 // refuses the next fetch until it is old enough to be taken for stale.

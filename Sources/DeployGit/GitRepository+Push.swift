@@ -26,13 +26,15 @@ extension GitRepository {
         let refspec = (lease == .fastForwardOnly ? "" : "+") + "\(source):\(target)"
         try await runNetwork(context) { () throws(GitError) in
             try self.withHandle { repo throws(GitError) in
-                let (created, handle) = try self.configuredRemote(remote, in: repo, operation: "push")
-                    .makeHandle(in: repo, forPush: true)
+                let configured = try self.configuredRemote(remote, in: repo, operation: "push")
+                context.origin = NetworkOrigin(remoteURL: configured.pushURL)
+                let (created, handle) = configured.makeHandle(in: repo, forPush: true)
                 try self.check(created, "push")
                 defer { git_remote_free(handle) }
                 var options = git_push_options()
                 git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION))
                 options.callbacks = context.callbacks()
+                options.follow_redirects = RedirectPolicy.libgit2
                 let result = withExtendedLifetime(context) {
                     refspec.withCString { spec -> Int32 in
                         var pointer: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(mutating: spec)

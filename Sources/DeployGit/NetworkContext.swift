@@ -11,6 +11,12 @@ final class NetworkContext: @unchecked Sendable {
 
     let credentials: GitCredentials
     let operation: String
+    /// The origin of the remote URL the operation was started with (set before libgit2 connects); the credential
+    /// callback answers only for it. `nil` for local remotes, which never ask.
+    var origin: NetworkOrigin?
+    /// The host and port of the connection this operation opened last (set by `DeadlineSocketStream`): when the
+    /// credential callback runs, the server that asks, whatever URL libgit2 names in the callback.
+    var connectedTo: (host: String, port: Int)?
     private let deadline: ContinuousClock.Instant?
     private let lock = NSLock()
     private var stop: StopReason?
@@ -28,9 +34,10 @@ final class NetworkContext: @unchecked Sendable {
     /// Set by the negotiation callback when a lease did not hold.
     var leaseFailure: String?
 
-    init(operation: String, credentials: GitCredentials, timeout: Duration?) {
+    init(operation: String, credentials: GitCredentials, timeout: Duration?, remoteURL: String? = nil) {
         self.operation = operation
         self.credentials = credentials
+        self.origin = remoteURL.flatMap(NetworkOrigin.init(remoteURL:))
         self.deadline = timeout.map { ContinuousClock.now.advanced(by: $0) }
     }
 
@@ -97,6 +104,11 @@ final class NetworkContext: @unchecked Sendable {
         } else if let authenticationFailure {
             error.code = .authenticationFailed
             error.message = GitError.scrub(authenticationFailure, secrets: credentials.secrets)
+        } else if error.message.hasPrefix("cannot redirect from") {
+            // libgit2's refusal of an off-site redirect (follow_redirects = GIT_REMOTE_REDIRECT_NONE).
+            error.message =
+                "\(error.message): the remote answered with a redirect to another host, which deployctl does not "
+                + "follow (credentials stay with the configured remote); if the repository moved, update its URL"
         }
         return error
     }
@@ -165,7 +177,13 @@ final class NetworkContext: @unchecked Sendable {
             git_error_set_str(Int32(GIT_ERROR_CALLBACK.rawValue), message)
             return GIT_EAUTH.rawValue
         }
+        // Checked before a secret is handed out (a bare user name is not one): only to the configured origin.
+        let refusal = { [self] in
+            credentialRefusal(callbackURL: url.map { String(cString: $0) })
+                .map { "refusing to send credentials for \(shownURL): \($0)" }
+        }
         if allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0, let token = credentials.token {
+            if let refusal = refusal() { return fail(refusal) }
             if plaintextOffered {
                 return fail("authentication failed for \(shownURL): the token was rejected; check that it is valid and can access this repository")
             }
@@ -173,6 +191,7 @@ final class NetworkContext: @unchecked Sendable {
             return git_credential_userpass_plaintext_new(out, credentials.username, token)
         }
         if allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0, credentials.sshKeyPath != nil || credentials.useSSHAgent {
+            if let refusal = refusal() { return fail(refusal) }
             if sshKeyOffered {
                 return fail("authentication failed for \(shownURL): the SSH key was rejected")
             }

@@ -55,19 +55,53 @@ public final class ChatCompletionsServer: @unchecked Sendable {
             public var model: String?
             public var messages: [Message]
             public var authorizationOK: Bool
+            /// Whether the request carried an `Authorization` header at all (right or wrong).
+            public var authorizationPresent: Bool
 
             enum CodingKeys: String, CodingKey {
                 case kind, bytes, model, messages
                 case authorizationOK = "authorization_ok"
+                case authorizationPresent = "authorization_present"
             }
 
             /// The user messages, joined.
             public var userText: String { messages.filter { $0.role == "user" }.map(\.content).joined(separator: "\n") }
         }
 
+        /// A request answered with the ``Redirect`` instead of being checked.
+        public struct Redirected: Sendable, Decodable {
+            public var method: String
+            public var path: String
+            /// Whether it carried an `Authorization` header.
+            public var authorizationPresent: Bool
+
+            enum CodingKeys: String, CodingKey {
+                case method, path
+                case authorizationPresent = "authorization_present"
+            }
+        }
+
         /// Every way a request failed the documented shapes; empty when all conformed.
         public var violations: [String]
         public var requests: [Request]
+        public var redirected: [Redirected]
+    }
+
+    /// Requests whose path starts with ``prefix`` are answered with ``status`` and `Location: target + rest`,
+    /// unchecked.
+    public struct Redirect: Sendable {
+        /// A path prefix, e.g. `/v1`.
+        public var prefix: String
+        /// An absolute URL prefix (another origin, e.g. `http://127.0.0.1:PORT/v1`), or a path on this server (`/v1`).
+        public var target: String
+        /// 301, 302, 307 or 308.
+        public var status: Int
+
+        public init(prefix: String, to target: String, status: Int = 307) {
+            self.prefix = prefix
+            self.target = target
+            self.status = status
+        }
     }
 
     public let port: Int
@@ -79,11 +113,18 @@ public final class ChatCompletionsServer: @unchecked Sendable {
     public var apiBase: URL { URL(string: "http://127.0.0.1:\(port)/v1")! }
 
     /// Starts the server and waits until it reports its port.
-    /// - Parameter maxBytes: the size budget requests are checked against.
-    public init(key: String, model: String, maxBytes: Int = 1 << 30) throws {
+    /// - Parameters:
+    ///   - maxBytes: the size budget requests are checked against.
+    ///   - redirect: a path prefix answered with a redirect instead of the API.
+    public init(key: String, model: String, maxBytes: Int = 1 << 30, redirect: Redirect? = nil) throws {
+        var arguments = ["--key", key, "--model", model, "--max-bytes", String(maxBytes)]
+        if let redirect {
+            arguments += [
+                "--redirect", "\(redirect.prefix)=\(redirect.target)", "--redirect-status", String(redirect.status),
+            ]
+        }
         let (process, port) = try LocalServerProcess.launch(
-            script: "chat-completions-server.py",
-            arguments: ["--key", key, "--model", model, "--max-bytes", String(maxBytes)], environment: [:])
+            script: "chat-completions-server.py", arguments: arguments, environment: [:])
         self.process = process
         self.port = port
         self.key = key

@@ -2,6 +2,7 @@
 """An OpenAI-compatible chat-completions server for tests, on 127.0.0.1, python3 standard library only.
 
 Usage: chat-completions-server.py --key KEY --model MODEL [--max-bytes N] [--base /v1]
+                                  [--redirect PREFIX=TARGET [--redirect-status N]]
 Prints the port on the first line of stdout, then serves until killed.
 
 Every request is CHECKED against the shapes OpenAI documents for `POST {base}/chat/completions`:
@@ -21,10 +22,16 @@ has a queue of scripted replies, set through the control endpoint; a reply is on
   {"raw": "text"}                          200 with this body as is (a malformed answer)
 An empty "commit" queue answers a fixed message; an empty "fix" queue answers 500 and records a violation.
 
+With --redirect, a request whose path starts with PREFIX is not checked but answered with --redirect-status (default
+307) and `Location: TARGET` + the rest of the path: a TARGET starting with "/" names this server (a same-origin
+redirect), anything else another origin. Such requests are recorded under "redirected".
+
 Control endpoints (not part of the API, not checked):
   POST /__control {"fix": [reply, ...], "commit": [reply, ...]}   appends to the queues
   GET  /__report  {"violations": [...], "requests": [{"kind", "bytes", "model", "messages", "status",
-                   "authorization_ok"}]}
+                   "authorization_ok", "authorization_present"}], "redirected": [{"method", "path",
+                   "authorization_present"}]}
+  ("authorization_present": the request carried an Authorization header, whatever its value.)
 """
 import argparse, json, signal, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,11 +41,14 @@ parser.add_argument("--key", required=True)
 parser.add_argument("--model", required=True)
 parser.add_argument("--max-bytes", type=int, default=1 << 30)
 parser.add_argument("--base", default="/v1")
+parser.add_argument("--redirect", default=None)
+parser.add_argument("--redirect-status", type=int, default=307)
 args = parser.parse_args()
+REDIRECT_PREFIX, _, REDIRECT_TARGET = (args.redirect or "").partition("=")
 signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
 
 LOCK = threading.Lock()
-STATE = {"violations": [], "requests": [], "fix": [], "commit": [], "next_id": 1}
+STATE = {"violations": [], "requests": [], "redirected": [], "fix": [], "commit": [], "next_id": 1}
 DOCUMENTED_FIELDS = {
     "model", "messages", "temperature", "top_p", "n", "stream", "stop", "max_tokens", "max_completion_tokens",
     "presence_penalty", "frequency_penalty", "logit_bias", "user", "response_format", "seed", "tools",
@@ -73,10 +83,29 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
 
+    def redirect(self):
+        """Answers a request under --redirect's prefix with the redirect; False when the request is not one."""
+        if not args.redirect or not self.path.startswith(REDIRECT_PREFIX):
+            return False
+        with LOCK:
+            STATE["redirected"].append({"method": self.command, "path": self.path,
+                                        "authorization_present": "Authorization" in self.headers})
+        target = REDIRECT_TARGET
+        if target.startswith("/"):
+            target = f"http://127.0.0.1:{self.server.server_address[1]}{target}"
+        self.send_response(args.redirect_status)
+        self.send_header("Location", target + self.path[len(REDIRECT_PREFIX):])
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        return True
+
     def do_GET(self):
         if self.path == "/__report":
             with LOCK:
-                self.send_json(200, {"violations": STATE["violations"], "requests": STATE["requests"]})
+                self.send_json(200, {"violations": STATE["violations"], "requests": STATE["requests"],
+                                     "redirected": STATE["redirected"]})
+            return
+        if self.redirect():
             return
         violation(f"GET {self.path}: the API has no such operation")
         self.send_json(404, {"error": {"message": "not found", "type": "invalid_request_error", "param": None,
@@ -90,6 +119,8 @@ class Handler(BaseHTTPRequestHandler):
                 for kind in ("fix", "commit"):
                     STATE[kind].extend(settings.get(kind, []))
             self.send_json(200, {"ok": True})
+            return
+        if self.redirect():
             return
         if self.path != args.base.rstrip("/") + "/chat/completions":
             violation(f"POST {self.path}: not {args.base}/chat/completions")
@@ -128,7 +159,8 @@ class Handler(BaseHTTPRequestHandler):
         system = " ".join(m.get("content", "") for m in messages if isinstance(m, dict) and m.get("role") == "system")
         kind = "commit" if "commit message" in system.lower() else "fix"
         record = {"kind": kind, "bytes": size, "model": body.get("model"), "messages": messages,
-                  "authorization_ok": authorization_ok, "status": None}
+                  "authorization_ok": authorization_ok, "authorization_present": "Authorization" in self.headers,
+                  "status": None}
         with LOCK:
             STATE["requests"].append(record)
         if not authorization_ok:

@@ -2,6 +2,7 @@
 """Smart-HTTP git server for tests: `git http-backend` (CGI) behind HTTP basic auth on 127.0.0.1.
 
 Usage: git-http-server.py --root DIR --mode serve|hang|down|reset|slow [--delay SECONDS]
+                          [--redirect PREFIX=TARGET --redirect-status N [--redirect-after-auth]]
        (token in the environment variable GIT_TEST_TOKEN)
 Prints the port on the first line of stdout, then serves until killed.
   serve: every request needs basic auth whose password is the token (any user name); 401 otherwise.
@@ -9,17 +10,29 @@ Prints the port on the first line of stdout, then serves until killed.
   down:  prints a port on which nothing listens, then exits.
   reset: accepts each connection, reads the request and resets the connection (TCP RST, no answer).
   slow:  as serve, but every answer waits --delay seconds first and is then sent in small pieces.
+  --redirect (serve and slow): a request whose path starts with PREFIX is answered with status --redirect-status
+         (301, 302, 307, 308) and `Location: TARGET` + the rest of the path and query; a TARGET that starts with
+         "/" names this server (a same-origin redirect, e.g. a renamed repository), anything else another origin.
+         With --redirect-after-auth only requests that carry the token are redirected (others get 401 first).
 Control (no auth): GET /__revoke makes every later request fail with 401, as when a token is revoked.
+                   GET /__seen answers {"requests": [{"method", "path", "authorization", "status"}]}: every request
+                   so far, whether it carried an Authorization header (of any kind) and what it was answered.
 """
-import argparse, base64, os, signal, socket, struct, subprocess, sys, threading, time
+import argparse, base64, json, os, signal, socket, struct, subprocess, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--root", required=True)
 parser.add_argument("--mode", default="serve", choices=["serve", "hang", "down", "reset", "slow"])
 parser.add_argument("--delay", type=float, default=1.0)
+parser.add_argument("--redirect", default=None)
+parser.add_argument("--redirect-status", type=int, default=302)
+parser.add_argument("--redirect-after-auth", action="store_true")
 args = parser.parse_args()
 revoked = threading.Event()
+seen_lock = threading.Lock()
+seen = []
+redirect_prefix, _, redirect_target = (args.redirect or "").partition("=")
 token = os.environ.get("GIT_TEST_TOKEN", "")
 # Test runners may start us with signals blocked (the mask is inherited); make SIGTERM work.
 signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
@@ -93,6 +106,14 @@ class Handler(BaseHTTPRequestHandler):
                 self.rfile.readline()
         return self.rfile.read(int(self.headers.get("Content-Length", "0") or 0))
 
+    def answer_json(self, value):
+        payload = json.dumps(value).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
     def handle_any(self):
         if self.path == "/__revoke":
             revoked.set()
@@ -100,9 +121,28 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        if self.path == "/__seen":
+            with seen_lock:
+                self.answer_json({"requests": list(seen)})
+            return
+        record = {"method": self.command, "path": self.path, "authorization": "Authorization" in self.headers,
+                  "status": None}
+        with seen_lock:
+            seen.append(record)
         user = None if revoked.is_set() else self.authorized()
         data = self.body()
+        if args.redirect and self.path.startswith(redirect_prefix) and (user is not None or not args.redirect_after_auth):
+            target = redirect_target
+            if target.startswith("/"):
+                target = f"http://127.0.0.1:{self.server.server_address[1]}{target}"
+            record["status"] = args.redirect_status
+            self.send_response(args.redirect_status)
+            self.send_header("Location", target + self.path[len(redirect_prefix):])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if user is None:
+            record["status"] = 401
             self.send_response(401)
             self.send_header("WWW-Authenticate", 'Basic realm="git"')
             self.send_header("Content-Length", "0")
@@ -141,6 +181,7 @@ class Handler(BaseHTTPRequestHandler):
                 headers.append((name, value.strip()))
         if args.mode == "slow":
             time.sleep(args.delay)
+        record["status"] = status
         self.send_response(status)
         for name, value in headers:
             self.send_header(name, value)

@@ -77,4 +77,10 @@ extension ForgeError.Code {
     public static let invalidURL = Self(rawValue: "invalid-url")
     /// The waiting task was cancelled.
     public static let cancelled = Self(rawValue: "cancelled")
+    /// The answer redirected to another scheme, host or port than the API base's; not followed, so the token was not
+    /// sent there. The message names the target's origin.
+    public static let redirectRefused = Self(rawValue: "redirect-refused")
+    /// The API base is plain `http` to a host that is not loopback; nothing was sent (a token travels over http only
+    /// to localhost, 127.0.0.0/8 or ::1).
+    public static let insecureTransport = Self(rawValue: "insecure-transport")
 }

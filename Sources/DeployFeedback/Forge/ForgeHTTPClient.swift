@@ -1,3 +1,4 @@
+import DeployGit
 import Foundation
 import Logging
 
@@ -9,6 +10,12 @@ import Logging
 /// `URLSession` with a per-request timeout, waits out rate limits and retries server errors within
 /// ``ForgeRetryPolicy``, and maps failures to ``ForgeError`` (never carrying the token). The model API of proposed
 /// fixes rides on it too, named as such in its log lines and messages (``service``).
+///
+/// The headers (the token) go only to the base URL's origin: a redirect is followed (by this client, not by
+/// `URLSession`) only within its scheme, host and port (``SameOriginRedirects``; any other is
+/// ``ForgeError/Code/redirectRefused``), and a client that carries an
+/// `Authorization` header refuses to send anything over plain `http` to a host that is not loopback
+/// (``ForgeError/Code/insecureTransport``, before any connection).
 struct ForgeHTTPClient: Sendable {
     /// An answer.
     struct Response: Sendable {
@@ -32,6 +39,10 @@ struct ForgeHTTPClient: Sendable {
     /// What is on the other end, for log lines (`forge: waiting …`, `deploy.forge.*` metadata) and messages ("the
     /// forge failed"): `forge`, or `model` for the chat-completions API.
     let service: String
+    /// The base URL's scheme, host and port: the only place the headers go.
+    let origin: NetworkOrigin?
+    /// Follows redirects within ``origin`` (and is the session's delegate, which declines all of them).
+    private let redirectPolicy: SameOriginRedirects
 
     init(
         baseURL: URL, headers: [String: String], secret: String, policy: ForgeRetryPolicy, logger: Logger,
@@ -43,25 +54,37 @@ struct ForgeHTTPClient: Sendable {
         self.secret = secret
         self.policy = policy
         self.logger = logger
+        self.origin = NetworkOrigin(baseURL)
+        self.redirectPolicy = SameOriginRedirects(origin: origin, service: service)
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = policy.requestTimeout.timeInterval
         configuration.timeoutIntervalForResource = policy.requestTimeout.timeInterval
         configuration.httpCookieStorage = nil
         configuration.urlCache = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        self.owner = SessionOwner(URLSession(configuration: configuration))
+        self.owner = SessionOwner(
+            URLSession(configuration: configuration, delegate: redirectPolicy, delegateQueue: nil))
     }
 
     /// Sends `method path` with an optional JSON body and returns the answer when its status is 2xx.
     ///
     /// - Parameter idempotent: whether the request may be sent again after a 5xx, a timeout or a network failure
     ///   (a rate-limit refusal is always retried: the forge did nothing).
-    /// - Throws: ``ForgeError`` for non-2xx answers (after the retries), timeouts and network failures.
+    /// - Throws: ``ForgeError`` for non-2xx answers (after the retries), timeouts and network failures;
+    ///   ``ForgeError/Code/insecureTransport`` (before connecting) when the token would go over plain `http` to a
+    ///   host that is not loopback; ``ForgeError/Code/redirectRefused`` when the answer redirects to another origin.
     func send(
         _ method: String, _ path: String, query: [(String, String)] = [], json: [String: any Sendable]? = nil,
         idempotent: Bool = true, accept: Set<Int> = []
     ) async throws(ForgeError) -> Response {
         let operation = "\(method) \(path)"
+        if let origin, carriesCredentials, !origin.mayCarryCredentials {
+            throw ForgeError(
+                .insecureTransport,
+                "refusing to send the \(service == "model" ? "key" : "token") to \(origin) over plain http: "
+                    + "credentials go over http only to localhost, 127.0.0.0/8 or ::1; use https for \(origin.host)",
+                operation: operation)
+        }
         var serverRetries = 0
         var rateLimitRetries = 0
         while true {
@@ -132,6 +155,37 @@ struct ForgeHTTPClient: Sendable {
             }
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
+        var redirects = 0
+        while true {
+            let (data, http) = try await answer(to: request, operation: operation)
+            var headers: [String: String] = [:]
+            for (name, value) in http.allHeaderFields {
+                if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
+            }
+            logger.debug(
+                "\(service) request",
+                metadata: [
+                    "deploy.\(service).operation": "\(operation)", "deploy.\(service).status": "\(http.statusCode)",
+                ])
+            guard SameOriginRedirects.statuses.contains(http.statusCode), let location = headers["location"] else {
+                return Response(status: http.statusCode, headers: headers, body: data)
+            }
+            switch redirectPolicy.followUp(to: request, status: http.statusCode, location: location) {
+            case .request(let next) where redirects < SameOriginRedirects.maxRedirects:
+                request = next
+                redirects += 1
+            case .request:
+                throw ForgeError(
+                    .redirectRefused, "more than \(SameOriginRedirects.maxRedirects) redirects", operation: operation,
+                    status: http.statusCode)
+            case .refused(let reason):
+                throw ForgeError(.redirectRefused, reason, operation: operation, status: http.statusCode)
+            }
+        }
+    }
+
+    /// One exchange, its failures as ``ForgeError``.
+    private func answer(to request: URLRequest, operation: String) async throws(ForgeError) -> (Data, HTTPURLResponse) {
         let (data, urlResponse): (Data, URLResponse)
         do {
             (data, urlResponse) = try await exchange(request)
@@ -153,14 +207,7 @@ struct ForgeHTTPClient: Sendable {
         guard let http = urlResponse as? HTTPURLResponse else {
             throw ForgeError(.malformedResponse, "the answer is not HTTP", operation: operation)
         }
-        var headers: [String: String] = [:]
-        for (name, value) in http.allHeaderFields {
-            if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
-        }
-        logger.debug(
-            "\(service) request",
-            metadata: ["deploy.\(service).operation": "\(operation)", "deploy.\(service).status": "\(http.statusCode)"])
-        return Response(status: http.statusCode, headers: headers, body: data)
+        return (data, http)
     }
 
     /// One exchange, cancelled with the calling task, and given up after the request timeout even when the
@@ -284,6 +331,11 @@ struct ForgeHTTPClient: Sendable {
         return ForgeError(
             code, forgeMessage.map { "\(sentence): \($0)" } ?? sentence, operation: operation, status: response.status,
             forgeMessage: forgeMessage, retryAfter: retryAfter)
+    }
+
+    /// Whether the headers hold a credential (an `Authorization` header with a value).
+    private var carriesCredentials: Bool {
+        headers.contains { $0.key.lowercased() == "authorization" && !$0.value.isEmpty }
     }
 
     private func scrub(_ text: String) -> String {

@@ -5,7 +5,9 @@ import Logging
 /// `Authorization: Bearer KEY` and `{"model", "messages": [{"role", "content"}]}`.
 ///
 /// Each request has a hard timeout; a 429 (or a 5xx) answer is waited out (`Retry-After`, else a back-off) within the
-/// retry policy. The key is sent in the header only and scrubbed from every message; it is never logged.
+/// retry policy. The key is sent in the header only and scrubbed from every message; it is never logged. It goes only
+/// to the base URL's scheme, host and port: a redirect elsewhere is ``ProposalError/Code/redirectRefused``, and a
+/// plain `http` base that is not loopback is ``ProposalError/Code/insecureTransport`` before anything is sent.
 public struct ChatCompletionsClient: Sendable {
     /// Settings of the client.
     public struct Options: Sendable {
@@ -167,6 +169,8 @@ public struct ChatCompletionsClient: Sendable {
             case .network: .network
             case .cancelled: .cancelled
             case .invalidURL: .invalidURL
+            case .redirectRefused: .redirectRefused
+            case .insecureTransport: .insecureTransport
             case .unauthorized, .forbidden: .unauthorized
             default: .refused
             }

@@ -59,6 +59,11 @@ extension ProposalError.Code {
     public static let invalidURL = Self(rawValue: "invalid-url")
     /// The calling task was cancelled.
     public static let cancelled = Self(rawValue: "cancelled")
+    /// The endpoint redirected to another scheme, host or port than `OPENAI_API_BASE`'s; not followed, so the key was
+    /// not sent there. The message names the target's origin.
+    public static let redirectRefused = Self(rawValue: "redirect-refused")
+    /// `OPENAI_API_BASE` is plain `http` to a host that is not loopback; nothing was sent.
+    public static let insecureTransport = Self(rawValue: "insecure-transport")
 
     // MARK: The answer
     /// The answer's message is empty (or the model refused).
