@@ -79,8 +79,10 @@ extension GitRepository {
             // A fast-forward killed between writing the files and moving the branch leaves them as local changes
             // that are exactly the target's: finished here, else refused as local work. Judged on every change, the
             // caller's own files included, since finishing overwrites whatever differs.
+            // Only a branch that exists moves forward: an unborn one (a lost ref, a `git init` with files added) is
+            // never taken for a trace, whatever its index holds.
             var interrupted = false
-            if status.hasTrackedChanges {
+            if status.hasTrackedChanges, let current {
                 interrupted = try isInterruptedCheckout(repo, head: current, target: target, status: fullStatus)
             }
             if status.hasTrackedChanges, !interrupted { return .blocked(.dirty(status)) }

@@ -11,12 +11,12 @@ extension GitRepository {
     /// Contents are compared by blob id of the bytes on disk (no filters), so a repository with line-end conversion
     /// reads as changed and stays blocked, as before.
     func isInterruptedCheckout(
-        _ repo: OpaquePointer, head: ObjectID?, target: ObjectID, status: WorkTreeStatus
+        _ repo: OpaquePointer, head: ObjectID, target: ObjectID, status: WorkTreeStatus
     ) throws(GitError) -> Bool {
         guard status.conflicted.isEmpty else { return false }
         let targetTree = try tree(repo, of: target)
         defer { git_tree_free(targetTree) }
-        let headTree = try head.map { id throws(GitError) in try tree(repo, of: id) } ?? nil
+        let headTree = try tree(repo, of: head)
         defer { git_tree_free(headTree) }
         var index: OpaquePointer?
         try check(git_repository_index(&index, repo), "read the index")
