@@ -15,7 +15,8 @@ sample: build
 
 # The whole test suite against real git repositories, a real git HTTP server and the real toolchain, then the
 # example package that imports DeployCore from outside (Examples/RunCycle). The suite keeps every file it produced in
-# TEST_ARTIFACTS, which scripts/scan-secrets.sh then scans for the test tokens (docs/reliability.md).
+# TEST_ARTIFACTS, which scripts/scan-secrets.sh then scans for the test tokens (docs/reliability.md). Last, the
+# patch-headers fuzzer runs for 30 s (docs/faults-and-fuzzing.md).
 TEST_ARTIFACTS ?= /tmp/deployctl-test-artifacts
 test: deps
 	$(SWIFT) build --build-tests
@@ -23,6 +24,9 @@ test: deps
 	DEPLOYCTL_TEST_ARTIFACTS=$(TEST_ARTIFACTS) $(SWIFT) test --skip-build
 	./scripts/scan-secrets.sh $(TEST_ARTIFACTS) && rm -rf $(TEST_ARTIFACTS)
 	./scripts/run-example.sh
+	@# The patch-header reader against libgit2's, for a bounded time (libFuzzer ships with the Linux toolchain).
+	@if [ "$$(uname -s)" = Linux ]; then \
+		FUZZ_PRODUCT=deployctl-fuzz-patch-headers FUZZ_TARGETS=patch-headers ./scripts/fuzz.sh 30; fi
 
 bench: deps
 	./bench/run-all.sh

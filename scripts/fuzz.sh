@@ -3,7 +3,6 @@
 #
 #   scripts/fuzz.sh [SECONDS]          # default 20 seconds per target
 #   FUZZ_TARGETS="patch env" scripts/fuzz.sh 60
-#   FUZZ_CONFIGURATION=debug scripts/fuzz.sh 20   # a faster build, slower executions
 #   FUZZ_PRODUCT=deployctl-fuzz-patch-headers FUZZ_TARGETS=patch-headers scripts/fuzz.sh 30
 #                                                 # patch-headers alone, built without DeployCore (what make test runs)
 #
