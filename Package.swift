@@ -32,6 +32,9 @@ let package = Package(
             dependencies: [
                 "Clibgit2",
                 .product(name: "Logging", package: "swift-log"),
+                // The git CLI for shallow clones (libgit2 1.5 has none).
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .target(

@@ -1,4 +1,6 @@
 import Clibgit2
+import Subprocess
+import SystemPackage
 import Foundation
 
 extension GitRepository {
@@ -94,46 +96,54 @@ enum CLIClone {
             environment["GIT_CONFIG_KEY_\(index)"] = entry.key
             environment["GIT_CONFIG_VALUE_\(index)"] = entry.value
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.environment = environment
-        let errorPipe = Pipe()
-        process.standardError = errorPipe
-        process.standardOutput = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        let context = NetworkContext(operation: "clone", credentials: credentials, timeout: timeout)
+        // swift-subprocess, as every other child deployctl starts: Foundation's Process learns of its child's end from
+        // SIGCHLD, which swift-subprocess's monitor thread can take first, and would then wait forever.
+        var variables: [Environment.Key: String] = [:]
+        for (key, value) in environment {
+            if let key = Environment.Key(rawValue: key) { variables[key] = value }
+        }
+        let variablesToSet = variables
+        let commandLine = arguments
+        let deadline = timeout
+        let outcome: ExecutionResult<Void, DiscardedOutput, StringOutput<UTF8>>?
         do {
-            try process.run()
-        } catch {
-            throw GitError(code: .unsupported, operation: "clone", repository: directory.path, message: "could not run git: \(error)")
-        }
-        let stderr = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
-                let thread = Thread {
-                    let reader = Thread {
-                        while process.isRunning {
-                            if context.stopReason != nil { process.terminate() }
-                            Thread.sleep(forTimeInterval: 0.05)
-                        }
-                    }
-                    reader.start()
-                    let data = errorPipe.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    continuation.resume(returning: String(decoding: data, as: UTF8.self))
+            outcome = try await withThrowingTaskGroup(
+                of: ExecutionResult<Void, DiscardedOutput, StringOutput<UTF8>>?.self
+            ) { group in
+                group.addTask {
+                    var options = PlatformOptions()
+                    options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .seconds(2))]
+                    return try await Subprocess.run(
+                        .path(FilePath("/usr/bin/env")), arguments: Arguments(commandLine),
+                        environment: .custom(variablesToSet), platformOptions: options, input: .none,
+                        output: .discarded, error: .string(limit: 1 << 20))
                 }
-                thread.start()
+                if let deadline {
+                    group.addTask {
+                        try await Task.sleep(for: deadline)
+                        return nil
+                    }
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? nil
             }
-        } onCancel: {
-            context.cancel()
+        } catch {
+            try? FileManager.default.removeItem(at: directory)
+            if Task.isCancelled {
+                throw GitError(
+                    code: .cancelled, operation: "clone", repository: directory.path, message: "shallow clone cancelled")
+            }
+            throw GitError(
+                code: .unsupported, operation: "clone", repository: directory.path,
+                message: GitError.scrub("could not run git: \(error)", secrets: credentials.secrets))
         }
-        if let reason = context.stopReason {
+        guard let outcome else {
             try? FileManager.default.removeItem(at: directory)
             throw GitError(
-                code: reason == .timedOut ? .timedOut : .cancelled, operation: "clone", repository: directory.path,
-                message: reason == .timedOut ? "shallow clone timed out" : "shallow clone cancelled")
+                code: .timedOut, operation: "clone", repository: directory.path, message: "shallow clone timed out")
         }
-        guard process.terminationStatus == 0 else {
+        let stderr = outcome.standardError ?? ""
+        guard case .exited(0) = outcome.terminationStatus else {
             let lowered = stderr.lowercased()
             let code: GitError.Code =
                 lowered.contains("authentication") || lowered.contains("401") ? .authenticationFailed

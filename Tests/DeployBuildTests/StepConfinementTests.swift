@@ -119,7 +119,7 @@ import Testing
     }
 
     @Test(.enabled(if: bubblewrap != nil)) func withoutNetworkNothingIsReached() async throws {
-        let listener = try LoopbackListener()
+        let listener = try LoopbackServer()
         defer { listener.close() }
         try await ScratchDirectory.with { scratch in
             let layout = try Layout(scratch)
@@ -172,30 +172,4 @@ enum StepSandboxPaths {
         defer { free(resolved) }
         return String(cString: resolved)
     }
-}
-
-/// A TCP listener on 127.0.0.1 that accepts and closes connections, to tell whether a sandbox reaches the network.
-final class LoopbackListener: @unchecked Sendable {
-    let port: UInt16
-    private let socket: Int32
-
-    init() throws {
-        let descriptor = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && listen(descriptor, 8) == 0
-                    && getsockname(descriptor, $0, &length) == 0
-            }
-        }
-        guard bound else { throw POSIXError(.EADDRINUSE) }
-        socket = descriptor
-        port = UInt16(bigEndian: address.sin_port)
-    }
-
-    func close() { _ = Glibc.close(socket) }
 }

@@ -107,7 +107,7 @@ public final class ChatCompletionsServer: @unchecked Sendable {
     public let port: Int
     public let key: String
     public let model: String
-    private let process: Process
+    private let process: ChildProcess
 
     /// The API base to configure (`OPENAI_API_BASE`).
     public var apiBase: URL { URL(string: "http://127.0.0.1:\(port)/v1")! }
@@ -148,8 +148,8 @@ public final class ChatCompletionsServer: @unchecked Sendable {
     /// Stops the server (idempotent).
     public func stop() {
         if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.send(SIGKILL)
+            process.wait()
         }
     }
 

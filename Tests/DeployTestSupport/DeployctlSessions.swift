@@ -11,21 +11,17 @@ extension Deployctl {
     public static func startWithoutTerminal(
         _ arguments: [String], environment: [String: String] = [:], standardError: FileHandle? = nil
     ) throws -> BackgroundDeployctl {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", sessionDriver] + cleanCommandLine(arguments, environment: environment)
-        let announced = Pipe()
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = announced
-        process.standardError = standardError ?? FileHandle.nullDevice
-        try process.run()
+        let announced = try ClosingPipe()
+        let process = try ChildProcess(
+            ["python3", "-c", sessionDriver] + cleanCommandLine(arguments, environment: environment),
+            environment: ProcessInfo.processInfo.environment, output: announced.write,
+            error: standardError?.fileDescriptor)
+        announced.closeWrite()
         var line = Data()
-        while let byte = try announced.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
-            line.append(byte)
-        }
+        var byte: UInt8 = 0
+        while Glibc.read(announced.read, &byte, 1) == 1, byte != UInt8(ascii: "\n") { line.append(byte) }
         guard let pid = Int32(String(decoding: line, as: UTF8.self)) else {
-            process.waitUntilExit()
-            throw BackgroundDeployctl.StartFailure(arguments: arguments, status: process.terminationStatus)
+            throw BackgroundDeployctl.StartFailure(arguments: arguments, status: process.wait().status)
         }
         return BackgroundDeployctl(process: process, pid: pid)
     }
@@ -144,11 +140,11 @@ public final class BackgroundDeployctl: @unchecked Sendable {
     }
 
     /// The parent that waits for deployctl, forwards SIGTERM, SIGINT and SIGHUP to it, and exits with its status.
-    public let process: Process
+    public let process: ChildProcess
     /// deployctl's own process id (for signals and `/proc`).
     public let pid: Int32
 
-    init(process: Process, pid: Int32) {
+    init(process: ChildProcess, pid: Int32) {
         self.process = process
         self.pid = pid
     }
@@ -163,8 +159,7 @@ public final class BackgroundDeployctl: @unchecked Sendable {
     /// Waits for deployctl to exit and returns its exit status.
     @discardableResult
     public func waitUntilExit() -> Int32 {
-        process.waitUntilExit()
-        return process.terminationStatus
+        process.wait().status
     }
 
     /// Sends SIGTERM when it still runs, then waits for it.

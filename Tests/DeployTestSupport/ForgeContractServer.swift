@@ -83,7 +83,7 @@ public final class ForgeContractServer: @unchecked Sendable {
     public let flavor: Flavor
     public let port: Int
     public let token: String
-    private let process: Process
+    private let process: ChildProcess
 
     /// The API base URL a forge client should use (`http://127.0.0.1:PORT` or `…/api/v1`).
     public var apiBase: URL {
@@ -172,8 +172,8 @@ public final class ForgeContractServer: @unchecked Sendable {
     /// Stops the server (idempotent).
     public func stop() {
         if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.send(SIGKILL)
+            process.wait()
         }
     }
 

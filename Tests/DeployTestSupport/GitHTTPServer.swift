@@ -52,7 +52,7 @@ public final class GitHTTPServer: @unchecked Sendable {
 
     public let port: Int
     public let token: String
-    private let process: Process
+    private let process: ChildProcess
 
     /// Starts the server and waits until it reports its port.
     public init(root: URL, token: String = "", mode: Mode = .serve, delay: Double = 1, redirect: Redirect? = nil) throws
@@ -99,8 +99,8 @@ public final class GitHTTPServer: @unchecked Sendable {
     public func stop() {
         if process.isRunning {
             // SIGKILL: a test runner may have started the server with SIGTERM blocked.
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.send(SIGKILL)
+            process.wait()
         }
     }
 

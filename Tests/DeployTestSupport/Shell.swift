@@ -28,36 +28,34 @@ public enum Shell {
         environment: [String: String] = [:],
         input: String? = nil
     ) throws -> ShellResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment
         for (key, value) in Shell.isolatedGitEnvironment { env[key] = value }
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let outPipe = Pipe()
-        let errPipe = Pipe()
-        let inPipe = Pipe()
-        process.standardOutput = outPipe
-        process.standardError = errPipe
-        process.standardInput = inPipe
-        try process.run()
-        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
-        try? inPipe.fileHandleForWriting.close()
+        let inPipe = try ClosingPipe()
+        let outPipe = try ClosingPipe()
+        let errPipe = try ClosingPipe()
+        // A ChildProcess, not Foundation's Process: see ChildProcess for why its waitUntilExit can hang here.
+        let child = try ChildProcess(
+            arguments, in: directory, environment: env, input: inPipe.read, output: outPipe.write,
+            error: errPipe.write)
+        inPipe.closeRead()
+        outPipe.closeWrite()
+        errPipe.closeWrite()
+        if let input { inPipe.writeAll(Data(input.utf8)) }
+        inPipe.closeWrite()
         // Drain both pipes concurrently so a chatty child never blocks on a full pipe.
         let errData = LockedData()
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async {
-            errData.set(errPipe.fileHandleForReading.readDataToEndOfFile())
+            errData.set(errPipe.readToEnd())
             group.leave()
         }
-        let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
+        let outData = outPipe.readToEnd()
         group.wait()
-        process.waitUntilExit()
+        let termination = child.wait()
         return ShellResult(
-            status: process.terminationStatus,
+            status: termination.status,
             stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData.get(), as: UTF8.self)
         )

@@ -109,15 +109,12 @@ import Testing
     @Test func aSecondDispatcherOnTheSameRootFailsAtOnceNamingTheHolder() throws {
         let root = try Root()
         defer { root.scratch.remove() }
-        let loop = Process()
-        loop.executableURL = Deployctl.executable
-        loop.arguments = ["loop", "--root", root.url.path, "--interval", "3600"]
-        loop.standardError = FileHandle.nullDevice
-        loop.standardOutput = FileHandle.nullDevice
-        try loop.run()
+        let loop = try ChildProcess(
+            [Deployctl.executable.path, "loop", "--root", root.url.path, "--interval", "3600"],
+            environment: ProcessInfo.processInfo.environment)
         defer {
-            loop.terminate()
-            loop.waitUntilExit()
+            loop.send(SIGTERM)
+            loop.wait()
         }
         // Wait until the loop holds the lock (bounded).
         let lockFile = root.url.appendingPathComponent("deploy/dispatcher.lock")
@@ -146,12 +143,9 @@ extension CycleEndToEndTests {
             """
         try Data(manifest.utf8).write(to: root.url.appendingPathComponent("deployctl.json"))
 
-        let loop = Process()
-        loop.executableURL = Deployctl.executable
-        loop.arguments = ["loop", "--root", root.url.path, "--interval", "3600"]
-        loop.standardError = FileHandle.nullDevice
-        loop.standardOutput = FileHandle.nullDevice
-        try loop.run()
+        let loop = try ChildProcess(
+            [Deployctl.executable.path, "loop", "--root", root.url.path, "--interval", "3600"],
+            environment: ProcessInfo.processInfo.environment)
         func markerProcesses() throws -> Int {
             let result = try Shell.run(["pgrep", "-f", marker])
             return result.stdout.split(separator: "\n").count
@@ -159,13 +153,12 @@ extension CycleEndToEndTests {
         for _ in 0..<200 where try markerProcesses() < 3 { Thread.sleep(forTimeInterval: 0.05) }
         #expect(try markerProcesses() >= 3, "the shell, the build and its grandchild are running")
 
-        loop.terminate()  // SIGTERM
+        loop.send(SIGTERM)
         let deadline = Date().addingTimeInterval(30)
         while loop.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         #expect(!loop.isRunning, "the loop exits within a bounded time after SIGTERM")
-        if loop.isRunning { kill(loop.processIdentifier, SIGKILL) }
-        loop.waitUntilExit()
-        #expect(loop.terminationStatus == 0)
+        loop.send(SIGKILL)
+        #expect(loop.wait() == ChildProcess.Termination(status: 0, signaled: false))
         #expect(try markerProcesses() == 0, "no child or grandchild of the build survives")
 
         let status = try root.run(["status", "--json", "--history", "1"])

@@ -88,20 +88,15 @@ import Testing
         try fixture.clone(remote, as: "root/repos/notes")
         let manifest = #"{"repositories": [{"name": "notes", "url": "\#(remote.path)", "build": ["true"], "test": ["true"]}]}"#
         try Data(manifest.utf8).write(to: root.appendingPathComponent("deployctl.json"))
-        let loop = Process()
-        loop.executableURL = Deployctl.executable
-        loop.arguments = ["loop", "--root", root.path, "--interval", "3600"]
         var environment = ProcessInfo.processInfo.environment
         environment["DISPATCHER_USE_PRS"] = "0"
         environment["DISPATCHER_VERIFY_FEEDBACK"] = "0"
         for (key, value) in Shell.isolatedGitEnvironment { environment[key] = value }
-        loop.environment = environment
-        loop.standardError = FileHandle.nullDevice
-        loop.standardOutput = FileHandle.nullDevice
-        try loop.run()
+        let loop = try ChildProcess(
+            [Deployctl.executable.path, "loop", "--root", root.path, "--interval", "3600"], environment: environment)
         defer {
-            loop.terminate()
-            loop.waitUntilExit()
+            loop.send(SIGTERM)
+            loop.wait()
         }
         // Wait for the first cycle to finish (the loop sleeps for an hour after it).
         func lastCycleResult() throws -> String? {

@@ -43,22 +43,17 @@ struct BinaryRun: Sendable {
             try? out.close()
             try? err.close()
         }
-        let process = Process()
-        process.executableURL = Deployctl.executable
-        process.arguments = arguments
-        process.environment = env
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
+        let process = try ChildProcess(
+            [Deployctl.executable.path] + arguments, environment: env, output: out.fileDescriptor,
+            error: err.fileDescriptor)
         if let killAfter {
             let deadline = Date().addingTimeInterval(killAfter.seconds)
             while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.send(SIGKILL)
         }
-        process.waitUntilExit()
+        let termination = process.wait()
         let result = BinaryRun(
-            status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
+            status: termination.status, signaled: termination.signaled,
             stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
             stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
         Deployctl.keepCapturedOutput(of: arguments, result.stdout, result.stderr)
