@@ -68,4 +68,27 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: root.stateDatabase.path), "status must not create the store")
         }
     }
+
+    @Test func openingANewStoreFromManyPlacesAtOnceMigratesItOnce() async throws {
+        // `status` opening the store while `loop` creates it: both used to create the first tables.
+        try await ScratchDirectory.with { scratch in
+            let url = scratch.url.appendingPathComponent("deploy/state.sqlite")
+            let failures = await withTaskGroup(of: String?.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        do {
+                            _ = try SQLiteStateStore(url: url)
+                            return nil
+                        } catch {
+                            return "\(error)"
+                        }
+                    }
+                }
+                var failures: [String] = []
+                for await failure in group { if let failure { failures.append(failure) } }
+                return failures
+            }
+            #expect(failures.isEmpty, "\(failures)")
+        }
+    }
 }

@@ -15,9 +15,26 @@ public final class SQLiteStateStore: StateStore {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
-        pool = try DatabasePool(path: url.path, configuration: configuration)
+        pool = try Self.opening(url) {
+            let pool = try DatabasePool(path: url.path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+            return pool
+        }
         self.url = url
-        try Self.migrator.migrate(pool)
+    }
+
+    /// Runs `body` (opening the pool, which switches a new file to WAL, and migrating) holding an exclusive `flock`
+    /// on `STORE-migrate.lock` beside the store. Two processes opening a new store at once (`status` while `loop`
+    /// starts) would otherwise both create the first tables — GRDB's migrator decides what to apply before it takes
+    /// SQLite's write lock ("table cycle already exists") — or fail to switch the journal ("database is locked").
+    private static func opening<T>(_ url: URL, _ body: () throws -> T) throws -> T {
+        let lockPath = url.path + "-migrate.lock"
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return try body() }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0, errno == EINTR {}
+        defer { flock(descriptor, LOCK_UN) }
+        return try body()
     }
 
     /// Opens an existing store read-only, or returns nil when none exists (a root that never ran).
