@@ -151,6 +151,47 @@ import Testing
         }
     }
 
+    @Test func aDeployRootInsideTheHiddenHomeIsCoveredByTheHomesEmptyFolder() throws {
+        // The usual service layout: /home/deployctl/root under HOME=/home/deployctl. Each hidden folder must be a mount
+        // point of its own or covered by one, or `--remount-ro` fails.
+        try ScratchDirectory.withSync { scratch in
+            let home = scratch.url.appendingPathComponent("home")
+            let root = home.appendingPathComponent("root")
+            let worktree = root.appendingPathComponent("deploy/worktrees/app")
+            try FileManager.default.createDirectory(at: worktree, withIntermediateDirectories: true)
+            let sandbox = StepSandbox(
+                tool: .bubblewrap("/usr/bin/bwrap"), writable: [worktree], hidden: [root, home], allowsNetwork: false,
+                home: worktree)
+            let arguments = sandbox.wrap(["true"], workingDirectory: worktree)
+            let homePath = StepSandboxPaths.real(home)
+            let rootPath = StepSandboxPaths.real(root)
+            #expect(arguments.contains(homePath))
+            #expect(!zip(arguments, arguments.dropFirst()).contains { $0 == ("--tmpfs", rootPath) })
+            #expect(!zip(arguments, arguments.dropFirst()).contains { $0 == ("--remount-ro", rootPath) })
+            let tmpfs = try #require(arguments.firstIndex(of: homePath))
+            let bind = try #require(arguments.lastIndex(of: StepSandboxPaths.real(worktree)))
+            #expect(tmpfs < bind, "the worktree is bound again over the home's empty folder")
+        }
+    }
+
+    @Test(.enabled(if: bubblewrap != nil)) func aSandboxWithTheRootInsideTheHiddenHomeRuns() async throws {
+        try await ScratchDirectory.with { scratch in
+            let home = scratch.url.appendingPathComponent("home")
+            let worktree = home.appendingPathComponent("root/deploy/worktrees/app")
+            try FileManager.default.createDirectory(at: worktree, withIntermediateDirectories: true)
+            let sandbox = SandboxSettings(
+                tool: Self.bubblewrap!, hidden: [home.appendingPathComponent("root"), home], allowsNetwork: false
+            ).confined(writing: [worktree], home: worktree.appendingPathExtension("home"))
+            let step = BuildStep(
+                name: .test, command: ["/bin/sh", "-c", "echo built > product.txt && echo ok"], workingDirectory: worktree,
+                timeout: .seconds(30), sandbox: sandbox)
+            let sink = MemorySink()
+            let outcome = await StepRunner().run(step, log: sink)
+            #expect(outcome.result == .passed, "\(sink.lines)")
+            #expect(FileManager.default.fileExists(atPath: worktree.appendingPathComponent("product.txt").path))
+        }
+    }
+
     @Test func theMacOSProfileHidesAndConfinesTheSameFolders() {
         let sandbox = StepSandbox(
             tool: .sandboxExec("/usr/bin/sandbox-exec"), writable: [URL(fileURLWithPath: "/work/tree")],

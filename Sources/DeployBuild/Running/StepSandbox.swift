@@ -62,8 +62,10 @@ public struct StepSandbox: Sendable, Hashable {
         if allowsNetwork { arguments.append("--share-net") }
         arguments += ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
         // A hidden folder inside /tmp gets its own empty folder too: the private /tmp is writable, the hidden one not.
+        // Outer folders first (a deploy root inside the hidden home is covered by the home's empty folder).
         var covered: [String] = []
-        for url in hidden.map(Self.path) where !covered.contains(where: { Self.isInside(url, $0) }) {
+        for url in hidden.map(Self.path).sorted(by: { $0.count < $1.count })
+        where !covered.contains(where: { Self.isInside(url, $0) }) {
             var info = stat()
             guard lstat(url, &info) == 0 else { continue }
             if info.st_mode & S_IFMT == S_IFDIR {
