@@ -174,7 +174,11 @@ public struct StepRunner: Sendable {
         var settings = step.environment
         // Marks the step for OrphanedSteps; restart commands may start services meant to outlive deployctl.
         if step.name != "restart" { settings[OrphanedSteps.ownerVariable] = String(getpid()) }
-        if let sandbox = step.sandbox { settings["HOME"] = StepSandbox.path(sandbox.home) }
+        if let sandbox = step.sandbox {
+            // Its own HOME, and the private /tmp for temporary files (a TMPDIR elsewhere is read-only in there).
+            settings["HOME"] = StepSandbox.path(sandbox.home)
+            settings["TMPDIR"] = "/tmp"
+        }
         let variables = StepEnvironment.make(
             inheriting: inherited, names: step.inheritedVariables, settings: settings,
             secrets: secrets)
