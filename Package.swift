@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // SHA-256 for derived feedback ids (and HMAC for webhooks): BoringSSL on Linux, CryptoKit on macOS.
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // `swift package generate-documentation --target DeployCore` builds the API reference (docs/README.md).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
@@ -50,6 +52,7 @@ let package = Package(
             dependencies: [
                 "DeployGit",
                 "DeployBuild",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -92,7 +95,9 @@ let package = Package(
             dependencies: ["DeployBuild", "DeployTestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "DeployFeedbackTests", dependencies: ["DeployFeedback", "DeployTestSupport"]),
+        .testTarget(
+            name: "DeployFeedbackTests",
+            dependencies: ["DeployFeedback", "DeployTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "DeployCoreTests", dependencies: ["DeployCore", "DeployTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["DeployTestSupport"]),
         .testTarget(name: "ReliabilityTests", dependencies: ["DeployBuild", "DeployTestSupport"]),

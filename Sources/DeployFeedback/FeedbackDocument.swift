@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// One feedback file, parsed and type-checked (not yet checked against a repository).

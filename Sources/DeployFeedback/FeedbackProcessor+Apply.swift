@@ -1,3 +1,4 @@
+import Crypto
 import DeployBuild
 import DeployGit
 import Foundation
