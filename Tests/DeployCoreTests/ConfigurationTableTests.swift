@@ -101,7 +101,8 @@ import Testing
             flags: [.init(variable: "DEPLOY_ROOT", flag: "--root", value: scratch.path)]
         ).load(root: scratch.url)
         #expect(fromFlag.origins["DEPLOY_ROOT"] == .flag("--root"))
-        let fromEnvironment = try ConfigurationLoader(environment: ["DEPLOY_ROOT": scratch.path]).load(root: scratch.url)
+        let fromEnvironment = try ConfigurationLoader(environment: ["DEPLOY_ROOT": scratch.path])
+            .load(root: scratch.url)
         #expect(fromEnvironment.origins["DEPLOY_ROOT"] == .environment)
         // DEPLOY_ROOT in dispatcher.env is not read: the root is found before its file can be.
         try Data("DEPLOY_ROOT=/elsewhere\n".utf8).write(to: scratch.appending("dispatcher.env"))

@@ -57,7 +57,8 @@ protocol AnyConfigurationSetting: Sendable {
 
 extension ConfigurationSetting: AnyConfigurationSetting {
     var variable: ConfigurationVariable {
-        ConfigurationVariable(name: name, documentedDefault: documentedDefault, meaning: meaning, isSecret: format.isSecret)
+        ConfigurationVariable(
+            name: name, documentedDefault: documentedDefault, meaning: meaning, isSecret: format.isSecret)
     }
 
     var anyKeyPath: AnyKeyPath { keyPath }
