@@ -1,4 +1,4 @@
-import DeployCore
+@testable import DeployCore
 import DeployFeedback
 import Foundation
 import Testing
@@ -22,6 +22,21 @@ import Testing
             let row = page.split(separator: "\n").first { $0.hasPrefix("| `\(variable.name)`") } ?? ""
             #expect(row.contains(variable.isSecret ? "(secret)" : "|"), "\(variable.name) must be marked secret")
         }
+    }
+
+    /// The page's table is the one the code declares: each row is, word for word, the name, the default (derived from
+    /// the typed default where it is one value) and the meaning of one entry of `ConfigurationTable`.
+    @Test func everyRowOfTheEnvironmentVariablesPageIsTheDeclaredRow() throws {
+        let page = try String(
+            contentsOf: Self.packageRoot.appendingPathComponent("docs/environment-variables.md"), encoding: .utf8)
+        let rows = page.split(separator: "\n").filter { $0.hasPrefix("| `") }.map(String.init)
+        for variable in ConfigurationVariable.all {
+            let row = rows.first { $0.hasPrefix("| `\(variable.name)` |") }
+            #expect(
+                row == variable.documentationRow,
+                "docs/environment-variables.md's row for \(variable.name) must be:\n\(variable.documentationRow)")
+        }
+        #expect(rows.count == ConfigurationVariable.all.count)
     }
 
     /// The page's default column, by variable name (the cell's text as written, backticks included).

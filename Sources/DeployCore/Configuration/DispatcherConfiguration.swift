@@ -3,80 +3,84 @@ import Foundation
 
 /// The effective configuration of a dispatcher: every variable of ``ConfigurationVariable/all`` resolved and typed.
 ///
-/// Built by ``ConfigurationLoader``. Secrets are ``Secret`` values, so printing a configuration never shows them.
+/// Built by ``ConfigurationLoader``; each field's default and display come from the one declaration of its variable
+/// (`ConfigurationTable`). Secrets are ``Secret`` values, so printing a configuration never shows them.
 public struct DispatcherConfiguration: Sendable {
     /// Seconds between loop cycles (`DISPATCHER_INTERVAL`).
-    public var interval: Int
+    public var interval: Int = ConfigurationTable.interval.defaultValue
     /// Publish through a pull request (`DISPATCHER_USE_PRS`); `false` pushes directly to the branch.
-    public var usePullRequests: Bool
+    public var usePullRequests: Bool = ConfigurationTable.usePullRequests.defaultValue
     /// Token for HTTPS git and the forge API (`GITHUB_TOKEN`).
-    public var githubToken: Secret?
+    public var githubToken: Secret? = ConfigurationTable.githubToken.defaultValue
     /// Commit identity name (`GIT_USER_NAME`).
-    public var gitUserName: String
+    public var gitUserName: String = ConfigurationTable.gitUserName.defaultValue
     /// Commit identity email (`GIT_USER_EMAIL`).
-    public var gitUserEmail: String
+    public var gitUserEmail: String = ConfigurationTable.gitUserEmail.defaultValue
     /// Key for an OpenAI-compatible API (`OPENAI_API_KEY`).
-    public var openAIAPIKey: Secret?
+    public var openAIAPIKey: Secret? = ConfigurationTable.openAIAPIKey.defaultValue
     /// Base URL of the OpenAI-compatible API (`OPENAI_API_BASE`).
-    public var openAIAPIBase: URL
+    public var openAIAPIBase: URL = ConfigurationTable.openAIAPIBase.defaultValue
     /// Build Docker images (`DISPATCHER_BUILD_DOCKER`).
-    public var buildDocker: Bool
+    public var buildDocker: Bool = ConfigurationTable.buildDocker.defaultValue
     /// Run `docker compose` integration tests (`DISPATCHER_RUN_E2E`).
-    public var runE2E: Bool
+    public var runE2E: Bool = ConfigurationTable.runE2E.defaultValue
     /// `--jobs` for SwiftPM (`SWIFTPM_NUM_JOBS`).
-    public var swiftpmJobs: Int
+    public var swiftpmJobs: Int = ConfigurationTable.swiftpmJobs.defaultValue
     /// An explicit swift executable (`DEPLOY_SWIFT`).
-    public var swiftOverride: String?
+    public var swiftOverride: String? = ConfigurationTable.swiftOverride.defaultValue
     /// Repositories fetched at once (`DISPATCHER_FETCH_CONCURRENCY`).
-    public var fetchConcurrency: Int
+    public var fetchConcurrency: Int = ConfigurationTable.fetchConcurrency.defaultValue
     /// Seconds one build or test step may run (`DISPATCHER_STEP_TIMEOUT`).
-    public var stepTimeout: Int
+    public var stepTimeout: Int = ConfigurationTable.stepTimeout.defaultValue
     /// Build and test feedback patches before committing them (`DISPATCHER_VERIFY_FEEDBACK`).
-    public var verifyFeedback: Bool
+    public var verifyFeedback: Bool = ConfigurationTable.verifyFeedback.defaultValue
     /// The sandbox verification steps run in (`DISPATCHER_SANDBOX`).
-    public var sandbox: SandboxChoice = .auto
+    public var sandbox: SandboxChoice = ConfigurationTable.sandbox.defaultValue
     /// Whether verification steps may use the network (`DISPATCHER_VERIFY_NETWORK`).
-    public var verifyNetwork: Bool = true
+    public var verifyNetwork: Bool = ConfigurationTable.verifyNetwork.defaultValue
     /// Largest feedback file accepted (`DISPATCHER_FEEDBACK_MAX_BYTES`).
-    public var feedbackMaxBytes: Int
+    public var feedbackMaxBytes: Int = ConfigurationTable.feedbackMaxBytes.defaultValue
     /// Cycle logs kept (`DISPATCHER_LOG_KEEP`).
-    public var logRetentionCount: Int
+    public var logRetentionCount: Int = ConfigurationTable.logRetentionCount.defaultValue
     /// Days a cycle log is kept (`DISPATCHER_LOG_MAX_AGE_DAYS`).
-    public var logRetentionDays: Int
+    public var logRetentionDays: Int = ConfigurationTable.logRetentionDays.defaultValue
 
     /// GitHub's REST API root (`GITHUB_API_URL`).
-    public var githubAPIURL: URL
+    public var githubAPIURL: URL = ConfigurationTable.githubAPIURL.defaultValue
     /// Seconds between merge polls of a pull request (`DISPATCHER_PR_POLL_INTERVAL`).
-    public var prPollInterval: Int
+    public var prPollInterval: Int = ConfigurationTable.prPollInterval.defaultValue
     /// Seconds before a pull request wait gives up (`DISPATCHER_PR_TIMEOUT`).
-    public var prTimeout: Int
+    public var prTimeout: Int = ConfigurationTable.prTimeout.defaultValue
 
     /// Post a commit status for each build (`DISPATCHER_COMMIT_STATUS`).
-    public var postCommitStatus: Bool
+    public var postCommitStatus: Bool = ConfigurationTable.commitStatus.defaultValue
     /// Commit each cycle log whose results changed into the deploy root's repository and push it
     /// (`DISPATCHER_COMMIT_LOGS`).
-    public var commitLogs: Bool
+    public var commitLogs: Bool = ConfigurationTable.commitLogs.defaultValue
 
     /// The model asked for commit messages and fixes (`OPENAI_MODEL`).
-    public var openAIModel: String = "gpt-4o-mini"
+    public var openAIModel: String = ConfigurationTable.openAIModel.defaultValue
     /// Propose fixes for red builds (`DISPATCHER_PROPOSE_FIXES`; also needs ``openAIAPIKey``).
-    public var proposeFixes: Bool = false
+    public var proposeFixes: Bool = ConfigurationTable.proposeFixes.defaultValue
     /// Fixes proposed per red commit (`DISPATCHER_PROPOSE_ATTEMPTS`).
-    public var proposeAttempts: Int = 2
+    public var proposeAttempts: Int = ConfigurationTable.proposeAttempts.defaultValue
     /// Seconds one model request may take (`DISPATCHER_MODEL_TIMEOUT`).
-    public var modelTimeout: Int = 120
+    public var modelTimeout: Int = ConfigurationTable.modelTimeout.defaultValue
     /// Largest prompt for a fix, in bytes (`DISPATCHER_PROPOSE_PROMPT_BYTES`).
-    public var proposePromptBytes: Int = 49_152
+    public var proposePromptBytes: Int = ConfigurationTable.proposePromptBytes.defaultValue
 
     /// Add a `CHANGELOG.md` entry to each feedback commit (`DISPATCHER_CHANGELOG`).
-    public var changelog: Bool = true
+    public var changelog: Bool = ConfigurationTable.changelog.defaultValue
     /// Comment on feedback pull requests with the verification summary (`DISPATCHER_PR_COMMENT`).
-    public var pullRequestComment: Bool = true
+    public var pullRequestComment: Bool = ConfigurationTable.prComment.defaultValue
+
+    /// The deploy root as resolved by the loader (`DEPLOY_ROOT`).
+    public var deployRootDisplay: String = ConfigurationTable.deployRoot.defaultValue
 
     /// Where each variable's value came from, by variable name.
-    public var origins: [String: ConfigurationOrigin]
+    public var origins: [String: ConfigurationOrigin] = [:]
     /// Non-fatal findings: likely typos of `DISPATCHER_*` names.
-    public var warnings: [String]
+    public var warnings: [String] = []
 
     /// Secrets from this configuration, to be redacted from captured output.
     public var secrets: [String] {
@@ -105,43 +109,6 @@ public struct DispatcherConfiguration: Sendable {
 
     /// The effective value of `variable` as shown to people: secrets as `set`/`not set`.
     public func displayValue(of variable: ConfigurationVariable) -> String {
-        switch variable.name {
-        case ConfigurationVariable.deployRoot.name: return deployRootDisplay
-        case ConfigurationVariable.interval.name: return String(interval)
-        case ConfigurationVariable.usePullRequests.name: return usePullRequests ? "1" : "0"
-        case ConfigurationVariable.githubToken.name: return githubToken == nil ? "not set" : "set"
-        case ConfigurationVariable.gitUserName.name: return gitUserName
-        case ConfigurationVariable.gitUserEmail.name: return gitUserEmail
-        case ConfigurationVariable.openAIAPIKey.name: return openAIAPIKey == nil ? "not set" : "set"
-        case ConfigurationVariable.openAIAPIBase.name: return openAIAPIBase.absoluteString
-        case ConfigurationVariable.buildDocker.name: return buildDocker ? "1" : "0"
-        case ConfigurationVariable.runE2E.name: return runE2E ? "1" : "0"
-        case ConfigurationVariable.swiftpmJobs.name: return String(swiftpmJobs)
-        case ConfigurationVariable.swiftOverride.name: return swiftOverride ?? "(detect)"
-        case ConfigurationVariable.fetchConcurrency.name: return String(fetchConcurrency)
-        case ConfigurationVariable.stepTimeout.name: return String(stepTimeout)
-        case ConfigurationVariable.verifyFeedback.name: return verifyFeedback ? "1" : "0"
-        case ConfigurationVariable.sandbox.name: return sandbox.rawValue
-        case ConfigurationVariable.verifyNetwork.name: return verifyNetwork ? "1" : "0"
-        case ConfigurationVariable.feedbackMaxBytes.name: return String(feedbackMaxBytes)
-        case ConfigurationVariable.logRetentionCount.name: return String(logRetentionCount)
-        case ConfigurationVariable.logRetentionDays.name: return String(logRetentionDays)
-        case ConfigurationVariable.githubAPIURL.name: return githubAPIURL.absoluteString
-        case ConfigurationVariable.prPollInterval.name: return String(prPollInterval)
-        case ConfigurationVariable.prTimeout.name: return String(prTimeout)
-        case ConfigurationVariable.commitStatus.name: return postCommitStatus ? "1" : "0"
-        case ConfigurationVariable.commitLogs.name: return commitLogs ? "1" : "0"
-        case ConfigurationVariable.openAIModel.name: return openAIModel
-        case ConfigurationVariable.proposeFixes.name: return proposeFixes ? "1" : "0"
-        case ConfigurationVariable.proposeAttempts.name: return String(proposeAttempts)
-        case ConfigurationVariable.modelTimeout.name: return String(modelTimeout)
-        case ConfigurationVariable.proposePromptBytes.name: return String(proposePromptBytes)
-        case ConfigurationVariable.changelog.name: return changelog ? "1" : "0"
-        case ConfigurationVariable.prComment.name: return pullRequestComment ? "1" : "0"
-        default: return ""
-        }
+        ConfigurationTable.setting(named: variable.name)?.displayValue(in: self) ?? ""
     }
-
-    /// The deploy root as resolved by the loader.
-    public var deployRootDisplay: String
 }

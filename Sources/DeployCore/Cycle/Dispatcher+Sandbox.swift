@@ -49,7 +49,7 @@ extension Dispatcher {
     {
         do { return try await SandboxLocator().locate(configuration.sandbox) } catch {
             throw ConfigurationError(
-                .invalidValue, location: ConfigurationVariable.sandbox.name, found: error.message,
+                .invalidValue, location: ConfigurationTable.sandbox.name, found: error.message,
                 accepted: "auto or none, or bubblewrap installed and able to start")
         }
     }
