@@ -35,7 +35,7 @@ public struct LocalOnlyFallbackPublisher: FeedbackPublisher {
                 .git, "the verified commit cannot be put on \(request.branch) of \(request.repository.name): \(reason)")
         }
         return FeedbackPublication(
-            kind: FeedbackPublication.localOnlyKind, ref: "refs/heads/\(request.branch)",
+            kind: .local, ref: "refs/heads/\(request.branch)",
             note: "the repository has no remote '\(request.repository.remote)'")
     }
 }
