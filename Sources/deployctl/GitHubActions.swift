@@ -36,7 +36,8 @@ enum GitHubActions {
         text += "| repository | outcome | result | errors | warnings | tests passed | tests failed | head |\n"
         text += "|---|---|---|---|---|---|---|---|\n"
         for repository in report.record.repositories {
-            text += "| \(repository.repository) | \(repository.outcome.rawValue) | \(repository.buildResult?.rawValue ?? "-") | "
+            text += "| \(repository.repository) | \(repository.outcome.rawValue) | "
+                + "\(repository.buildResult?.rawValue ?? "-") | "
                 + "\(repository.errors) | \(repository.warnings) | \(repository.testsPassed) | \(repository.testsFailed) | "
                 + "\(repository.head.map { String($0.prefix(10)) } ?? "-") |\n"
         }

@@ -33,7 +33,8 @@ enum ReportPrinter {
     /// `feedback NAME: OUTCOME — DETAIL`, and a second line, `warning: … restart failed: …`, when the restart command
     /// failed after the file was applied.
     static func feedbackLine(_ event: FeedbackEventRecord, prefix: String = "feedback ") -> String {
-        var line = "\(prefix)\(event.file): \(event.outcome.rawValue)\(event.detail.isEmpty ? "" : " — \(event.detail)")"
+        var line =
+            "\(prefix)\(event.file): \(event.outcome.rawValue)\(event.detail.isEmpty ? "" : " — \(event.detail)")"
         if let failure = event.restartFailure {
             line += "\nwarning: \(prefix)\(event.file): restart failed: \(failure)"
         }

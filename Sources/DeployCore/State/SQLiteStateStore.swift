@@ -114,7 +114,9 @@ public final class SQLiteStateStore: StateStore {
         try pool.write { db in
             try db.execute(
                 sql: "INSERT INTO cycle (startedAt, finishedAt, trigger, result, log) VALUES (?, ?, ?, ?, ?)",
-                arguments: [cycle.startedAt, cycle.finishedAt, cycle.trigger.rawValue, cycle.result.rawValue, cycle.log])
+                arguments: [
+                    cycle.startedAt, cycle.finishedAt, cycle.trigger.rawValue, cycle.result.rawValue, cycle.log,
+                ])
             let cycleID = db.lastInsertedRowID
             var resultIDs: [String: Int64] = [:]
             for repository in cycle.repositories {
@@ -190,8 +192,9 @@ public final class SQLiteStateStore: StateStore {
     }
 
     public func lastCycle(excludingTrigger trigger: CycleRecord.Trigger) throws -> StoredCycle? {
-        try cycles(sql: "SELECT * FROM cycle WHERE trigger != ? ORDER BY id DESC LIMIT 1", arguments: [trigger.rawValue])
-            .first
+        try cycles(
+            sql: "SELECT * FROM cycle WHERE trigger != ? ORDER BY id DESC LIMIT 1", arguments: [trigger.rawValue]
+        ).first
     }
 
     private func cycles(sql: String, arguments: StatementArguments) throws -> [StoredCycle] {

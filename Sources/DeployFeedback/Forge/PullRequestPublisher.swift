@@ -120,7 +120,8 @@ public struct PullRequestPublisher: FeedbackPublisher {
             logger.warning("fetch after the merge failed: \(error)", metadata: metadata)
         }
         let remote = (try? request.git.remoteURL(name: request.repository.remote)).flatMap { $0 }.map(redactedURL)
-        return FeedbackPublication(kind: .pullRequest, remote: remote, ref: "refs/heads/\(head)", url: pullRequest.webURL)
+        return FeedbackPublication(
+            kind: .pullRequest, remote: remote, ref: "refs/heads/\(head)", url: pullRequest.webURL)
     }
 
     // MARK: Status and comments

@@ -93,7 +93,8 @@ public struct FixPrompt: Sendable, Hashable {
         // Earlier attempts.
         var previousPieces: [Piece] = []
         for previous in request.previous {
-            var text = "Attempt \(previous.attempt) (\(previous.file)) was rejected at stage \(previous.stage.rawValue) "
+            var text =
+                "Attempt \(previous.attempt) (\(previous.file)) was rejected at stage \(previous.stage.rawValue) "
             text += "(\(previous.code)): \(previous.message)\n"
             for error in previous.errors.prefix(10) { text += "  error: \(locator.relativeInText(error))\n" }
             for failing in previous.failingTests.prefix(10) { text += "  failing test: \(failing)\n" }
