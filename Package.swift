@@ -98,7 +98,14 @@ let package = Package(
         .testTarget(
             name: "DeployFeedbackTests",
             dependencies: ["DeployFeedback", "DeployTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "DeployCoreTests", dependencies: ["DeployCore", "DeployTestSupport"]),
+        .testTarget(
+            name: "DeployCoreTests",
+            dependencies: [
+                "DeployCore", "DeployTestSupport",
+                // Rows as older versions wrote them, for the tests that read them back (RecordSpellingTests).
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["DeployTestSupport"]),
         .testTarget(name: "ReliabilityTests", dependencies: ["DeployBuild", "DeployTestSupport"]),
         // Faults (remotes, forge, disk, builds, damaged repositories) and hostile-input property tests; replays the

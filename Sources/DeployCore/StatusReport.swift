@@ -1,3 +1,4 @@
+import DeployBuild
 import DeployFeedback
 import Foundation
 
@@ -7,7 +8,7 @@ import Foundation
 public struct StatusReport: Sendable, Codable, Hashable {
     /// The last build of a repository.
     public struct LastBuild: Sendable, Codable, Hashable {
-        public var result: String
+        public var result: RecordedBuildResult
         public var finishedAt: Date
         public var durationSeconds: Double
         public var errors: Int
@@ -22,8 +23,7 @@ public struct StatusReport: Sendable, Codable, Hashable {
 
     /// The most recent cycle's view of a repository (which may not have built anything).
     public struct LastCycle: Sendable, Codable, Hashable {
-        /// `built`, `unchanged`, `updateFailed`, `backingOff`.
-        public var outcome: String
+        public var outcome: RepositoryCycleRecord.Outcome
         public var summary: String
         public var finishedAt: Date
     }
@@ -36,8 +36,8 @@ public struct StatusReport: Sendable, Codable, Hashable {
         public var attempts: Int
         /// Attempts allowed for it.
         public var limit: Int
-        /// The last attempt's outcome: `proposed`, `applied`, `rejected`, `deferred` or `failed`.
-        public var lastOutcome: String
+        /// The last attempt's outcome.
+        public var lastOutcome: ProposalAttemptRecord.Outcome
         /// Why the last attempt was rejected or failed (or what was published).
         public var lastDetail: String
         /// Whether a proposed fix was published.
@@ -75,8 +75,8 @@ public struct StatusReport: Sendable, Codable, Hashable {
     /// that was killed or met an environment failure (the next run resumes it). Counted in ``pendingFeedback``.
     public struct InflightFeedback: Sendable, Codable, Hashable {
         public var file: String
-        /// How far it got: `claimed`, `applying`, `committed`, `published` or `finishing`.
-        public var stage: String
+        /// How far it got (the journal's phase).
+        public var stage: FeedbackClaimPhase
         public var claimedAt: Date
         /// Seconds since it was claimed.
         public var waitingSeconds: Double
@@ -91,7 +91,7 @@ public struct StatusReport: Sendable, Codable, Hashable {
         /// The lock holder's description, when running.
         public var holder: String?
         public var lastCycleAt: Date?
-        public var lastCycleResult: String?
+        public var lastCycleResult: CycleRecord.Result?
         public var nextCycleAt: Date?
     }
 
@@ -120,7 +120,7 @@ public struct StatusReport: Sendable, Codable, Hashable {
         let store = try SQLiteStateStore.openExisting(at: root.stateDatabase)
         let states = try store?.repositoryStates() ?? [:]
         let cycles = try store?.history(limit: max(history, 1)) ?? []
-        let lastBuildCycle = try store?.lastCycle(excludingTrigger: "feedback")
+        let lastBuildCycle = try store?.lastCycle(excludingTrigger: .feedback)
         let health = try store?.health()
         let inbox = FeedbackInbox(directory: root.feedback)
         let pending = (try? inbox.pendingFiles()) ?? []
@@ -142,15 +142,18 @@ public struct StatusReport: Sendable, Codable, Hashable {
                 name: name,
                 branch: latest?.branch ?? build?.branch,
                 head: latest?.head ?? build?.head,
-                lastBuild: build.map {
-                    LastBuild(
-                        result: $0.buildResult ?? "unknown", finishedAt: $0.finishedAt,
-                        durationSeconds: $0.durationSeconds, errors: $0.errors, warnings: $0.warnings,
-                        testsPassed: $0.testsPassed, testsFailed: $0.testsFailed, testsSkipped: $0.testsSkipped,
-                        failingTests: $0.failingTests, commit: $0.head, log: $0.log)
+                // A record of a build always has its result.
+                lastBuild: build.flatMap { build in
+                    build.buildResult.map { result in
+                        LastBuild(
+                            result: result, finishedAt: build.finishedAt, durationSeconds: build.durationSeconds,
+                            errors: build.errors, warnings: build.warnings, testsPassed: build.testsPassed,
+                            testsFailed: build.testsFailed, testsSkipped: build.testsSkipped,
+                            failingTests: build.failingTests, commit: build.head, log: build.log)
+                    }
                 },
                 lastCycle: latest.map {
-                    LastCycle(outcome: $0.outcome.rawValue, summary: $0.summary, finishedAt: $0.finishedAt)
+                    LastCycle(outcome: $0.outcome, summary: $0.summary, finishedAt: $0.finishedAt)
                 },
                 pendingFeedback: pendingByRepository[name] ?? 0,
                 consecutiveFailures: state?.consecutiveFailures ?? 0,
@@ -211,7 +214,7 @@ public struct StatusReport: Sendable, Codable, Hashable {
         let fixed = attempts.contains { $0.outcome == .applied }
         let open = attempts.contains { $0.outcome == .proposed || $0.outcome == .deferred }
         return Proposals(
-            commit: commit, attempts: attempts.count, limit: last.limit, lastOutcome: last.outcome.rawValue,
+            commit: commit, attempts: attempts.count, limit: last.limit, lastOutcome: last.outcome,
             lastDetail: last.detail, fixed: fixed, stopped: !fixed && !open && attempts.count >= last.limit)
     }
 

@@ -11,8 +11,8 @@ extension FeedbackInbox {
     public struct InflightFile: Sendable, Hashable, Codable {
         /// The file's name as it was dropped.
         public var file: String
-        /// How far it got: `claimed`, `applying`, `committed`, `published`, `finishing` (the journal's phase).
-        public var stage: String
+        /// How far it got (the journal's phase).
+        public var stage: FeedbackClaimPhase
         /// When it was claimed (the journal's time, else when the file was moved in).
         public var claimedAt: Date
         /// Processing attempts so far (environment failures are retried up to a limit).
@@ -41,7 +41,7 @@ extension FeedbackInbox {
                 #endif
             }
             return InflightFile(
-                file: name, stage: journal?.phase.rawValue ?? FeedbackJournal.Phase.claimed.rawValue,
+                file: name, stage: journal?.phase ?? .claimed,
                 claimedAt: journal?.timings.claimedAt ?? moved, attempts: max(journal?.attempts ?? 1, 1),
                 repository: journal?.repository)
         }

@@ -12,9 +12,7 @@ import Foundation
 /// checkout; ``headBefore``, ``paths`` and ``change`` say how to finish it) → `committed` (``commit`` exists) →
 /// `published` → `finishing` (the final record is in ``outcome``; only file moves remain).
 struct FeedbackJournal: Sendable, Codable {
-    enum Phase: String, Sendable, Codable {
-        case claimed, applying, committed, published, finishing
-    }
+    typealias Phase = FeedbackClaimPhase
 
     /// The final result, carried by the journal until the file and its record are in place.
     enum Outcome: Sendable, Codable {

@@ -37,7 +37,7 @@ extension FeedbackProcessor {
         guard failure.code == .patchDoesNotApply else { throw Self.applyFailure(failure) }
         guard let baseText = validated.document.base else {
             throw StageFailure(
-                "apply",
+                .apply,
                 FeedbackError(
                     .patchDoesNotApply,
                     "the patch does not apply to \(validated.branch) at \(tip.short): \(failure.message)",
@@ -46,7 +46,7 @@ extension FeedbackProcessor {
         let base: ObjectID
         do { base = try git.resolve(baseText) } catch {
             throw StageFailure(
-                "apply",
+                .apply,
                 FeedbackError(
                     .patchDoesNotApply,
                     "the patch does not apply to \(validated.branch) at \(tip.short), and its base \(baseText) is not "
@@ -55,7 +55,7 @@ extension FeedbackProcessor {
         }
         guard base != tip else {
             throw StageFailure(
-                "apply",
+                .apply,
                 FeedbackError(
                     .patchDoesNotApply, "the patch does not apply to its base \(tip.short): \(failure.message)",
                     field: "patch", paths: validated.summary.paths))
@@ -72,15 +72,15 @@ extension FeedbackProcessor {
     static func applyFailure(_ error: GitError) -> StageFailure {
         switch error.code {
         case .patchDoesNotApply:
-            StageFailure("apply", FeedbackError(.patchDoesNotApply, error.message, field: "patch"))
+            StageFailure(.apply, FeedbackError(.patchDoesNotApply, error.message, field: "patch"))
         case .unsafePath:
-            StageFailure("apply", FeedbackError(.invalidPath, error.message, field: "patch"))
+            StageFailure(.apply, FeedbackError(.invalidPath, error.message, field: "patch"))
         case .invalidArgument:
             StageFailure(
-                "apply",
+                .apply,
                 FeedbackError(.malformedPatch, "libgit2 cannot read the patch: \(error.message)", field: "patch"))
         default:
-            StageFailure("apply", FeedbackError(.git, error.description))
+            StageFailure(.apply, FeedbackError(.git, error.description))
         }
     }
 
@@ -94,7 +94,7 @@ extension FeedbackProcessor {
         do throws(FeedbackError) {
             try options.policy.check(PatchReader.read(diff), repository: directory)
         } catch {
-            throw StageFailure("apply", error)
+            throw StageFailure(.apply, error)
         }
         do { try git.apply(diff: diff, to: location) } catch { throw Self.applyFailure(error) }
     }
@@ -102,20 +102,20 @@ extension FeedbackProcessor {
     /// The checkout's repository, opened once per run (opening reads the configuration files every time).
     func open(_ repository: FeedbackRepository) throws(StageFailure) -> GitRepository {
         do { return try repositoryCache.repository(at: repository.gitWorkTree) } catch {
-            throw StageFailure("apply", FeedbackError(.git, error.description))
+            throw StageFailure(.apply, FeedbackError(.git, error.description))
         }
     }
 
-    func gitStep<T>(_ stage: String, _ body: () throws(GitError) -> T) throws(StageFailure) -> T {
+    func gitStep<T>(_ stage: FeedbackStage, _ body: () throws(GitError) -> T) throws(StageFailure) -> T {
         do { return try body() } catch { throw StageFailure(stage, FeedbackError(.git, error.description)) }
     }
 
     /// The checkout's tip, after checking it is on the managed branch.
     func checkoutTip(_ git: GitRepository, _ validated: Validated) throws(StageFailure) -> ObjectID {
-        let head = try gitStep("apply") { () throws(GitError) in try git.head() }
+        let head = try gitStep(.apply) { () throws(GitError) in try git.head() }
         guard head.branch == validated.branch, !head.isDetached, let tip = head.commit else {
             throw StageFailure(
-                "apply",
+                .apply,
                 FeedbackError(
                     .git,
                     "the checkout of \(validated.repository.name) is not on branch \(validated.branch) "
@@ -126,14 +126,14 @@ extension FeedbackProcessor {
 
     /// Refuses to work on a checkout with local changes to the paths the patch touches (not the patch's fault).
     func ensureClean(_ git: GitRepository, paths: [String]) throws(StageFailure) {
-        let status = try gitStep("apply") { () throws(GitError) in try git.status(of: paths) }
+        let status = try gitStep(.apply) { () throws(GitError) in try git.status(of: paths) }
         let touched = Set(paths)
         let dirty = (status.staged + status.unstaged + status.untracked + status.conflicted).filter {
             touched.contains($0)
         }
         guard dirty.isEmpty else {
             throw StageFailure(
-                "apply",
+                .apply,
                 FeedbackError(
                     .git, "the checkout has local changes to paths the patch touches", paths: Array(Set(dirty)).sorted()
                 ))
@@ -160,9 +160,9 @@ extension FeedbackProcessor {
         let directory = worktreeFolder(repository, name: name)
         removeWorktree(git, name: name, directory: directory)
         do { try AtomicFile.makeFolder(directory.deletingLastPathComponent()) } catch {
-            throw StageFailure("verify", error)
+            throw StageFailure(.verify, error)
         }
-        let worktree = try gitStep("verify") { () throws(GitError) in
+        let worktree = try gitStep(.verify) { () throws(GitError) in
             try git.addWorktree(at: directory, commit: commit, name: name)
         }
         let saved = directory.appendingPathExtension("build-cache")
@@ -242,7 +242,7 @@ extension FeedbackProcessor {
             if options.verify {
                 guard let verifier else {
                     throw StageFailure(
-                        "verify", FeedbackError(.build, "verification is on but no verifier is configured"))
+                        .verify, FeedbackError(.build, "verification is on but no verifier is configured"))
                 }
                 let result: FeedbackVerifier.Result
                 do {
@@ -251,12 +251,12 @@ extension FeedbackProcessor {
                             ?? directory,
                         workTree: directory, repository: validated.repository.name,
                         feedbackID: validated.document.id)
-                } catch { throw StageFailure("verify", error) }
+                } catch { throw StageFailure(.verify, error) }
                 journal.verification = result.verification
-                journal.timings.stages["verify"] = clock.duration(to: .now).seconds
+                journal.timings.stages[.verify] = clock.duration(to: .now).seconds
                 guard result.green else {
                     throw StageFailure(
-                        "verify", FeedbackError(.verificationFailed, result.summary, paths: plan.paths),
+                        .verify, FeedbackError(.verificationFailed, result.summary, paths: plan.paths),
                         verification: result.verification, logExcerpt: result.logExcerpt)
                 }
             } else {
@@ -265,14 +265,14 @@ extension FeedbackProcessor {
             // Written once the change is verified, and kept in the journal so a resumed run commits the same text.
             let message = await composeCommitMessage(validated, file: claim.name, diff: plan.diff)
             journal.commitMessage = message
-            let commit = try gitStep("commit") { () throws(GitError) in
+            let commit = try gitStep(.commit) { () throws(GitError) in
                 try worktree.commit(paths: plan.paths, message: message, author: author)
             }
             CrashPoint.reach(.patchCommitted)
-            journal.expectedTree = try gitStep("commit") { () throws(GitError) in try git.treeID(of: commit).hex }
+            journal.expectedTree = try gitStep(.commit) { () throws(GitError) in try git.treeID(of: commit).hex }
             if publisher != nil {
                 // Keep the commit referenced before recording it, so that it survives until it is published.
-                try gitStep("commit") { () throws(GitError) in
+                try gitStep(.commit) { () throws(GitError) in
                     try git.createBranch(DirectPushPublisher.stagingBranch, at: commit, force: true)
                 }
                 journal.commit = commit.hex
@@ -315,7 +315,7 @@ extension FeedbackProcessor {
         let retries = publisher?.raceRetries ?? 0
         guard let publisher, refused <= retries else {
             throw StageFailure(
-                "publish",
+                .publish,
                 FeedbackError(
                     .publishRejected,
                     "the remote refused the push \(refused) time(s): \(validated.branch) moved on "
@@ -326,13 +326,13 @@ extension FeedbackProcessor {
             metadata: ["deploy.repo": "\(validated.repository.name)", "deploy.feedback.refused": "\(refused)"])
         let git = try open(validated.repository)
         do { try await publisher.catchUp(validated.repository, git: git) } catch {
-            throw StageFailure("publish", error)
+            throw StageFailure(.publish, error)
         }
         // Whoever pushed may have applied this very feedback (another dispatcher on the same remote).
         historyCache.forget(validated.repository.gitWorkTree.path)
         if let commit = try commitInHistory(validated.document.id, repository: validated.repository) {
             throw StageFailure(
-                "publish",
+                .publish,
                 FeedbackError(
                     .duplicate,
                     "feedback id \(quoted(validated.document.id)) was applied meanwhile by someone else as commit "
@@ -364,7 +364,7 @@ extension FeedbackProcessor {
         }
         try await restartIfAsked(validated, claim: claim, journal: &journal)
         guard let commit = journal.commit, let parent = journal.headBefore, let id = journal.id else {
-            throw StageFailure("journal", FeedbackError(.journal, "the journal of \(claim.name) lacks the commit"))
+            throw StageFailure(.journal, FeedbackError(.journal, "the journal of \(claim.name) lacks the commit"))
         }
         var timings = journal.timings
         timings.finishedAt = Date()
@@ -382,7 +382,7 @@ extension FeedbackProcessor {
                 metadata: ["deploy.feedback.file": "\(claim.name)", "deploy.repo": "\(validated.repository.name)"])
             return .applied(record, file: destination)
         } catch {
-            throw StageFailure("finish", error)
+            throw StageFailure(.finish, error)
         }
     }
 
@@ -394,14 +394,14 @@ extension FeedbackProcessor {
         pathsCheckedClean: Bool
     ) throws(StageFailure) {
         guard let headBefore = journal.headBefore.flatMap(ObjectID.init(hex:)) else {
-            throw StageFailure("journal", FeedbackError(.journal, "the journal of \(claim.name) lacks the branch tip"))
+            throw StageFailure(.journal, FeedbackError(.journal, "the journal of \(claim.name) lacks the branch tip"))
         }
         guard let diff = journal.change else {
-            throw StageFailure("journal", FeedbackError(.journal, "the journal of \(claim.name) lacks the change"))
+            throw StageFailure(.journal, FeedbackError(.journal, "the journal of \(claim.name) lacks the change"))
         }
         let clock = ContinuousClock.now
         let message = journal.commitMessage ?? commitMessage(validated, file: claim.name)
-        let head = try gitStep("commit") { () throws(GitError) in try git.head() }
+        let head = try gitStep(.commit) { () throws(GitError) in try git.head() }
         if let current = head.commit, current != headBefore {
             // Killed after the commit, before the journal said so: the commit is ours if it sits right on the
             // recorded tip (the folder lock keeps other feedback out) and has the verified tree when that is known.
@@ -409,7 +409,7 @@ extension FeedbackProcessor {
             let tree = try? git.treeID(of: current)
             guard parent == headBefore, journal.expectedTree == nil || tree?.hex == journal.expectedTree else {
                 throw StageFailure(
-                    "commit",
+                    .commit,
                     FeedbackError(
                         .git,
                         "the branch moved from \(headBefore.short) to \(current.short) while the patch was being "
@@ -425,12 +425,12 @@ extension FeedbackProcessor {
                 try apply(diff, to: git, at: git.workDirectory, .workTreeAndIndex)
             }
             // An apply writes the index too, so its entries are what to commit; a completed apply wrote files only.
-            let commit = try gitStep("commit") { () throws(GitError) in
+            let commit = try gitStep(.commit) { () throws(GitError) in
                 try git.commit(paths: journal.paths, message: message, author: author, staged: !interrupted)
             }
             journal.commit = commit.hex
         }
-        journal.timings.stages["commit"] = clock.duration(to: .now).seconds
+        journal.timings.stages[.commit] = clock.duration(to: .now).seconds
         journal.phase = .committed
         // Not written: resuming from `applying` finds the commit on the branch.
         try checkpoint(journal, claim, persist: false)
@@ -438,7 +438,7 @@ extension FeedbackProcessor {
 
     /// Whether any of `paths` differs from HEAD (in the index or the work tree): a resumed apply was interrupted.
     func isPartlyWritten(_ git: GitRepository, paths: [String]) throws(StageFailure) -> Bool {
-        let status = try gitStep("commit") { () throws(GitError) in try git.status(of: paths) }
+        let status = try gitStep(.commit) { () throws(GitError) in try git.status(of: paths) }
         let touched = Set(paths)
         return (status.staged + status.unstaged + status.untracked).contains { touched.contains($0) }
     }
@@ -464,7 +464,7 @@ extension FeedbackProcessor {
                 }
             } catch {
                 throw StageFailure(
-                    "commit", FeedbackError(.io, "cannot restore \(path): \(error.localizedDescription)"))
+                    .commit, FeedbackError(.io, "cannot restore \(path): \(error.localizedDescription)"))
             }
         }
     }
@@ -476,7 +476,7 @@ extension FeedbackProcessor {
         guard let publisher, let commit = journal.commit.flatMap(ObjectID.init(hex:)),
             let parent = journal.headBefore.flatMap(ObjectID.init(hex:))
         else {
-            throw StageFailure("journal", FeedbackError(.journal, "the journal of \(claim.name) lacks the commit"))
+            throw StageFailure(.journal, FeedbackError(.journal, "the journal of \(claim.name) lacks the commit"))
         }
         let clock = ContinuousClock.now
         let request = FeedbackPublishRequest(
@@ -492,12 +492,12 @@ extension FeedbackProcessor {
                 journal.commit = nil
                 try? inbox.save(journal, for: claim)
             }
-            throw StageFailure("publish", error)
+            throw StageFailure(.publish, error)
         }
         // The staging branch only kept the commit alive until it was published.
         _ = try? git.deleteBranch(DirectPushPublisher.stagingBranch)
         journal.publication = publication
-        journal.timings.stages["publish"] = clock.duration(to: .now).seconds
+        journal.timings.stages[.publish] = clock.duration(to: .now).seconds
         if publication.updatesBranch {
             let remoteBranch = "\(validated.repository.remote)/\(validated.branch)"
             switch try? git.fastForward(branch: validated.branch, to: remoteBranch) {
@@ -531,7 +531,7 @@ extension FeedbackProcessor {
         let outcome = await restartRunner.run(
             command, in: commandsDirectory.deletingLastPathComponent(), timeout: options.restartTimeout, facts: facts)
         journal.restart = outcome
-        journal.timings.stages["restart"] = outcome.seconds
+        journal.timings.stages[.restart] = outcome.seconds
         try save(journal, claim)
     }
 }

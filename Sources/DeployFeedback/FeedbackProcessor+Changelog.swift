@@ -9,7 +9,7 @@ extension FeedbackProcessor {
     ) throws(StageFailure) -> ChangePlan {
         guard let path = options.changelogPath.map(validated.repository.repositoryPath), !plan.paths.contains(path)
         else { return plan }
-        let old = try gitStep("apply") { () throws(GitError) in try git.contents(of: path, at: tip) }
+        let old = try gitStep(.apply) { () throws(GitError) in try git.contents(of: path, at: tip) }
         let subject = String(commitMessage(validated, file: file).prefix { $0 != "\n" })
         let entry = ChangelogEntry(date: Date(), summary: subject, feedbackID: validated.document.id)
         let change = UnifiedDiffWriter.diff([.init(path: path, old: old, new: entry.inserted(into: old))])

@@ -15,7 +15,7 @@ extension FeedbackProcessor {
     func commitInHistory(_ id: String, repository: FeedbackRepository) throws(StageFailure) -> ObjectID? {
         let git = try open(repository)
         let ids = try historyCache.ids(of: repository.gitWorkTree.path) { () throws(StageFailure) in
-            try gitStep("validate") { () throws(GitError) in
+            try gitStep(.validate) { () throws(GitError) in
                 try git.trailerValues(
                     Self.idTrailer, in: [repository.branch, "\(repository.remote)/\(repository.branch)"],
                     limit: Self.historySearchDepth)

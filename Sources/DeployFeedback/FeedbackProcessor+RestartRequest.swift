@@ -31,7 +31,7 @@ extension FeedbackProcessor {
             journal.repository = repository.name
             journal.branch = repository.branch
             let git = try open(repository)
-            let tip = try gitStep("restart") { () throws(GitError) in try git.head() }.commit?.hex ?? ""
+            let tip = try gitStep(.restart) { () throws(GitError) in try git.head() }.commit?.hex ?? ""
             let outcome: RestartOutcome
             if journal.restartStarted {
                 outcome =
@@ -50,7 +50,7 @@ extension FeedbackProcessor {
                     command, in: commandsDirectory.deletingLastPathComponent(), timeout: options.restartTimeout,
                     facts: facts)
                 journal.restart = outcome
-                journal.timings.stages["restart"] = outcome.seconds
+                journal.timings.stages[.restart] = outcome.seconds
                 try save(journal, claim)
             }
             var timings = journal.timings
@@ -63,7 +63,7 @@ extension FeedbackProcessor {
                 unknownFields: document.unknownFields, kind: .restartRequest)
             let destination: URL
             do { destination = try inbox.finish(claim, journal: &journal, outcome: .applied(record)) } catch {
-                throw StageFailure("finish", error)
+                throw StageFailure(.finish, error)
             }
             logger.notice(
                 "restart request done: \(outcome.failureSummary ?? "\(outcome.command) succeeded")",
@@ -90,11 +90,11 @@ extension FeedbackProcessor {
     ) {
         let repository: FeedbackRepository
         do { repository = try FeedbackRepository.target(of: document, in: repositories) } catch {
-            throw StageFailure("validate", error)
+            throw StageFailure(.validate, error)
         }
         if let branch = document.branch, branch != repository.branch {
             throw StageFailure(
-                "validate",
+                .validate,
                 FeedbackError(
                     .invalidValue,
                     "'branch' is \(quoted(branch)) but \(repository.name) is managed on \(quoted(repository.branch))",
@@ -104,7 +104,7 @@ extension FeedbackProcessor {
             let command = RestartCommand.resolve(commandsDirectory: commandsDirectory, repository: repository.name)
         else {
             throw StageFailure(
-                "validate",
+                .validate,
                 FeedbackError(
                     .noRestartCommand,
                     "the file has no 'patch', so it asks for a restart of \(repository.name), but neither "

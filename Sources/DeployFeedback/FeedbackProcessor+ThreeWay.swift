@@ -49,7 +49,7 @@ extension FeedbackProcessor {
         }
         guard conflicts.isEmpty else {
             throw StageFailure(
-                "apply",
+                .apply,
                 FeedbackError(
                     .conflict,
                     "the patch was made at \(base.short) and conflicts with changes on \(validated.branch) since "
@@ -59,7 +59,7 @@ extension FeedbackProcessor {
         let effective = changes.filter { $0.old != $0.new }
         guard !effective.isEmpty else {
             throw StageFailure(
-                "apply",
+                .apply,
                 FeedbackError(
                     .patchDoesNotApply, "\(validated.branch) already contains this change", field: "patch",
                     paths: validated.summary.paths))

@@ -185,13 +185,13 @@ public struct FeedbackProcessor: Sendable {
 
     /// A failed stage: the error, and what the rejection record should carry.
     struct StageFailure: Error {
-        var stage: String
+        var stage: FeedbackStage
         var error: FeedbackError
         var verification: FeedbackVerification?
         var logExcerpt: String?
 
         init(
-            _ stage: String, _ error: FeedbackError, verification: FeedbackVerification? = nil,
+            _ stage: FeedbackStage, _ error: FeedbackError, verification: FeedbackVerification? = nil,
             logExcerpt: String? = nil
         ) {
             self.stage = stage
@@ -219,7 +219,7 @@ public struct FeedbackProcessor: Sendable {
         let started = ContinuousClock.now
         do throws(StageFailure) {
             let validated = try validate(claim.file, document: &document)
-            journal.timings.stages["validate"] = started.duration(to: .now).seconds
+            journal.timings.stages[.validate] = started.duration(to: .now).seconds
             journal.id = validated.document.id
             journal.repository = validated.repository.name
             journal.branch = validated.branch
@@ -259,7 +259,7 @@ public struct FeedbackProcessor: Sendable {
             let error = FeedbackError(
                 .tooManyAttempts,
                 "processing was interrupted or failed for environment reasons \(journal.attempts - 1) times")
-            return conclude(claim, journal: &journal, failure: StageFailure("recover", error), document: nil)
+            return conclude(claim, journal: &journal, failure: StageFailure(.recover, error), document: nil)
         }
         do throws(StageFailure) {
             try save(journal, claim)
@@ -285,17 +285,17 @@ public struct FeedbackProcessor: Sendable {
     ) throws(StageFailure) -> Validated {
         var document: FeedbackDocument
         do { document = try FeedbackDocument.load(contentsOf: file, maxBytes: options.maxFileBytes) } catch {
-            throw StageFailure("read", error)
+            throw StageFailure(.read, error)
         }
         parsed = document
         let repository: FeedbackRepository
         do { repository = try FeedbackRepository.target(of: document, in: repositories) } catch {
-            throw StageFailure("validate", error)
+            throw StageFailure(.validate, error)
         }
         let branch = document.branch ?? repository.branch
         guard branch == repository.branch else {
             throw StageFailure(
-                "validate",
+                .validate,
                 FeedbackError(
                     .invalidValue,
                     "'branch' is \(quoted(branch)) but \(repository.name) is managed on \(quoted(repository.branch))",
@@ -311,11 +311,11 @@ public struct FeedbackProcessor: Sendable {
                 summary = try options.policy.check(patch: document.patch, repository: repository.directory)
             }
         } catch {
-            throw StageFailure("policy", error)
+            throw StageFailure(.policy, error)
         }
         if checkDuplicate, let entry = inbox.ledger().entries[document.id] {
             throw StageFailure(
-                "validate",
+                .validate,
                 FeedbackError(
                     .duplicate,
                     "feedback id \(quoted(document.id)) was already applied as commit \(entry.commit) "
@@ -324,7 +324,7 @@ public struct FeedbackProcessor: Sendable {
         }
         if checkDuplicate, let commit = try commitInHistory(document.id, repository: repository) {
             throw StageFailure(
-                "validate",
+                .validate,
                 FeedbackError(
                     .duplicate,
                     "feedback id \(quoted(document.id)) was already applied as commit \(commit.hex) (its "
@@ -371,11 +371,11 @@ public struct FeedbackProcessor: Sendable {
     /// injection for crash tests) stops right there, as if the process had been killed at that point.
     func checkpoint(_ journal: FeedbackJournal, _ claim: FeedbackInbox.Claim, persist: Bool) throws(StageFailure) {
         if persist {
-            do { try inbox.save(journal, for: claim) } catch { throw StageFailure("journal", error) }
+            do { try inbox.save(journal, for: claim) } catch { throw StageFailure(.journal, error) }
         }
         if let haltAfter, haltAfter == journal.phase {
             throw StageFailure(
-                "halt", FeedbackError(.io, "halted after phase \(journal.phase.rawValue) (fault injection)"))
+                .halt, FeedbackError(.io, "halted after phase \(journal.phase.rawValue) (fault injection)"))
         }
     }
 

@@ -54,8 +54,8 @@ extension FeedbackPublisher {
 }
 
 extension FeedbackPublication {
-    /// Whether the commit is now on the remote branch the checkout tracks (a direct push).
-    public var updatesBranch: Bool { kind == "push" || kind == "pull-request" }
+    /// Whether the commit is now on the remote branch the checkout tracks (a direct push, or a merged pull request).
+    public var updatesBranch: Bool { kind == .push || kind == .pullRequest }
 }
 
 /// Pushes the commit straight to the branch on the remote, fast-forward only (never forced).
@@ -110,6 +110,6 @@ public struct DirectPushPublisher: FeedbackPublisher {
             throw FeedbackError(.publish, error.description)
         }
         let url = (try? request.git.remoteURL(name: request.repository.remote)).flatMap { $0 }.map(redactedURL)
-        return FeedbackPublication(kind: "push", remote: url, ref: "refs/heads/\(request.branch)")
+        return FeedbackPublication(kind: .push, remote: url, ref: "refs/heads/\(request.branch)")
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 
 /// How a commit was published: pushed to the branch, proposed as a pull request, or not published.
 public struct FeedbackPublication: Sendable, Hashable, Codable {
-    /// `push`, `pull-request` or `none`.
-    public var kind: String
+    /// How it was published.
+    public var kind: Kind
     /// The remote the commit went to (URL without credentials), if any.
     public var remote: String?
     /// The ref that was updated or proposed (`refs/heads/main`, `feedback/abc`).
@@ -13,7 +13,7 @@ public struct FeedbackPublication: Sendable, Hashable, Codable {
     /// Why the commit was not published, when it was not (`the repository has no remote 'origin'`).
     public var note: String?
 
-    public init(kind: String, remote: String? = nil, ref: String? = nil, url: String? = nil, note: String? = nil) {
+    public init(kind: Kind, remote: String? = nil, ref: String? = nil, url: String? = nil, note: String? = nil) {
         self.kind = kind
         self.remote = remote
         self.ref = ref
@@ -22,17 +22,13 @@ public struct FeedbackPublication: Sendable, Hashable, Codable {
     }
 
     /// Nothing was published (no publisher configured).
-    public static let none = FeedbackPublication(kind: "none")
-
-    /// The ``kind`` of a commit made on the checkout's branch and not published, because the repository has no
-    /// remote to publish to (``LocalOnlyFallbackPublisher``): "committed, not published".
-    public static let localOnlyKind = "local"
+    public static let none = FeedbackPublication(kind: .noPublisher)
 }
 
 /// What verification (build and tests in an isolated worktree) found.
 public struct FeedbackVerification: Sendable, Hashable, Codable {
-    /// `passed`, `failed` or `skipped` (verification turned off).
-    public var outcome: String
+    /// What it found.
+    public var outcome: Outcome
     /// The build log file, relative to the deploy root or absolute.
     public var logFile: String?
     /// The parsed build report (DeployBuild's JSON: `diagnostics`, `tests`), when a build ran.
@@ -40,7 +36,7 @@ public struct FeedbackVerification: Sendable, Hashable, Codable {
     /// How long the build and tests took, in seconds.
     public var seconds: Double?
 
-    public init(outcome: String, logFile: String? = nil, report: JSONValue? = nil, seconds: Double? = nil) {
+    public init(outcome: Outcome, logFile: String? = nil, report: JSONValue? = nil, seconds: Double? = nil) {
         self.outcome = outcome
         self.logFile = logFile
         self.report = report
@@ -48,17 +44,17 @@ public struct FeedbackVerification: Sendable, Hashable, Codable {
     }
 
     /// Verification was turned off.
-    public static let skipped = FeedbackVerification(outcome: "skipped")
+    public static let skipped = FeedbackVerification(outcome: .skipped)
 }
 
 /// How long each stage took, in seconds, and when the file was claimed and finished.
 public struct FeedbackTimings: Sendable, Hashable, Codable {
     public var claimedAt: Date
     public var finishedAt: Date?
-    /// Seconds per stage: `validate`, `verify`, `commit`, `publish`, `restart`.
-    public var stages: [String: Double]
+    /// Seconds per stage that ran: `validate`, `verify`, `commit`, `publish`, `restart`.
+    public var stages: [FeedbackStage: Double]
 
-    public init(claimedAt: Date = Date(), finishedAt: Date? = nil, stages: [String: Double] = [:]) {
+    public init(claimedAt: Date = Date(), finishedAt: Date? = nil, stages: [FeedbackStage: Double] = [:]) {
         self.claimedAt = claimedAt
         self.finishedAt = finishedAt
         self.stages = stages
@@ -107,8 +103,9 @@ public struct FeedbackRejection: Sendable, Hashable, Codable {
     /// The feedback id, when the file could be read far enough to know it.
     public var id: String?
     public var repository: String?
-    /// The stage that failed: `read`, `validate`, `policy`, `apply`, `verify`, `publish`, `recover`.
-    public var stage: String
+    /// The stage that failed: `read`, `validate`, `policy`, `apply`, `verify`, `publish`, `recover` or `propose` (a
+    /// failure at another stage is an environment failure, which defers the file rather than rejects it).
+    public var stage: FeedbackStage
     /// The error code (`path-traversal`, `verification-failed`, …); see `docs/feedback-format.md`.
     public var code: FeedbackError.Code
     public var message: String
@@ -125,7 +122,7 @@ public struct FeedbackRejection: Sendable, Hashable, Codable {
     public var unknownFields: [String: JSONValue]
 
     public init(
-        file: String, id: String? = nil, repository: String? = nil, stage: String, error: FeedbackError,
+        file: String, id: String? = nil, repository: String? = nil, stage: FeedbackStage, error: FeedbackError,
         logExcerpt: String? = nil, verification: FeedbackVerification? = nil, timings: FeedbackTimings,
         metadata: [String: JSONValue] = [:], unknownFields: [String: JSONValue] = [:]
     ) {

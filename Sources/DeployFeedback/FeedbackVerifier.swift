@@ -79,7 +79,7 @@ public struct FeedbackVerifier: Sendable {
         log.close()
         let report = try? JSONValue(encoding: result.report)
         let verification = FeedbackVerification(
-            outcome: result.isGreen ? "passed" : "failed", logFile: logURL.path, report: report,
+            outcome: result.isGreen ? .passed : .failed, logFile: logURL.path, report: report,
             seconds: result.duration.seconds)
         let failed = result.steps.last { !$0.outcome.result.isPassed && !Self.isSkipped($0.outcome.result) }
         let excerpt = failed.map { $0.outcome.lastLines.joined(separator: "\n") }

@@ -3,7 +3,7 @@ import Foundation
 
 /// Publishes through another publisher, except for a repository without the remote to publish to (a deploy root
 /// that was never pushed anywhere, a local-only checkout): there the verified commit is fast-forwarded onto the
-/// checkout's branch and recorded as committed, not published (``FeedbackPublication/localOnlyKind``).
+/// checkout's branch and recorded as committed, not published (``FeedbackPublication/Kind/local``).
 ///
 /// Publishing again after a crash finds the branch already at the commit, which changes nothing.
 public struct LocalOnlyFallbackPublisher: FeedbackPublisher {
@@ -35,7 +35,7 @@ public struct LocalOnlyFallbackPublisher: FeedbackPublisher {
                 .git, "the verified commit cannot be put on \(request.branch) of \(request.repository.name): \(reason)")
         }
         return FeedbackPublication(
-            kind: FeedbackPublication.localOnlyKind, ref: "refs/heads/\(request.branch)",
+            kind: .local, ref: "refs/heads/\(request.branch)",
             note: "the repository has no remote '\(request.repository.remote)'")
     }
 }

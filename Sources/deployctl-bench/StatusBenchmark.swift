@@ -1,3 +1,4 @@
+import DeployBuild
 import DeployCore
 import Foundation
 
@@ -25,12 +26,12 @@ enum StatusBenchmark {
                 return RepositoryCycleRecord(
                     repository: name, branch: "main", head: String(repeating: "a", count: 40),
                     tree: String(repeating: "b", count: 40), toolchain: "Swift version 6.3.1", settings: "{}",
-                    outcome: built ? .built : .unchanged, buildResult: built ? "passed" : nil, startedAt: at,
+                    outcome: built ? .built : .unchanged, buildResult: built ? .passed : nil, startedAt: at,
                     finishedAt: at.addingTimeInterval(built ? 30 : 0.01), testsPassed: built ? 12 : 0,
                     summary: built ? "passed" : "unchanged", log: built ? "deploy/logs/build.log" : nil)
             }
             let record = CycleRecord(
-                startedAt: at, finishedAt: at.addingTimeInterval(1), trigger: "interval", result: "passed",
+                startedAt: at, finishedAt: at.addingTimeInterval(1), trigger: .interval, result: .passed,
                 repositories: records, feedback: [], log: nil)
             try store.record(record, states: names.map { RepositoryState(repository: $0) })
         }

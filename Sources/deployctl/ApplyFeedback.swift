@@ -70,11 +70,10 @@ extension Deployctl {
             for record in records where !json {
                 print(ReportPrinter.feedbackLine(record, prefix: ""))
             }
-            if records.contains(where: { $0.outcome == "rejected" || $0.outcome == "wouldReject" }) {
-                throw ExitCode(ExitStatus.buildFailed)
-            }
-            if records.contains(where: { $0.outcome == "deferred" || $0.restartFailure != nil }) {
-                throw ExitCode(ExitStatus.infrastructure)
+            switch CycleRecord.Result(feedback: records) {
+            case .passed: break
+            case .failed: throw ExitCode(ExitStatus.buildFailed)
+            case .infrastructure, .cancelled: throw ExitCode(ExitStatus.infrastructure)
             }
         }
 

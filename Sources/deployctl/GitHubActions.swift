@@ -32,11 +32,12 @@ enum GitHubActions {
 
     /// Appends the per-repository table as Markdown to the step summary file.
     static func appendStepSummary(for report: CycleReport, to url: URL) throws {
-        var text = "## deployctl cycle \(report.cycleID): \(report.record.result)\n\n"
+        var text = "## deployctl cycle \(report.cycleID): \(report.record.result.rawValue)\n\n"
         text += "| repository | outcome | result | errors | warnings | tests passed | tests failed | head |\n"
         text += "|---|---|---|---|---|---|---|---|\n"
         for repository in report.record.repositories {
-            text += "| \(repository.repository) | \(repository.outcome.rawValue) | \(repository.buildResult ?? "-") | "
+            text += "| \(repository.repository) | \(repository.outcome.rawValue) | "
+                + "\(repository.buildResult?.rawValue ?? "-") | "
                 + "\(repository.errors) | \(repository.warnings) | \(repository.testsPassed) | \(repository.testsFailed) | "
                 + "\(repository.head.map { String($0.prefix(10)) } ?? "-") |\n"
         }

@@ -40,10 +40,10 @@ final class ProgressPrinter: @unchecked Sendable {
                 let seconds = String(format: "%.1fs", Double(result.duration.components.seconds)
                     + Double(result.duration.components.attoseconds) / 1e18)
                 let text = result.isGreen ? style.paint("passed", .green)
-                    : style.paint(result.recordedResult, .red)
+                    : style.paint(result.recordedResult.rawValue, .red)
                 line("\(repository): \(text) in \(seconds) (\(result.report.errorCount) errors, \(result.report.tests.passed) tests passed, \(result.report.tests.failed) failed)")
             case .feedback(let file, let outcome, let detail):
-                line("feedback \(file): \(outcome)\(detail.isEmpty ? "" : ": \(detail)")")
+                line("feedback \(file): \(outcome.rawValue)\(detail.isEmpty ? "" : ": \(detail)")")
             }
         }
     }

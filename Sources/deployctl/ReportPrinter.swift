@@ -17,7 +17,7 @@ enum ReportPrinter {
         var table = TablePrinter(header: ["REPOSITORY", "OUTCOME", "RESULT", "HEAD", "SUMMARY"])
         for repository in report.record.repositories {
             table.rows.append([
-                repository.repository, repository.outcome.rawValue, repository.buildResult ?? "-",
+                repository.repository, repository.outcome.rawValue, repository.buildResult?.rawValue ?? "-",
                 repository.head.map { String($0.prefix(10)) } ?? "-", repository.summary,
             ])
         }
@@ -26,14 +26,15 @@ enum ReportPrinter {
             out += feedbackLine(event) + "\n"
         }
         if let log = report.record.log { out += "log: \(log)\n" }
-        out += "cycle \(report.cycleID): \(report.record.result)\n"
+        out += "cycle \(report.cycleID): \(report.record.result.rawValue)\n"
         return out
     }
 
     /// `feedback NAME: OUTCOME — DETAIL`, and a second line, `warning: … restart failed: …`, when the restart command
     /// failed after the file was applied.
     static func feedbackLine(_ event: FeedbackEventRecord, prefix: String = "feedback ") -> String {
-        var line = "\(prefix)\(event.file): \(event.outcome)\(event.detail.isEmpty ? "" : " — \(event.detail)")"
+        var line =
+            "\(prefix)\(event.file): \(event.outcome.rawValue)\(event.detail.isEmpty ? "" : " — \(event.detail)")"
         if let failure = event.restartFailure {
             line += "\nwarning: \(prefix)\(event.file): restart failed: \(failure)"
         }

@@ -46,7 +46,7 @@ extension Deployctl {
             let report: CycleReport
             do {
                 report = try await dispatcher.runCycle(
-                    CycleOptions(repositories: names, force: force, trigger: "run-once"),
+                    CycleOptions(repositories: names, force: force, trigger: .runOnce),
                     observer: { progress.handle($0) })
             } catch let error as ConfigurationError {
                 throw CommandFailure(message: error.description, exitStatus: ExitStatus.usage)

@@ -1,3 +1,4 @@
+import DeployBuild
 import DeployCore
 import Foundation
 
@@ -17,7 +18,7 @@ struct StatusPrinter {
         if report.neverRan {
             out += "no cycle has run on this root yet (run `deployctl run-once`)\n"
         } else if let at = report.loop.lastCycleAt {
-            out += "last cycle: \(report.loop.lastCycleResult ?? "?") \(Self.relative(at))\n"
+            out += "last cycle: \(report.loop.lastCycleResult?.rawValue ?? "?") \(Self.relative(at))\n"
         }
         out += "pending feedback: \(report.pendingFeedback)\n"
         for file in report.inflightFeedback ?? [] {
@@ -42,7 +43,7 @@ struct StatusPrinter {
         for repo in report.repos {
             let build = repo.lastBuild
             let tests = build.map { "\($0.testsPassed) passed, \($0.testsFailed) failed" } ?? "-"
-            var note = repo.lastCycle.map { $0.outcome == "built" ? "" : $0.summary } ?? "never built"
+            var note = repo.lastCycle.map { $0.outcome == .built ? "" : $0.summary } ?? "never built"
             if !(build?.failingTests.isEmpty ?? true) {
                 note = "failing: " + build!.failingTests.prefix(3).joined(separator: ", ") + (note.isEmpty ? "" : "; " + note)
             }
@@ -52,7 +53,7 @@ struct StatusPrinter {
                     ? "proposed fix published"
                     : proposals.stopped
                         ? "stopped proposing fixes after \(proposals.attempts) attempts"
-                        : "fix proposals: \(proposals.attempts)/\(proposals.limit), last \(proposals.lastOutcome)"
+                        : "fix proposals: \(proposals.attempts)/\(proposals.limit), last \(proposals.lastOutcome.rawValue)"
                 note += (note.isEmpty ? "" : "; ") + text
             }
             if repo.pendingFeedback > 0 { note += (note.isEmpty ? "" : "; ") + "\(repo.pendingFeedback) feedback pending" }
@@ -76,7 +77,7 @@ struct StatusPrinter {
                 let built = cycle.record.repositories.filter { $0.outcome == .built }.count
                 cycles.rows.append([
                     String(cycle.id), ISO8601DateFormatter().string(from: cycle.record.finishedAt),
-                    paint(result: cycle.record.result), cycle.record.trigger,
+                    paint(result: cycle.record.result), cycle.record.trigger.rawValue,
                     "\(cycle.record.repositories.count) (\(built) built)",
                 ])
             }
@@ -85,11 +86,19 @@ struct StatusPrinter {
         return out
     }
 
-    private func paint(result: String) -> String {
+    private func paint(result: RecordedBuildResult) -> String {
         switch result {
-        case "passed": style.paint(result, .green)
-        case "failed", "timedOut", "infrastructure": style.paint(result, .red)
-        default: style.paint(result, .yellow)
+        case .passed: style.paint(result.rawValue, .green)
+        case .failed, .timedOut: style.paint(result.rawValue, .red)
+        case .flaky, .cancelled, .skipped: style.paint(result.rawValue, .yellow)
+        }
+    }
+
+    private func paint(result: CycleRecord.Result) -> String {
+        switch result {
+        case .passed: style.paint(result.rawValue, .green)
+        case .failed, .infrastructure: style.paint(result.rawValue, .red)
+        case .cancelled: style.paint(result.rawValue, .yellow)
         }
     }
 

@@ -21,7 +21,7 @@ import Testing
 
             let cycle = Task {
                 try await dispatcher.runCycle(
-                    CycleOptions(trigger: "interval", processFeedback: false, supersedeCheckInterval: .milliseconds(200)))
+                    CycleOptions(trigger: .interval, processFeedback: false, supersedeCheckInterval: .milliseconds(200)))
             }
             // Once the build runs, a newer commit lands on the remote.
             for _ in 0..<200 where try Shell.run(["pgrep", "-f", marker]).stdout.isEmpty {

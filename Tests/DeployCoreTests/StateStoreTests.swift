@@ -1,14 +1,15 @@
+import DeployBuild
 import DeployCore
 import DeployTestSupport
 import Foundation
 import Testing
 
 @Suite struct StateStoreTests {
-    func record(_ name: String, _ outcome: RepositoryCycleRecord.Outcome, result: String?, at: Date) -> RepositoryCycleRecord {
+    func record(_ name: String, _ outcome: RepositoryCycleRecord.Outcome, result: RecordedBuildResult?, at: Date) -> RepositoryCycleRecord {
         RepositoryCycleRecord(
             repository: name, branch: "main", head: "abc", tree: "t1", outcome: outcome, buildResult: result,
-            startedAt: at, finishedAt: at.addingTimeInterval(2), errors: result == "failed" ? 1 : 0,
-            failingTests: result == "failed" ? ["Suite.test"] : [], summary: outcome.rawValue)
+            startedAt: at, finishedAt: at.addingTimeInterval(2), errors: result == .failed ? 1 : 0,
+            failingTests: result == .failed ? ["Suite.test"] : [], summary: outcome.rawValue)
     }
 
     @Test func aCycleIsRecordedWithItsRepositoriesAndStates() async throws {
@@ -16,14 +17,14 @@ import Testing
             let store = try SQLiteStateStore(url: scratch.appending("deploy/state.sqlite"))
             let now = Date(timeIntervalSince1970: 1_800_000_000)
             let cycle = CycleRecord(
-                startedAt: now, finishedAt: now.addingTimeInterval(3), trigger: "run-once", result: "failed",
-                repositories: [record("a", .built, result: "failed", at: now)],
-                feedback: [.init(repository: "a", file: "f.json", feedbackID: "f1", outcome: "applied", commit: "c", detail: "")],
+                startedAt: now, finishedAt: now.addingTimeInterval(3), trigger: .runOnce, result: .failed,
+                repositories: [record("a", .built, result: .failed, at: now)],
+                feedback: [.init(repository: "a", file: "f.json", feedbackID: "f1", outcome: .applied, commit: "c", detail: "")],
                 log: "deploy/logs/build.log")
             try store.record(cycle, states: [RepositoryState(repository: "a", consecutiveFailures: 1)])
             let second = CycleRecord(
-                startedAt: now.addingTimeInterval(60), finishedAt: now.addingTimeInterval(61), trigger: "interval",
-                result: "failed", repositories: [record("a", .unchanged, result: nil, at: now.addingTimeInterval(60))],
+                startedAt: now.addingTimeInterval(60), finishedAt: now.addingTimeInterval(61), trigger: .interval,
+                result: .failed, repositories: [record("a", .unchanged, result: nil, at: now.addingTimeInterval(60))],
                 feedback: [], log: nil)
             try store.record(second, states: [RepositoryState(repository: "a", consecutiveFailures: 1)])
 
@@ -31,11 +32,11 @@ import Testing
             let reopened = try SQLiteStateStore(url: scratch.appending("deploy/state.sqlite"))
             let state = try #require(try reopened.repositoryStates()["a"])
             #expect(state.latest?.outcome == .unchanged)
-            #expect(state.lastBuild?.buildResult == "failed")
+            #expect(state.lastBuild?.buildResult == .failed)
             #expect(state.lastBuild?.failingTests == ["Suite.test"])
             #expect(state.consecutiveFailures == 1)
             let history = try reopened.history(limit: 5)
-            #expect(history.map(\.record.trigger) == ["interval", "run-once"])
+            #expect(history.map(\.record.trigger) == [.interval, .runOnce])
             #expect(history[1].record.feedback.first?.feedbackID == "f1")
             #expect(try reopened.cycleCount() == 2)
         }
@@ -46,9 +47,9 @@ import Testing
             let store = try SQLiteStateStore(url: scratch.appending("state.sqlite"))
             #expect(try store.health() == nil)
             let date = Date(timeIntervalSince1970: 1_800_000_000)
-            try store.updateHealth(.init(pid: 1, startedAt: date, heartbeatAt: date, nextCycleAt: nil, phase: "running"))
-            try store.updateHealth(.init(pid: 1, startedAt: date, heartbeatAt: date, nextCycleAt: date, phase: "sleeping"))
-            #expect(try store.health()?.phase == "sleeping")
+            try store.updateHealth(.init(pid: 1, startedAt: date, heartbeatAt: date, nextCycleAt: nil, phase: .running))
+            try store.updateHealth(.init(pid: 1, startedAt: date, heartbeatAt: date, nextCycleAt: date, phase: .sleeping))
+            #expect(try store.health()?.phase == .sleeping)
         }
     }
 

@@ -62,8 +62,8 @@ struct ApplyTests {
         #expect(record.parent == tipBefore)
         #expect(record.commit == (try root.git(["rev-parse", "HEAD"])))
         #expect(record.paths == ["README.md", "src/a.txt", "src/new.txt"])
-        #expect(record.verification.outcome == "skipped")
-        #expect(record.publication.kind == "none")
+        #expect(record.verification.outcome == .skipped)
+        #expect(record.publication.kind == .noPublisher)
         #expect(record.unknownFields == ["extra": .number(1)])
         #expect(try root.git(["log", "-1", "--format=%B"]) == "Say hi\n\nLonger body.\n\nFeedback-Id: fb-1")
         #expect(try root.git(["log", "-1", "--format=%an <%ae>"]) == "deployctl test <deployctl@example.invalid>")
@@ -119,7 +119,7 @@ struct ApplyTests {
             return
         }
         #expect(record.code == .patchDoesNotApply)
-        #expect(record.stage == "apply")
+        #expect(record.stage == .apply)
         #expect(try root.snapshot().differences(from: before) == [])
     }
 
@@ -214,7 +214,7 @@ struct ApplyTests {
             try Shell.check(["git", "--git-dir", root.remotes["app"]!.path, "rev-parse", "main~1"]) == record.commit)
         #expect(try root.git(["rev-parse", "HEAD"]) == quiet.commit)
         #expect(try root.git(["status", "--porcelain"]) == "")
-        #expect(record.publication.kind == "push")
+        #expect(record.publication.kind == .push)
         #expect(record.publication.ref == "refs/heads/main")
         #expect(record.checkout?.hasPrefix("fast-forwarded") == true)
         #expect(record.restart?.command == "commands/restart-app.sh")

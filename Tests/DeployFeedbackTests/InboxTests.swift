@@ -13,7 +13,7 @@ struct InboxTests {
 
     private func rejection(_ name: String) -> FeedbackRejection {
         FeedbackRejection(
-            file: name, stage: "read", error: FeedbackError(.malformedJSON, "bad"), timings: FeedbackTimings())
+            file: name, stage: .read, error: FeedbackError(.malformedJSON, "bad"), timings: FeedbackTimings())
     }
 
     @Test func pendingFilesAreSortedByBytesAndSkipHiddenAndFolders() throws {

@@ -24,7 +24,7 @@ struct LocalOnlyPublishTests {
             Issue.record("not applied")
             return
         }
-        #expect(record.publication.kind == FeedbackPublication.localOnlyKind)
+        #expect(record.publication.kind == .local)
         #expect(record.publication.note == "the repository has no remote 'origin'")
         #expect(try root.git(["rev-parse", "HEAD"]) == record.commit, "the branch holds the commit")
         #expect(try String(contentsOf: root.checkout().appendingPathComponent("README.md"), encoding: .utf8) == "local only\n")

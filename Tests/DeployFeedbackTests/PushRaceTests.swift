@@ -94,7 +94,7 @@ struct PushRaceTests {
             return
         }
         #expect(record.code == .publishRejected)
-        #expect(record.stage == "publish")
+        #expect(record.stage == .publish)
         #expect(record.message.contains("3 time(s)"), "\(record.message)")
         #expect(publisher.counter.next() == 4, "one push and two retries")
         #expect(try root.trailers().isEmpty)

@@ -20,7 +20,7 @@ struct RejectionCorpusTests {
     }
 
     /// (file name, content, expected code, expected stage).
-    static func corpus() -> [(String, Data, FeedbackError.Code, String)] {
+    static func corpus() -> [(String, Data, FeedbackError.Code, FeedbackStage)] {
         // 50 MiB, written as bytes (encoding such a string through JSONSerialization takes seconds).
         var big = Data(#"{"repo": "app", "patch": "diff --git a/big.txt b/big.txt\nnew file mode 100644\n"#.utf8)
         big.append(Data(#"--- /dev/null\n+++ b/big.txt\n@@ -0,0 +1 @@\n+"#.utf8))
@@ -45,21 +45,21 @@ struct RejectionCorpusTests {
 
             """
         return [
-            ("a-malformed.json", Data(#"{"repo": "app", "patch": "#.utf8), .malformedJSON, "read"),
-            ("b-array.json", Data("[1, 2, 3]".utf8), .malformedJSON, "read"),
-            ("c-wrong-type.json", json(["repo": "app", "patch": goodPatch, "restart": "yes"]), .wrongType, "read"),
-            ("d-empty-patch.json", json(["repo": "app", "patch": "", "description": "nothing"]), .emptyPatch, "read"),
+            ("a-malformed.json", Data(#"{"repo": "app", "patch": "#.utf8), .malformedJSON, .read),
+            ("b-array.json", Data("[1, 2, 3]".utf8), .malformedJSON, .read),
+            ("c-wrong-type.json", json(["repo": "app", "patch": goodPatch, "restart": "yes"]), .wrongType, .read),
+            ("d-empty-patch.json", json(["repo": "app", "patch": "", "description": "nothing"]), .emptyPatch, .read),
             (
                 "e-missing-patch.json", json(["repo": "app", "description": "no patch", "restart": false]),
-                .missingField, "read"
+                .missingField, .read
             ),
-            ("f-unknown-repo.json", json(["repo": "nope", "patch": goodPatch]), .unknownRepository, "validate"),
-            ("g-repo-traversal.json", json(["repo": "../x", "patch": goodPatch]), .invalidRepositoryName, "read"),
+            ("f-unknown-repo.json", json(["repo": "nope", "patch": goodPatch]), .unknownRepository, .validate),
+            ("g-repo-traversal.json", json(["repo": "../x", "patch": goodPatch]), .invalidRepositoryName, .read),
             (
                 "h-repo-injection.json", json(["repo": "x; rm -rf /", "patch": goodPatch]), .invalidRepositoryName,
-                "read"
+                .read
             ),
-            ("i-repo-dash.json", json(["repo": "-x", "patch": goodPatch]), .invalidRepositoryName, "read"),
+            ("i-repo-dash.json", json(["repo": "-x", "patch": goodPatch]), .invalidRepositoryName, .read),
             (
                 "j-absolute.json",
                 json([
@@ -67,41 +67,41 @@ struct RejectionCorpusTests {
                     "patch": "diff --git a/README.md b/README.md\nsimilarity index 100%\nrename from README.md\n"
                         + "rename to /tmp/evil\n",
                 ]),
-                .absolutePath, "policy"
+                .absolutePath, .policy
             ),
-            ("k-dotdot.json", json(["repo": "app", "patch": newFile("../outside.txt")]), .pathTraversal, "policy"),
+            ("k-dotdot.json", json(["repo": "app", "patch": newFile("../outside.txt")]), .pathTraversal, .policy),
             (
                 "l-symlink-escape.json", json(["repo": "app", "patch": newFile("vendor/evil.txt")]), .symlinkEscape,
-                "policy"
+                .policy
             ),
             (
                 "m-git-config.json", json(["repo": "app", "patch": newFile(".git/config", "[core]")]), .gitDirectory,
-                "policy"
+                .policy
             ),
             (
                 "n-workflow.json", json(["repo": "app", "patch": newFile(".github/workflows/ci.yml")]), .deniedPath,
-                "policy"
+                .policy
             ),
             (
                 "o-env.json", json(["repo": "app", "patch": newFile("config/prod.env", "TOKEN=x")]), .deniedPath,
-                "policy"
+                .policy
             ),
-            ("p-binary.json", json(["repo": "app", "patch": binary]), .binaryPatch, "policy"),
-            ("q-50mb.json", big, .fileTooLarge, "read"),
-            ("r-3mb.json", json(["repo": "app", "patch": largePatch]), .patchTooLarge, "policy"),
-            ("s-not-utf8.json", notUTF8, .notUTF8, "read"),
-            ("t-version.json", json(["version": 9, "repo": "app", "patch": goodPatch]), .unsupportedVersion, "read"),
-            ("u-not-a-diff.json", json(["repo": "app", "patch": "please fix the bug"]), .malformedPatch, "policy"),
+            ("p-binary.json", json(["repo": "app", "patch": binary]), .binaryPatch, .policy),
+            ("q-50mb.json", big, .fileTooLarge, .read),
+            ("r-3mb.json", json(["repo": "app", "patch": largePatch]), .patchTooLarge, .policy),
+            ("s-not-utf8.json", notUTF8, .notUTF8, .read),
+            ("t-version.json", json(["version": 9, "repo": "app", "patch": goodPatch]), .unsupportedVersion, .read),
+            ("u-not-a-diff.json", json(["repo": "app", "patch": "please fix the bug"]), .malformedPatch, .policy),
             (
                 "v-branch.json", json(["version": 1, "repo": "app", "branch": "release", "patch": goodPatch]),
-                .invalidValue, "validate"
+                .invalidValue, .validate
             ),
             (
                 "w-symlink-mode.json",
                 json([
                     "repo": "app",
                     "patch": "diff --git a/l b/l\nnew file mode 120000\n--- /dev/null\n+++ b/l\n@@ -0,0 +1 @@\n+/etc\n",
-                ]), .specialFileMode, "policy"
+                ]), .specialFileMode, .policy
             ),
         ]
     }

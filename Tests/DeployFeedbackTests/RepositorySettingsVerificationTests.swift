@@ -45,7 +45,7 @@ struct RepositorySettingsVerificationTests {
             Issue.record("even value not applied: \(outcomes[1])")
             return
         }
-        #expect(applied.verification.outcome == "passed")
+        #expect(applied.verification.outcome == .passed)
         let log = try String(contentsOfFile: try #require(applied.verification.logFile), encoding: .utf8)
         #expect(log.contains("built") && log.contains("ok"), "\(log)")
         #expect(

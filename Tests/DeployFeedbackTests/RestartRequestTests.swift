@@ -33,7 +33,7 @@ struct RestartRequestTests {
             #expect(record.repository == "app")
             #expect(record.commit == tip)
             #expect(record.paths.isEmpty)
-            #expect(record.publication.kind == "none")
+            #expect(record.publication.kind == .noPublisher)
             #expect(record.restart?.succeeded == true)
         }
         #expect(try String(contentsOf: marker, encoding: .utf8) == "restart\nrestart\n", "asking twice restarts twice")

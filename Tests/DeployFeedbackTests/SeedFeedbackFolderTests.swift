@@ -33,7 +33,7 @@ struct SeedFeedbackFolderTests {
         let inbox = FeedbackInbox(directory: root.feedback)
         let inflight = inbox.inflightFiles()
         #expect(inflight.map(\.file) == ["fb.json"])
-        #expect(inflight.first?.stage == "applying")
+        #expect(inflight.first?.stage == .applying)
         #expect(inflight.first?.repository == "app")
         #expect((inflight.first?.claimedAt ?? .distantPast) >= before)
         #expect(try inbox.pendingFiles().isEmpty, "claimed files are not in feedback/ itself")

@@ -80,7 +80,7 @@ struct VendoredFeedbackTests {
             Issue.record("not applied: \(outcomes)")
             return
         }
-        #expect(record.verification.outcome == "passed")
+        #expect(record.verification.outcome == .passed)
         #expect(record.paths == ["repos/hello/CHANGELOG.md", "repos/hello/docs/new.md", "repos/hello/value.txt"])
         let git = root.remote.path
         #expect(try Shell.check(["git", "--git-dir", git, "rev-parse", "main"]) == record.commit)

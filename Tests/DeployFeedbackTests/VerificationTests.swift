@@ -61,7 +61,7 @@ struct VerificationTests {
             return
         }
         #expect(rejection.code == .verificationFailed)
-        #expect(rejection.stage == "verify")
+        #expect(rejection.stage == .verify)
         #expect(rejection.message.contains("doubling"), "\(rejection.message)")
         let report = try #require(rejection.verification?.report)
         guard case .object(let fields) = report, case .object(let tests)? = fields["tests"],
@@ -71,14 +71,14 @@ struct VerificationTests {
             return
         }
         #expect(failure["name"].map { "\($0)" }?.contains("doubling") == true, "\(failure)")
-        #expect(rejection.verification?.outcome == "failed")
+        #expect(rejection.verification?.outcome == .failed)
         #expect(FileManager.default.fileExists(atPath: rejection.verification?.logFile ?? "/nonexistent"))
 
         guard case .applied(let applied, _) = outcomes[1] else {
             Issue.record("green patch not applied: \(outcomes[1])")
             return
         }
-        #expect(applied.verification.outcome == "passed")
+        #expect(applied.verification.outcome == .passed)
         let remoteAfter = try Shell.check(["git", "--git-dir", root.remotes["app"]!.path, "rev-parse", "main"])
         #expect(remoteAfter == applied.commit)
         #expect(

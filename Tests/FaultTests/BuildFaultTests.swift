@@ -21,11 +21,11 @@ import Testing
 
         let stubborn = try #require(report.byName["a-stubborn"])
         #expect(stubborn.outcome == .built)
-        #expect(stubborn.buildResult == "timedOut", "\(stubborn.summary)")
+        #expect(stubborn.buildResult == .timedOut, "\(stubborn.summary)")
         let step = try #require(report.builds["a-stubborn"]?.steps.first)
         #expect("\(step.outcome.result)".contains("timedOut"))
         #expect(try Shell.run(["pgrep", "-f", marker]).stdout.isEmpty, "no process of the timed-out build survives")
-        #expect(report.byName["b-after"]?.buildResult == "passed", "the next repository is built")
+        #expect(report.byName["b-after"]?.buildResult == .passed, "the next repository is built")
         #expect(report.exitStatus == 1, "a timed-out build is a failed build")
     }
 }

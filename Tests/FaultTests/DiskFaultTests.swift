@@ -1,3 +1,4 @@
+import DeployBuild
 import DeployCore
 import DeployTestSupport
 import Foundation
@@ -37,16 +38,16 @@ import Testing
         let report = try await root.cycle(dispatcher)
 
         let noisy = try #require(report.byName["a-noisy"])
-        #expect(noisy.buildResult == "passed", "a full log disk does not turn a passing build into a failure")
+        #expect(noisy.buildResult == .passed, "a full log disk does not turn a passing build into a failure")
         #expect(noisy.summary.contains("the log is incomplete"), "\(noisy.summary)")
         #expect(noisy.summary.contains("No space left on device") || noisy.summary.contains("ENOSPC"), "\(noisy.summary)")
         let quiet = try #require(report.byName["b-quiet"])
-        #expect(quiet.buildResult == "passed", "the next repository is still built: \(quiet.summary)")
+        #expect(quiet.buildResult == .passed, "the next repository is still built: \(quiet.summary)")
         #expect(quiet.summary.contains("the log is incomplete"), "\(quiet.summary)")
         #expect(try dispatcher.store.repositoryStates().count == 2, "both repositories are recorded")
         #expect(noisy.logError != nil && quiet.logError != nil)
         #expect(report.exitStatus == 3, "green builds with a lost log are an infrastructure failure, not a success")
-        #expect(report.record.result == "infrastructure")
+        #expect(report.record.result == .infrastructure)
     }
 
     @Test func aLogFolderThatCannotBeCreatedIsInfrastructureAndTheCycleIsRecorded() async throws {
@@ -68,7 +69,7 @@ import Testing
             #expect(root.log.messages(atLeast: .error, repository: name).count == 1)
         }
         #expect(report.exitStatus == 3)
-        #expect(report.record.result == "infrastructure")
+        #expect(report.record.result == .infrastructure)
         #expect(try dispatcher.store.cycleCount() == 1, "the cycle is in the state store")
     }
 }

@@ -66,7 +66,7 @@ struct FaultRoot {
 
     /// Runs one cycle (no feedback phase).
     func cycle(_ dispatcher: Dispatcher) async throws -> CycleReport {
-        try await dispatcher.runCycle(CycleOptions(trigger: "test", processFeedback: false))
+        try await dispatcher.runCycle(CycleOptions(processFeedback: false))
     }
 }
 

@@ -1,3 +1,4 @@
+import DeployBuild
 import DeployCore
 import DeployTestSupport
 import Foundation
@@ -69,8 +70,8 @@ import Testing
 
         let report = try await setup.cycle()
 
-        #expect(report.byName["app"]?.buildResult == "passed")
-        #expect(report.byName["other"]?.buildResult == "passed")
+        #expect(report.byName["app"]?.buildResult == .passed)
+        #expect(report.byName["other"]?.buildResult == .passed)
         #expect(report.exitStatus == 0, "a forge problem never fails the cycle")
         let warnings = setup.root.log.messages(atLeast: .warning, repository: "app")
         let warning = try #require(warnings.first { $0.hasPrefix("commit status not posted") }, "\(warnings)")
@@ -98,7 +99,7 @@ import Testing
 
         let report = try await setup.cycle()
 
-        #expect(report.byName["app"]?.buildResult == "passed")
+        #expect(report.byName["app"]?.buildResult == .passed)
         let posts = try await setup.statusPosts()
         #expect(posts.map(\.status) == [429, 201, 201] || posts.map(\.status) == [429, 200, 200], "\(posts.map(\.status))")
         #expect(setup.root.log.messages(atLeast: .warning, repository: "app").allSatisfy { !$0.contains("commit status") })
@@ -129,14 +130,14 @@ extension ForgeFaultTests {
                 "GITHUB_TOKEN": setup.server.token, "DISPATCHER_USE_PRS": "1", "DISPATCHER_VERIFY_FEEDBACK": "0",
             ])
 
-        let report = try await dispatcher.runCycle(CycleOptions(trigger: "test"))
+        let report = try await dispatcher.runCycle(CycleOptions())
 
-        #expect(report.byName["app"]?.buildResult == "passed")
-        #expect(report.byName["other"]?.buildResult == "passed")
+        #expect(report.byName["app"]?.buildResult == .passed)
+        #expect(report.byName["other"]?.buildResult == .passed)
         let event = try #require(report.record.feedback.first, "the feedback file is reported")
-        #expect(event.outcome == "deferred" || event.outcome == "rejected", "\(event)")
+        #expect(event.outcome == .deferred || event.outcome == .rejected, "\(event)")
         #expect(event.detail.contains("not the JSON the API describes"), "\(event.detail)")
         #expect(!event.detail.contains(setup.server.token))
-        #expect(event.outcome != "applied")
+        #expect(event.outcome != .applied)
     }
 }

@@ -65,7 +65,7 @@ import Testing
         if fault == .hangs || fault == .tooSlow { #expect(flaky.summary.contains("timed out"), "\(flaky.summary)") }
         #expect(!flaky.summary.contains(Self.token))
         #expect(report.exitStatus == 3)
-        #expect(report.record.result == "infrastructure")
+        #expect(report.record.result == .infrastructure)
         // The failure is kept for `status` and backs the repository off.
         let state = try #require(try dispatcher.store.repositoryStates()["flaky"])
         #expect(state.consecutiveFailures == 1)

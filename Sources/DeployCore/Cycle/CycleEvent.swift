@@ -12,6 +12,6 @@ public enum CycleEvent: Sendable {
     case output(repository: String, line: String)
     /// A build finished.
     case buildFinished(repository: String, result: RepositoryBuildResult)
-    /// A feedback file ended in `applied/` or `rejected/`.
-    case feedback(file: String, outcome: String, detail: String)
+    /// A feedback file ended in `applied/` or `rejected/` (or was deferred, or checked with `--dry-run`).
+    case feedback(file: String, outcome: FeedbackEventRecord.Outcome, detail: String)
 }

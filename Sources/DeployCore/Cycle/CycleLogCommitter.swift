@@ -1,3 +1,4 @@
+import DeployBuild
 import DeployGit
 import Foundation
 import Logging
@@ -41,7 +42,7 @@ struct CycleLogCommitter: Sendable {
     }
 
     /// Commits `log` (a file under the root) with a message naming the cycle's result, then pushes.
-    func commit(log: URL, cycleResult: String, records: [RepositoryCycleRecord]) async -> Outcome {
+    func commit(log: URL, cycleResult: CycleRecord.Result, records: [RepositoryCycleRecord]) async -> Outcome {
         let repository: GitRepository
         do {
             repository = try GitRepository.discover(containing: root.url)
@@ -53,8 +54,8 @@ struct CycleLogCommitter: Sendable {
             return .failed("the log \(log.path) is outside the repository at \(repository.workDirectory.path)")
         }
         let built = records.filter { $0.outcome == .built }
-            .map { "\($0.repository): \($0.buildResult ?? "built")" }
-        let message = "deployctl: cycle \(cycleResult) — \(built.joined(separator: ", "))\n\nLog: \(path)\n"
+            .map { "\($0.repository): \($0.buildResult?.rawValue ?? "built")" }
+        let message = "deployctl: cycle \(cycleResult.rawValue) — \(built.joined(separator: ", "))\n\nLog: \(path)\n"
         let commit: ObjectID
         do {
             commit = try repository.commit(paths: [path], message: message, author: author)

@@ -4,8 +4,8 @@ public struct CycleOptions: Sendable, Hashable {
     public var repositories: [RepositoryName]
     /// Rebuild even when tree, toolchain and settings are unchanged.
     public var force: Bool
-    /// What started the cycle, recorded in the store: `run-once`, `interval`, `feedback`, `signal`.
-    public var trigger: String
+    /// What started the cycle, recorded in the store.
+    public var trigger: CycleRecord.Trigger
     /// Skip repositories that are backing off after failures (the loop does; a one-off run does not).
     public var respectBackoff: Bool
     /// Process pending feedback after the builds.
@@ -15,7 +15,7 @@ public struct CycleOptions: Sendable, Hashable {
     public var supersedeCheckInterval: Duration?
 
     public init(
-        repositories: [RepositoryName] = [], force: Bool = false, trigger: String = "run-once",
+        repositories: [RepositoryName] = [], force: Bool = false, trigger: CycleRecord.Trigger = .runOnce,
         respectBackoff: Bool = false, processFeedback: Bool = true, supersedeCheckInterval: Duration? = nil
     ) {
         self.supersedeCheckInterval = supersedeCheckInterval

@@ -28,10 +28,10 @@ public struct CycleReport: Sendable, Codable {
         for repository in repositories {
             switch repository.outcome {
             case .built:
-                if repository.buildResult != "passed" { failed = true }
+                if repository.buildResult != .passed { failed = true }
                 if repository.logError != nil { infrastructure = true }
             case .unchanged:
-                if let last = lastBuilds[repository.repository]?.buildResult, last != "passed" { failed = true }
+                if let last = lastBuilds[repository.repository]?.buildResult, last != .passed { failed = true }
             case .updateFailed, .backingOff:
                 infrastructure = true
             case .superseded:
@@ -39,13 +39,5 @@ public struct CycleReport: Sendable, Codable {
             }
         }
         return failed ? 1 : infrastructure ? 3 : 0
-    }
-}
-
-extension RepositoryBuildResult {
-    /// The result as deployctl records and shows it: `flaky` for tests that passed only on a retry, else the
-    /// result's own name (`passed`, `failed`, `timedOut`, `cancelled`, `skipped`).
-    public var recordedResult: String {
-        flaky && result == .passed ? "flaky" : result.rawValue
     }
 }

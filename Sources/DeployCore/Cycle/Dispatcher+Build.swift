@@ -38,7 +38,7 @@ extension Dispatcher {
         if !phase.options.force, let last = phase.previous[key]?.lastBuild, last.tree == updated.tree?.hex,
             last.toolchain == phase.toolchain.version, last.settings == fingerprint
         {
-            let summary = "unchanged since \(ISO8601DateFormatter().string(from: last.finishedAt)) (last result: \(last.buildResult ?? "unknown"))"
+            let summary = "unchanged since \(ISO8601DateFormatter().string(from: last.finishedAt)) (last result: \(last.buildResult?.rawValue ?? "unknown"))"
             observer?(.skipped(repository: key, reason: summary))
             return .notBuilt(
                 RepositoryCycleRecord(
@@ -76,7 +76,7 @@ extension Dispatcher {
             observer?(.buildFinished(repository: key, result: result))
             await phase.statuses?.post(
                 CommitStatusReporter.state(for: result),
-                description: "\(result.recordedResult): "
+                description: "\(result.recordedResult.rawValue): "
                     + "\(result.report.errorCount) errors, \(result.report.tests.passed) tests passed, "
                     + "\(result.report.tests.failed) failed",
                 for: updated)

@@ -120,7 +120,7 @@ extension Dispatcher {
     /// What an applied file did, for people: the commit and where it went (or the restart a restart request ran).
     static func appliedDetail(_ result: FeedbackResultRecord) -> String {
         var detail = "committed \(result.commit.prefix(10)) on \(result.branch)"
-        if result.publication.kind == FeedbackPublication.localOnlyKind {
+        if result.publication.kind == .local {
             detail += ", not published (\(result.publication.note ?? "the repository has no remote"))"
         }
         if result.kind == .restartRequest {
@@ -136,20 +136,20 @@ extension Dispatcher {
         switch outcome {
         case .applied(let result, _):
             return FeedbackEventRecord(
-                repository: result.repository, file: result.file, feedbackID: result.id, outcome: "applied",
+                repository: result.repository, file: result.file, feedbackID: result.id, outcome: .applied,
                 commit: result.commit, detail: appliedDetail(result), restartFailure: result.restart?.failureSummary)
         case .rejected(let rejection, _):
             return FeedbackEventRecord(
-                repository: rejection.repository, file: rejection.file, feedbackID: rejection.id, outcome: "rejected",
+                repository: rejection.repository, file: rejection.file, feedbackID: rejection.id, outcome: .rejected,
                 commit: nil, detail: "\(rejection.stage): \(rejection.message)")
         case .deferred(let name, let error):
             return FeedbackEventRecord(
-                repository: nil, file: name, feedbackID: nil, outcome: "deferred", commit: nil,
+                repository: nil, file: name, feedbackID: nil, outcome: .deferred, commit: nil,
                 detail: "will be resumed: \(error.message)")
         case .checked(let check):
             return FeedbackEventRecord(
                 repository: check.repository, file: check.file, feedbackID: check.id,
-                outcome: check.error == nil ? "checked" : "wouldReject",
+                outcome: check.error == nil ? .checked : .wouldReject,
                 commit: nil,
                 detail: check.error.map { "would be rejected: \($0.message)" }
                     ?? "would apply (\(check.paths.joined(separator: ", ")))")

@@ -43,7 +43,7 @@ extension Dispatcher {
             case .unchanged: red = previous[record.repository]?.lastBuild
             default: red = nil
             }
-            guard let red, red.buildResult == "failed", red.head != nil, red.head == record.head else { continue }
+            guard let red, red.buildResult == .failed, red.head != nil, red.head == record.head else { continue }
             do {
                 let run = try await proposeFixes(
                     for: red, newAttempts: nil, toolchain: toolchain, logFile: logFile, observer: observer)
@@ -81,12 +81,12 @@ extension Dispatcher {
                 repository: repository.rawValue, commit: nil, attempts: [], feedback: [], fixed: false,
                 stopped: false, summary: "no build of \(repository) is recorded yet; run `deployctl run-once` first")
         }
-        guard last.buildResult == "failed", last.head != nil else {
+        guard last.buildResult == .failed, last.head != nil else {
             return ProposalRun(
                 repository: repository.rawValue, commit: last.head, attempts: [], feedback: [], fixed: false,
                 stopped: false,
                 summary: "the last build of \(repository) (\(last.head?.prefix(10) ?? "?")) is "
-                    + "\(last.buildResult ?? "unknown"), not failed: nothing to fix")
+                    + "\(last.buildResult?.rawValue ?? "unknown"), not failed: nothing to fix")
         }
         let located: Toolchain
         if let toolchain { located = toolchain } else { located = try await locateToolchain() }
@@ -168,7 +168,7 @@ extension Dispatcher {
         for number in first..<(first + count) {
             if Task.isCancelled { break }
             let request = FixRequest(
-                repository: repository, commit: commit, report: report, result: red.buildResult ?? "failed",
+                repository: repository, commit: commit, report: report, result: red.buildResult ?? .failed,
                 log: red.log, changesSinceGreen: changes, greenCommit: green, attempt: number, previous: previous)
             let proposal = await proposer.propose(request)
             var record = ProposalAttemptRecord(
@@ -185,7 +185,7 @@ extension Dispatcher {
                 record.outcome = .rejected
                 record.detail = "\(rejection.stage): \(rejection.message)"
                 let event = FeedbackEventRecord(
-                    repository: name, file: proposal.file, feedbackID: proposal.id, outcome: "rejected", commit: nil,
+                    repository: name, file: proposal.file, feedbackID: proposal.id, outcome: .rejected, commit: nil,
                     detail: record.detail)
                 observer?(.feedback(file: event.file, outcome: event.outcome, detail: event.detail))
                 run.feedback.append(event)
@@ -198,11 +198,11 @@ extension Dispatcher {
                 record.updatedAt = Date()
                 record.detail = event?.detail ?? "not processed"
                 switch event?.outcome {
-                case "applied"?:
+                case .applied?:
                     record.outcome = .applied
                     run.fixed = true
                     done = true
-                case "rejected"?:
+                case .rejected?:
                     record.outcome = .rejected
                 default:
                     record.outcome = .deferred

@@ -202,8 +202,7 @@ public final class Dispatcher: Sendable {
         var exitStatus = CycleReport.exitStatus(for: ordered, lastBuilds: lastBuilds)
         // A restart command that failed after its feedback was applied: the deployment did not finish.
         if exitStatus == 0, feedback.contains(where: { $0.restartFailure != nil }) { exitStatus = 3 }
-        let result =
-            Task.isCancelled ? "cancelled" : exitStatus == 1 ? "failed" : exitStatus == 3 ? "infrastructure" : "passed"
+        let result = CycleRecord.Result(exitStatus: exitStatus, cancelled: Task.isCancelled)
         let record = CycleRecord(
             startedAt: startedAt, finishedAt: Date(), trigger: options.trigger, result: result,
             repositories: ordered, feedback: feedback, log: cycleLog.existing?.url.path)
@@ -267,10 +266,10 @@ public final class Dispatcher: Sendable {
         let failing = report.tests.failures.map { failure in
             [failure.suite, failure.name].compactMap { $0 }.joined(separator: ".")
         }
-        let resultText = result.recordedResult
+        let recorded = result.recordedResult
         let errors = report.errorCount
         let warnings = report.warningCount
-        var summary = "\(resultText): \(errors) errors, \(warnings) warnings, \(report.tests.passed) tests passed, \(report.tests.failed) failed"
+        var summary = "\(recorded.rawValue): \(errors) errors, \(warnings) warnings, \(report.tests.passed) tests passed, \(report.tests.failed) failed"
         if let crashed = report.tests.crashed {
             let named = crashed.name != nil || !crashed.candidates.isEmpty
             summary += named ? "; crashed in \(crashed.displayName)" : "; crashed"
@@ -282,7 +281,7 @@ public final class Dispatcher: Sendable {
         return RepositoryCycleRecord(
             repository: updated.name.rawValue, branch: updated.branch, head: updated.head?.hex,
             tree: updated.tree?.hex, toolchain: result.toolchainVersion, settings: settings, outcome: .built,
-            buildResult: resultText, startedAt: startedAt, finishedAt: Date(), errors: errors, warnings: warnings,
+            buildResult: recorded, startedAt: startedAt, finishedAt: Date(), errors: errors, warnings: warnings,
             testsPassed: report.tests.passed, testsFailed: report.tests.failed, testsSkipped: report.tests.skipped,
             failingTests: failing, summary: summary, log: log,
             reportJSON: (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) }, logError: logError)

@@ -61,16 +61,16 @@ public final class DispatcherService: Service, Sendable {
             group.cancelAll()
         }
         try? dispatcher.store.updateHealth(
-            DispatcherHealth(pid: getpid(), startedAt: started, heartbeatAt: Date(), nextCycleAt: nil, phase: "stopped"))
+            DispatcherHealth(pid: getpid(), startedAt: started, heartbeatAt: Date(), nextCycleAt: nil, phase: .stopped))
         logger.info("loop stopped")
     }
 
     /// Runs cycles, sleeping between them, until graceful shutdown.
     private func cycleUntilShutdown(started: Date) async {
-        var trigger = "start"
+        var trigger = CycleRecord.Trigger.start
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             try? dispatcher.store.updateHealth(
-                DispatcherHealth(pid: getpid(), startedAt: started, heartbeatAt: Date(), nextCycleAt: nil, phase: "running"))
+                DispatcherHealth(pid: getpid(), startedAt: started, heartbeatAt: Date(), nextCycleAt: nil, phase: .running))
             // Newest wins: while a repository builds, its remote is checked at the loop's own cadence.
             let options = CycleOptions(
                 trigger: trigger, respectBackoff: true, processFeedback: false, supersedeCheckInterval: interval)
@@ -87,17 +87,24 @@ public final class DispatcherService: Service, Sendable {
             guard !Task.isShuttingDownGracefully else { break }
             let next = Date().addingTimeInterval(Double(interval.components.seconds))
             try? dispatcher.store.updateHealth(
-                DispatcherHealth(pid: getpid(), startedAt: started, heartbeatAt: Date(), nextCycleAt: next, phase: "sleeping"))
+                DispatcherHealth(pid: getpid(), startedAt: started, heartbeatAt: Date(), nextCycleAt: next, phase: .sleeping))
             // A superseded build means a newer commit waits: build it now.
-            trigger = superseded ? "superseded" : await sleepUntil(wokenBy: cycleWakeUp)
+            if superseded {
+                trigger = .superseded
+            } else if let next = await sleepUntil(wokenBy: cycleWakeUp).trigger {
+                trigger = next
+            } else {
+                break
+            }
         }
     }
 
     /// Takes feedback whenever `feedback/` changes (or every interval, to resume claims), until shutdown; records
-    /// each batch in the store (trigger `feedback`) and wakes the next cycle when something was applied.
+    /// each batch in the store (trigger `feedback`, the result its files came to) and wakes the next cycle when
+    /// something was applied.
     private func processFeedbackUntilShutdown() async {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            if await sleepUntil(wokenBy: feedbackWakeUp) == "shutdown" { break }
+            if await sleepUntil(wokenBy: feedbackWakeUp) == .shutdown { break }
             guard dispatcher.hasFeedbackToProcess else { continue }
             let started = Date()
             do {
@@ -107,39 +114,40 @@ public final class DispatcherService: Service, Sendable {
                 guard !records.isEmpty else { continue }
                 try dispatcher.store.record(
                     CycleRecord(
-                        startedAt: started, finishedAt: Date(), trigger: "feedback", result: "feedback",
+                        startedAt: started, finishedAt: Date(), trigger: .feedback,
+                        result: CycleRecord.Result(feedback: records, cancelled: Task.isCancelled),
                         repositories: [], feedback: records, log: nil),
                     states: [])
-                if records.contains(where: { $0.outcome == "applied" }) { cycleWakeUp.signal() }
+                if records.contains(where: { $0.outcome == .applied }) { cycleWakeUp.signal() }
             } catch {
                 logger.error("feedback could not be processed: \(error)")
             }
         }
     }
 
-    /// Waits for the interval, a wake-up or shutdown; returns what ended the wait (`interval`, `wake`, `shutdown`).
+    /// Waits for the interval, a wake-up or shutdown; returns what ended the wait.
     ///
     /// The losers of the race are cancelled; a cancelled ``WakeUpSignal/wait()`` consumes nothing, so a wake-up
     /// that comes later still ends the next sleep, and only a wake-up that happened ends one early.
-    private func sleepUntil(wokenBy wakeUp: WakeUpSignal) async -> String {
+    private func sleepUntil(wokenBy wakeUp: WakeUpSignal) async -> SleepEnding {
         let interval = self.interval
-        return await withTaskGroup(of: String?.self) { group in
+        return await withTaskGroup(of: SleepEnding?.self) { group in
             // Each child answers `nil` when it was cancelled rather than finished.
             group.addTask {
                 do { try await Task.sleep(for: interval) } catch { return nil }
-                return "interval"
+                return .interval
             }
             group.addTask {
-                await wakeUp.wait() ? "wake" : nil
+                await wakeUp.wait() ? .wake : nil
             }
             group.addTask {
                 do { try await gracefulShutdown() } catch { return nil }
-                return "shutdown"
+                return .shutdown
             }
-            var first: String?
+            var first: SleepEnding?
             while first == nil, let next = await group.next() { first = next }
             group.cancelAll()
-            return first ?? "shutdown"
+            return first ?? .shutdown
         }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// One attempt at a proposed fix for a red commit, as the state store keeps it.
 public struct ProposalAttemptRecord: Sendable, Codable, Hashable {
     /// What became of an attempt.
-    public enum Outcome: String, Sendable, Codable, Hashable {
+    public enum Outcome: String, Sendable, Codable, Hashable, CaseIterable, CustomStringConvertible {
         /// The feedback file was written and waits for (or is in) verification.
         case proposed
         /// Verified and published.
@@ -14,6 +14,9 @@ public struct ProposalAttemptRecord: Sendable, Codable, Hashable {
         case deferred
         /// The endpoint could not be used (timeout, rate limit, refused key); nothing was written.
         case failed
+
+        /// The raw value, so that interpolation prints the stored spelling.
+        public var description: String { rawValue }
     }
 
     public var repository: String
@@ -58,6 +61,7 @@ public protocol ProposalAttemptStore: Sendable {
     /// The attempts for one commit of one repository, oldest first.
     func proposalAttempts(repository: String, commit: String) throws -> [ProposalAttemptRecord]
 
-    /// The newest record of a green build (`passed` or `flaky`) of a repository, if any.
+    /// The newest record of a build that passed in the end (``RecordedBuildResult/passedEventually``: `passed` or
+    /// `flaky`) of a repository, if any.
     func lastGreenBuild(repository: String) throws -> RepositoryCycleRecord?
 }

@@ -1,3 +1,4 @@
+import DeployBuild
 import Foundation
 import GRDB
 
@@ -53,14 +54,16 @@ extension SQLiteStateStore {
     }
 
     public func lastGreenBuild(repository: String) throws -> RepositoryCycleRecord? {
-        try pool.read { db in
+        let green = RecordedBuildResult.allCases.filter(\.passedEventually).map(\.rawValue)
+        return try pool.read { db in
             try String.fetchOne(
                 db,
                 sql: """
                     SELECT record FROM repositoryResult
-                    WHERE repository = ? AND buildResult IN ('passed', 'flaky') ORDER BY id DESC LIMIT 1
+                    WHERE repository = ? AND buildResult IN (\(databaseQuestionMarks(count: green.count)))
+                    ORDER BY id DESC LIMIT 1
                     """,
-                arguments: [repository]
+                arguments: StatementArguments([repository] + green)
             ).map { try Self.proposalDecoder.decode(RepositoryCycleRecord.self, from: Data($0.utf8)) }
         }
     }

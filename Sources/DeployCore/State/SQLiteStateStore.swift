@@ -114,7 +114,9 @@ public final class SQLiteStateStore: StateStore {
         try pool.write { db in
             try db.execute(
                 sql: "INSERT INTO cycle (startedAt, finishedAt, trigger, result, log) VALUES (?, ?, ?, ?, ?)",
-                arguments: [cycle.startedAt, cycle.finishedAt, cycle.trigger, cycle.result, cycle.log])
+                arguments: [
+                    cycle.startedAt, cycle.finishedAt, cycle.trigger.rawValue, cycle.result.rawValue, cycle.log,
+                ])
             let cycleID = db.lastInsertedRowID
             var resultIDs: [String: Int64] = [:]
             for repository in cycle.repositories {
@@ -124,7 +126,7 @@ public final class SQLiteStateStore: StateStore {
                         VALUES (?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        cycleID, repository.repository, repository.outcome.rawValue, repository.buildResult,
+                        cycleID, repository.repository, repository.outcome.rawValue, repository.buildResult?.rawValue,
                         repository.finishedAt, try Self.json(repository),
                     ])
                 resultIDs[repository.repository] = db.lastInsertedRowID
@@ -132,7 +134,7 @@ public final class SQLiteStateStore: StateStore {
             for event in cycle.feedback {
                 try db.execute(
                     sql: "INSERT INTO feedbackEvent (cycleId, file, feedbackId, outcome, record) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [cycleID, event.file, event.feedbackID, event.outcome, try Self.json(event)])
+                    arguments: [cycleID, event.file, event.feedbackID, event.outcome.rawValue, try Self.json(event)])
             }
             for state in states {
                 let latestID = resultIDs[state.repository]
@@ -189,8 +191,10 @@ public final class SQLiteStateStore: StateStore {
         try cycles(sql: "SELECT * FROM cycle ORDER BY id DESC LIMIT ?", arguments: [max(0, limit)])
     }
 
-    public func lastCycle(excludingTrigger trigger: String) throws -> StoredCycle? {
-        try cycles(sql: "SELECT * FROM cycle WHERE trigger != ? ORDER BY id DESC LIMIT 1", arguments: [trigger]).first
+    public func lastCycle(excludingTrigger trigger: CycleRecord.Trigger) throws -> StoredCycle? {
+        try cycles(
+            sql: "SELECT * FROM cycle WHERE trigger != ? ORDER BY id DESC LIMIT 1", arguments: [trigger.rawValue]
+        ).first
     }
 
     private func cycles(sql: String, arguments: StatementArguments) throws -> [StoredCycle] {
@@ -204,13 +208,32 @@ public final class SQLiteStateStore: StateStore {
                 let feedback = try String.fetchAll(
                     db, sql: "SELECT record FROM feedbackEvent WHERE cycleId = ? ORDER BY id", arguments: [id]
                 ).map { try Self.decode(FeedbackEventRecord.self, $0) }
+                let trigger: String = row["trigger"]
+                let result: String = row["result"]
+                guard let storedTrigger = CycleRecord.Trigger(rawValue: trigger) else {
+                    throw Self.unreadable("trigger", trigger, of: id, accepted: CycleRecord.Trigger.allCases)
+                }
+                guard let storedResult = CycleRecord.Result(stored: result, feedback: feedback) else {
+                    throw Self.unreadable("result", result, of: id, accepted: CycleRecord.Result.allCases)
+                }
                 return StoredCycle(
                     id: id,
                     record: CycleRecord(
-                        startedAt: row["startedAt"], finishedAt: row["finishedAt"], trigger: row["trigger"],
-                        result: row["result"], repositories: repositories, feedback: feedback, log: row["log"]))
+                        startedAt: row["startedAt"], finishedAt: row["finishedAt"], trigger: storedTrigger,
+                        result: storedResult, repositories: repositories, feedback: feedback, log: row["log"]))
             }
         }
+    }
+
+    /// The error for a stored spelling that is none of a column's values (a store written by a newer version).
+    private static func unreadable<Value: RawRepresentable<String>>(
+        _ column: String, _ stored: String, of cycle: Int64, accepted: [Value]
+    ) -> DecodingError {
+        DecodingError.dataCorrupted(
+            DecodingError.Context(
+                codingPath: [],
+                debugDescription: "cycle \(cycle) has the \(column) '\(stored)', which is none of "
+                    + accepted.map(\.rawValue).joined(separator: ", ")))
     }
 
     public func updateHealth(_ health: DispatcherHealth) throws {

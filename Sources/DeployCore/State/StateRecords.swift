@@ -1,9 +1,10 @@
+import DeployBuild
 import Foundation
 
 /// What happened to one repository in one cycle.
 public struct RepositoryCycleRecord: Sendable, Codable, Hashable {
     /// How the cycle treated the repository.
-    public enum Outcome: String, Sendable, Codable, Hashable {
+    public enum Outcome: String, Sendable, Codable, Hashable, CaseIterable, CustomStringConvertible {
         /// Built and tested (the result is in ``buildResult``).
         case built
         /// Tree, toolchain and settings unchanged since the last recorded build: nothing ran.
@@ -15,6 +16,9 @@ public struct RepositoryCycleRecord: Sendable, Codable, Hashable {
         /// A newer commit arrived while it was building: the stale build was cancelled; the next cycle builds the
         /// new commit.
         case superseded
+
+        /// The raw value, so that interpolation prints the stored spelling.
+        public var description: String { rawValue }
     }
 
     public var repository: String
@@ -25,8 +29,8 @@ public struct RepositoryCycleRecord: Sendable, Codable, Hashable {
     /// A fingerprint of the build settings; a change rebuilds.
     public var settings: String?
     public var outcome: Outcome
-    /// `passed`, `failed`, `flaky`, `timedOut`, `cancelled`, `skipped`; nil when nothing was built.
-    public var buildResult: String?
+    /// How the build ended; nil when nothing was built.
+    public var buildResult: RecordedBuildResult?
     public var startedAt: Date
     public var finishedAt: Date
     public var durationSeconds: Double
@@ -49,7 +53,7 @@ public struct RepositoryCycleRecord: Sendable, Codable, Hashable {
 
     public init(
         repository: String, branch: String? = nil, head: String? = nil, tree: String? = nil,
-        toolchain: String? = nil, settings: String? = nil, outcome: Outcome, buildResult: String? = nil,
+        toolchain: String? = nil, settings: String? = nil, outcome: Outcome, buildResult: RecordedBuildResult? = nil,
         startedAt: Date, finishedAt: Date, errors: Int = 0, warnings: Int = 0, testsPassed: Int = 0,
         testsFailed: Int = 0, testsSkipped: Int = 0, failingTests: [String] = [], summary: String = "",
         log: String? = nil, reportJSON: String? = nil, logError: String? = nil
@@ -83,8 +87,8 @@ public struct FeedbackEventRecord: Sendable, Codable, Hashable {
     public var repository: String?
     public var file: String
     public var feedbackID: String?
-    /// `applied`, `rejected`, `deferred` (resumed next run); with `--dry-run` `checked` or `wouldReject`.
-    public var outcome: String
+    /// What became of the file.
+    public var outcome: Outcome
     public var commit: String?
     public var detail: String
     /// Why the restart command failed after the file was applied (`commands/restart-api.sh exited with status 1`);
@@ -92,7 +96,7 @@ public struct FeedbackEventRecord: Sendable, Codable, Hashable {
     public var restartFailure: String?
 
     public init(
-        repository: String?, file: String, feedbackID: String?, outcome: String, commit: String?, detail: String,
+        repository: String?, file: String, feedbackID: String?, outcome: Outcome, commit: String?, detail: String,
         restartFailure: String? = nil
     ) {
         self.repository = repository
@@ -109,17 +113,17 @@ public struct FeedbackEventRecord: Sendable, Codable, Hashable {
 public struct CycleRecord: Sendable, Codable, Hashable {
     public var startedAt: Date
     public var finishedAt: Date
-    /// What started it: `run-once`, `interval`, `feedback`, `signal`.
-    public var trigger: String
-    /// `passed`, `failed`, `infrastructure`, `cancelled`.
-    public var result: String
+    /// What started it.
+    public var trigger: Trigger
+    /// How it ended.
+    public var result: Result
     public var repositories: [RepositoryCycleRecord]
     public var feedback: [FeedbackEventRecord]
     /// The cycle log file, if one was written.
     public var log: String?
 
     public init(
-        startedAt: Date, finishedAt: Date, trigger: String, result: String,
+        startedAt: Date, finishedAt: Date, trigger: Trigger, result: Result,
         repositories: [RepositoryCycleRecord], feedback: [FeedbackEventRecord], log: String?
     ) {
         self.startedAt = startedAt
@@ -168,10 +172,10 @@ public struct DispatcherHealth: Sendable, Codable, Hashable {
     public var startedAt: Date
     public var heartbeatAt: Date
     public var nextCycleAt: Date?
-    /// `running`, `sleeping`, `stopped`.
-    public var phase: String
+    /// What the loop is doing.
+    public var phase: Phase
 
-    public init(pid: Int32, startedAt: Date, heartbeatAt: Date, nextCycleAt: Date?, phase: String) {
+    public init(pid: Int32, startedAt: Date, heartbeatAt: Date, nextCycleAt: Date?, phase: Phase) {
         self.pid = pid
         self.startedAt = startedAt
         self.heartbeatAt = heartbeatAt

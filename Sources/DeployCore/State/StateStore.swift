@@ -27,7 +27,7 @@ public protocol StateStore: ProposalAttemptStore, Sendable {
     func health() throws -> DispatcherHealth?
 
     /// The newest cycle whose trigger is not `trigger` (status skips feedback-only records this way).
-    func lastCycle(excludingTrigger trigger: String) throws -> StoredCycle?
+    func lastCycle(excludingTrigger trigger: CycleRecord.Trigger) throws -> StoredCycle?
 
     /// How many cycles are recorded.
     func cycleCount() throws -> Int

@@ -37,7 +37,7 @@ public enum PullRequestBody {
 
     static func verificationLine(_ verification: FeedbackVerification?) -> String {
         guard let verification else { return "not reported" }
-        var line = "**\(verification.outcome)**"
+        var line = "**\(verification.outcome.rawValue)**"
         if let seconds = verification.seconds { line += String(format: " in %.1f s", seconds) }
         if case .object(let report)? = verification.report, case .object(let tests)? = report["tests"] {
             let counts = ["passed", "failed", "skipped"].compactMap { key -> String? in

@@ -53,8 +53,6 @@ public struct PullRequestPublisher: FeedbackPublisher {
         }
     }
 
-    /// The publication kind this publisher returns (after a merge).
-    public static let kind = "pull-request"
 
     public var forge: any Forge
     /// The forge repository; `nil` reads it from the remote's URL (last two path segments).
@@ -122,7 +120,8 @@ public struct PullRequestPublisher: FeedbackPublisher {
             logger.warning("fetch after the merge failed: \(error)", metadata: metadata)
         }
         let remote = (try? request.git.remoteURL(name: request.repository.remote)).flatMap { $0 }.map(redactedURL)
-        return FeedbackPublication(kind: Self.kind, remote: remote, ref: "refs/heads/\(head)", url: pullRequest.webURL)
+        return FeedbackPublication(
+            kind: .pullRequest, remote: remote, ref: "refs/heads/\(head)", url: pullRequest.webURL)
     }
 
     // MARK: Status and comments

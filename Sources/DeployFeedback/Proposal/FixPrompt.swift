@@ -93,7 +93,8 @@ public struct FixPrompt: Sendable, Hashable {
         // Earlier attempts.
         var previousPieces: [Piece] = []
         for previous in request.previous {
-            var text = "Attempt \(previous.attempt) (\(previous.file)) was rejected at stage \(previous.stage) "
+            var text =
+                "Attempt \(previous.attempt) (\(previous.file)) was rejected at stage \(previous.stage.rawValue) "
             text += "(\(previous.code)): \(previous.message)\n"
             for error in previous.errors.prefix(10) { text += "  error: \(locator.relativeInText(error))\n" }
             for failing in previous.failingTests.prefix(10) { text += "  failing test: \(failing)\n" }
@@ -127,7 +128,7 @@ public struct FixPrompt: Sendable, Hashable {
         // Header and assembly within the budget.
         let short = String(request.commit.prefix(12))
         var header = "Repository \(request.repository.name), branch \(request.repository.branch), commit \(short): "
-        header += "the build and tests \(request.result) (\(request.report.errorCount) errors, "
+        header += "the build and tests \(request.result.rawValue) (\(request.report.errorCount) errors, "
         header += "\(request.report.tests.failed) failing tests). This is attempt \(request.attempt).\n"
         header += "Files involved (the diff may touch only these): "
         header += sorted.isEmpty ? "(none found)" : sorted.joined(separator: ", ")

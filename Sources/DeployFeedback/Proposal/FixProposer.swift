@@ -114,7 +114,7 @@ public struct FixProposer: Sendable {
             var timings = journal.timings
             timings.finishedAt = Date()
             let record = FeedbackRejection(
-                file: name, id: id, repository: request.repository.name, stage: "propose", error: rejection,
+                file: name, id: id, repository: request.repository.name, stage: .propose, error: rejection,
                 timings: timings, metadata: metadata)
             let destination = try inbox.finish(claim, journal: &journal, outcome: .rejected(record))
             logger.notice(

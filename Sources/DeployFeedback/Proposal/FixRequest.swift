@@ -9,8 +9,8 @@ public struct FixRequest: Sendable {
     public var commit: String
     /// The parsed build report of that build (diagnostics, failing tests).
     public var report: BuildReport
-    /// How the build ended (`failed`, `timedOut`, …).
-    public var result: String
+    /// How the build ended (``RecordedBuildResult/failed``, ``RecordedBuildResult/timedOut``, …).
+    public var result: RecordedBuildResult
     /// Where the build log is, for the feedback file's metadata.
     public var log: String?
     /// The diff from the last green build's commit to ``commit`` (`nil` when no green build is recorded).
@@ -23,7 +23,7 @@ public struct FixRequest: Sendable {
     public var previous: [PreviousProposal]
 
     public init(
-        repository: FeedbackRepository, commit: String, report: BuildReport, result: String = "failed",
+        repository: FeedbackRepository, commit: String, report: BuildReport, result: RecordedBuildResult = .failed,
         log: String? = nil, changesSinceGreen: String? = nil, greenCommit: String? = nil, attempt: Int = 1,
         previous: [PreviousProposal] = []
     ) {

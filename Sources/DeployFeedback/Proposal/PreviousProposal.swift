@@ -7,7 +7,7 @@ public struct PreviousProposal: Sendable, Hashable, Codable {
     public var file: String
     public var attempt: Int
     /// The rejection's stage (`propose`, `apply`, `verify`, …) and code.
-    public var stage: String
+    public var stage: FeedbackStage
     public var code: String
     public var message: String
     /// The diff that was tried, when there was one.
@@ -20,7 +20,7 @@ public struct PreviousProposal: Sendable, Hashable, Codable {
     public var logExcerpt: String?
 
     public init(
-        file: String, attempt: Int, stage: String, code: String, message: String, patch: String? = nil,
+        file: String, attempt: Int, stage: FeedbackStage, code: String, message: String, patch: String? = nil,
         errors: [String] = [], failingTests: [String] = [], logExcerpt: String? = nil
     ) {
         self.file = file

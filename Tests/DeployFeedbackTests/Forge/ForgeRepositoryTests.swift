@@ -46,7 +46,7 @@ struct ForgeRepositoryTests {
         ])
         let body = PullRequestBody.make(
             description: "Fix the greeting\n\nIt said hello twice.", feedbackID: "fb-7", commit: "abc", parent: "def",
-            verification: FeedbackVerification(outcome: "passed", report: report, seconds: 3.5))
+            verification: FeedbackVerification(outcome: .passed, report: report, seconds: 3.5))
         #expect(body.hasPrefix("Fix the greeting\n\nIt said hello twice."))
         #expect(body.contains("Feedback-Id: `fb-7`"))
         #expect(body.contains("- Verification: **passed** in 3.5 s (tests: 12 passed, 0 failed, 1 skipped)"))

@@ -41,7 +41,7 @@ struct ProcessorPullRequestTests {
             Issue.record("not applied: \(outcomes)")
             return
         }
-        #expect(record.publication.kind == "pull-request")
+        #expect(record.publication.kind == .pullRequest)
         #expect(record.publication.ref == "refs/heads/deployctl/fb-pr")
         let remote = root.remotes["app"]!
         #expect(try Shell.check(["git", "--git-dir", remote.path, "rev-parse", "main"]) == record.commit)
@@ -71,7 +71,7 @@ struct ProcessorPullRequestTests {
             return
         }
         #expect(rejection.code == .pullRequestClosed)
-        #expect(rejection.stage == "publish")
+        #expect(rejection.stage == .publish)
         #expect(try root.names(in: "rejected") == ["fb.json", "fb.reason.json"])
         #expect(try Shell.check(["git", "--git-dir", root.remotes["app"]!.path, "rev-parse", "main"]) == before)
         try await server.expectNoViolations()

@@ -9,7 +9,7 @@ import Testing
 @Suite("Build summary comments on pull requests")
 struct PullRequestCommentTests {
     static let verification = FeedbackVerification(
-        outcome: "failed", logFile: "/srv/root/deploy/logs/feedback-fb-1-1.log",
+        outcome: .failed, logFile: "/srv/root/deploy/logs/feedback-fb-1-1.log",
         report: .object([
             "tests": .object([
                 "passed": .number(11), "failed": .number(1),
@@ -32,7 +32,7 @@ struct PullRequestCommentTests {
         let setup = try PullRequestPublisherTests.Setup(flavor: flavor)
         try await setup.server.setMergeAfterPolls(1)
         var request = setup.request
-        request.verification = FeedbackVerification(outcome: "passed", seconds: 3)
+        request.verification = FeedbackVerification(outcome: .passed, seconds: 3)
         _ = try await setup.publisher().publish(request)
         var report = try await setup.server.report()
         #expect(report.comments.count == 1)
@@ -57,7 +57,7 @@ struct PullRequestCommentTests {
                 json: #"{"message":"Resource not accessible by integration"}"#)
         ])
         let publication = try await setup.publisher().publish(setup.request)
-        #expect(publication.kind == "pull-request")
+        #expect(publication.kind == .pullRequest)
         let report = try await setup.server.report()
         #expect(report.comments.isEmpty)
         #expect(report.requests.contains { $0.method == "POST" && $0.path.hasSuffix("/comments") && $0.status == 403 })

@@ -59,7 +59,7 @@ struct PullRequestPublisherTests {
         let waits = RecordedWaits()
         let publication = try await setup.publisher(waits: waits).publish(setup.request)
 
-        #expect(publication.kind == "pull-request")
+        #expect(publication.kind == .pullRequest)
         #expect(publication.ref == "refs/heads/deployctl/fb-1")
         #expect(publication.url?.hasSuffix("/1") == true)
         #expect(publication.remote == setup.remote.path)
@@ -157,7 +157,7 @@ struct PullRequestPublisherTests {
                 "POST", "/repos/\(setup.repository.owner)/app/pulls", status: 502, json: #"{"message":"bad gateway"}"#)
         ])
         let publication = try await setup.publisher().publish(setup.request)
-        #expect(publication.kind == "pull-request")
+        #expect(publication.kind == .pullRequest)
         let report = try await setup.server.report()
         #expect(report.pulls.count == 1)
         #expect(

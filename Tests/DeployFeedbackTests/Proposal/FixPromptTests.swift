@@ -63,7 +63,7 @@ import Testing
         try await ScratchDirectory.with { scratch in
             let folder = try checkout(scratch, extra: ["Sources/Svc/Helper.swift": "let helper = 1\n"])
             let previous = PreviousProposal(
-                file: "proposed-svc-0123456789ab-1.json", attempt: 1, stage: "verify", code: "verification-failed",
+                file: "proposed-svc-0123456789ab-1.json", attempt: 1, stage: .verify, code: "verification-failed",
                 message: "build and tests failed", patch: "--- a/x\n+++ b/x\n",
                 errors: ["\(folder.path)/Sources/Svc/Answer.swift:2: error: expected expression"])
             let changes =

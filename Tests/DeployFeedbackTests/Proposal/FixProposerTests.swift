@@ -108,7 +108,7 @@ import Testing
             return
         }
         #expect(rejection.code == .noDiff)
-        #expect(rejection.stage == "propose")
+        #expect(rejection.stage == .propose)
         #expect(file.path.hasSuffix("feedback/rejected/proposed-svc-89abcdef0123-1.json"))
         let reason = setup.feedback.appendingPathComponent("rejected/proposed-svc-89abcdef0123-1.reason.json")
         #expect(FileManager.default.fileExists(atPath: reason.path))

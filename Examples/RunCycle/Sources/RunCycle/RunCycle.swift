@@ -46,8 +46,8 @@ struct RunCycle {
         for repository in report.record.repositories {
             print("\(repository.repository): \(repository.outcome.rawValue), \(repository.summary)")
         }
-        print("cycle \(report.cycleID): \(report.record.result), exit status \(report.exitStatus)")
-        return report.record.result == "passed" ? 0 : 1
+        print("cycle \(report.cycleID): \(report.record.result.rawValue), exit status \(report.exitStatus)")
+        return report.record.result == .passed ? 0 : 1
     }
 
     /// `ROOT/repos/hello`: a git repository without a remote (built as it is), with a manifest entry whose build and
