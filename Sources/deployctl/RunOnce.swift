@@ -58,14 +58,14 @@ extension Deployctl {
             StandardError.write(ReportPrinter.summary(report))
             let environment = ProcessInfo.processInfo.environment
             if environment["GITHUB_ACTIONS"] == "true" {
-                let annotations = GitHubActions.annotations(for: report)
+                let annotations = GitHubActionsReport.annotations(for: report)
                 if json {
                     StandardError.write(annotations)
                 } else {
                     print(annotations, terminator: "")
                 }
                 if let summaryPath = environment["GITHUB_STEP_SUMMARY"], !summaryPath.isEmpty {
-                    try GitHubActions.appendStepSummary(for: report, to: URL(fileURLWithPath: summaryPath))
+                    try GitHubActionsReport.appendStepSummary(for: report, to: URL(fileURLWithPath: summaryPath))
                 }
             }
             if let junit {

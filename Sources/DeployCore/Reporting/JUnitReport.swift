@@ -1,11 +1,12 @@
 import DeployBuild
-import DeployCore
 import Foundation
 
 /// A JUnit XML report of a cycle, as CI systems ingest it: one `<testsuite>` per built repository, a `<testcase>`
 /// for the build step and one per failed test; the passing tests appear as counts (the logs name only failures).
-enum JUnitReport {
-    static func xml(for report: CycleReport) -> String {
+/// `deployctl run-once --junit PATH` writes it.
+public enum JUnitReport {
+    /// The report of `report`'s builds.
+    public static func xml(for report: CycleReport) -> String {
         var suites = ""
         var totalTests = 0
         var totalFailures = 0

@@ -1,12 +1,12 @@
 import DeployBuild
-import DeployCore
 import Foundation
 
 /// GitHub Actions integration: workflow annotations for diagnostics and failed tests, and a step summary.
-enum GitHubActions {
+/// `deployctl run-once` prints the annotations and appends the summary when `GITHUB_ACTIONS=true`.
+public enum GitHubActionsReport {
     /// `::error file=…,line=…,col=…::message` for each distinct error, `::warning …` for each warning, and one
     /// `::error` per failed test.
-    static func annotations(for report: CycleReport) -> String {
+    public static func annotations(for report: CycleReport) -> String {
         var out = ""
         for name in report.builds.keys.sorted() {
             guard let build = report.builds[name] else { continue }
@@ -30,8 +30,8 @@ enum GitHubActions {
         return out
     }
 
-    /// Appends the per-repository table as Markdown to the step summary file.
-    static func appendStepSummary(for report: CycleReport, to url: URL) throws {
+    /// Appends the per-repository table as Markdown to the step summary file (`GITHUB_STEP_SUMMARY`).
+    public static func appendStepSummary(for report: CycleReport, to url: URL) throws {
         var text = "## deployctl cycle \(report.cycleID): \(report.record.result.rawValue)\n\n"
         text += "| repository | outcome | result | errors | warnings | tests passed | tests failed | head |\n"
         text += "|---|---|---|---|---|---|---|---|\n"
