@@ -33,7 +33,7 @@ enum SandboxCostBenchmark {
                 name: .build, command: toolchain.invocation(["build"]), workingDirectory: work, timeout: .seconds(600),
                 sandbox: sandbox)
             let start = ContinuousClock.now
-            let outcome = await runner.run(step, log: NullSink())
+            let outcome = await runner.run(step, log: DiscardingSink())
             guard case .passed = outcome.result else {
                 throw BuildError(.spawnFailed, "swift build \(sandbox == nil ? "" : "in the sandbox ")failed: \(outcome.lastLines.suffix(5))")
             }
@@ -63,10 +63,4 @@ enum SandboxCostBenchmark {
         print("sandbox-cost no-op swift build in the sandbox:  \(describe(confined))")
         print(String(format: "sandbox-cost the sandbox adds %.0f ms per step (median against median)", difference))
     }
-}
-
-/// Drops every line.
-private struct NullSink: StepOutputSink {
-    func beginStep(repository: String, step: BuildStep.Name, command: [String]) throws(BuildError) {}
-    func append(lines: [String]) throws(BuildError) {}
 }

@@ -10,7 +10,7 @@ func openDispatcher(_ context: CommandContext, command: String) async throws -> 
     var sandbox: SandboxLocator.Availability?
     if context.configuration.verifyFeedback {
         do {
-            sandbox = try await Dispatcher.locateVerificationSandbox(context.configuration)
+            sandbox = try Dispatcher.locateVerificationSandbox(context.configuration)
         } catch {
             throw CommandFailure(message: error.description, exitStatus: ExitStatus.usage)
         }

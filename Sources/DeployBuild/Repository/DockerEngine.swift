@@ -51,9 +51,3 @@ public final class DockerEngine: Sendable {
         }
     }
 }
-
-/// A sink that drops everything; for probes.
-struct DiscardingSink: StepOutputSink {
-    func beginStep(repository: String, step: BuildStep.Name, command: [String]) throws(BuildError) {}
-    func append(lines: [String]) throws(BuildError) {}
-}

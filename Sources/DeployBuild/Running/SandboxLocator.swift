@@ -32,9 +32,16 @@ public struct SandboxLocator: Sendable {
         self.searchPath = searchPath
     }
 
-    /// The tool for `choice`.
+    /// The tool for `choice`, found and tried once (it runs `true` in a sandbox like the ones verification makes).
     /// - Throws: ``BuildError`` when `choice` is ``SandboxChoice/bwrap`` and bubblewrap is missing or cannot start.
     public func locate(_ choice: SandboxChoice) async throws(BuildError) -> Availability {
+        try await confirm(find(choice), for: choice)
+    }
+
+    /// The tool for `choice` as found on this machine, without starting it: what a command says at start-up, before
+    /// it knows whether it will verify anything (``confirm(_:for:)`` tries it then).
+    /// - Throws: ``BuildError`` when `choice` is ``SandboxChoice/bwrap`` and bubblewrap is not installed.
+    public func find(_ choice: SandboxChoice) throws(BuildError) -> Availability {
         switch choice {
         case .none:
             return .unavailable(reason: "DISPATCHER_SANDBOX=none: verification builds run without a sandbox")
@@ -44,18 +51,12 @@ public struct SandboxLocator: Sendable {
                     .sandboxUnavailable,
                     "DISPATCHER_SANDBOX=bwrap, but bwrap is not on PATH (install bubblewrap: apt-get install bubblewrap)")
             }
-            if let failure = await probe(.bubblewrap(path)) {
-                throw BuildError(.sandboxUnavailable, "DISPATCHER_SANDBOX=bwrap, but \(path) cannot start a sandbox: \(failure)")
-            }
             return .available(.bubblewrap(path))
         case .auto:
             #if os(macOS)
                 let path = "/usr/bin/sandbox-exec"
                 guard FileManager.default.isExecutableFile(atPath: path) else {
                     return .unavailable(reason: "no sandbox-exec on this Mac: verification builds run without a sandbox")
-                }
-                if let failure = await probe(.sandboxExec(path)) {
-                    return .unavailable(reason: "sandbox-exec cannot start a sandbox (\(failure)): verification builds run without one")
                 }
                 return .available(.sandboxExec(path))
             #else
@@ -64,13 +65,22 @@ public struct SandboxLocator: Sendable {
                         reason: "bubblewrap (bwrap) is not installed: verification builds run without a sandbox "
                             + "(apt-get install bubblewrap)")
                 }
-                if let failure = await probe(.bubblewrap(path)) {
-                    return .unavailable(
-                        reason: "bubblewrap cannot start a sandbox here (\(failure)): verification builds run without one")
-                }
                 return .available(.bubblewrap(path))
             #endif
         }
+    }
+
+    /// `availability` after trying its tool once: a sandbox that cannot start (a container without user namespaces)
+    /// is no sandbox.
+    /// - Throws: ``BuildError`` when `choice` is ``SandboxChoice/bwrap`` and the tool cannot start.
+    public func confirm(_ availability: Availability, for choice: SandboxChoice) async throws(BuildError)
+        -> Availability
+    {
+        guard case .available(let tool) = availability, let failure = await probe(tool) else { return availability }
+        if choice == .bwrap {
+            throw BuildError(.sandboxUnavailable, "DISPATCHER_SANDBOX=bwrap, but \(tool) cannot start a sandbox: \(failure)")
+        }
+        return .unavailable(reason: "\(tool) cannot start a sandbox here (\(failure)): verification builds run without one")
     }
 
     /// `nil` when `tool` runs `true` in a sandbox like the ones verification makes; else what went wrong.
@@ -79,7 +89,7 @@ public struct SandboxLocator: Sendable {
         defer { try? FileManager.default.removeItem(at: scratch) }
         try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         let sandbox = StepSandbox(tool: tool, writable: [scratch], hidden: [], allowsNetwork: false, home: scratch)
-        let sink = TailSink()
+        let sink = DiscardingSink()
         let step = BuildStep(
             name: "sandbox-probe", command: ["/bin/sh", "-c", "true"], workingDirectory: scratch, timeout: .seconds(20),
             gracePeriod: .seconds(1), sandbox: sandbox)
@@ -98,10 +108,4 @@ public struct SandboxLocator: Sendable {
         }
         return nil
     }
-}
-
-/// A sink that keeps nothing (a probe's outcome keeps its last lines itself).
-private struct TailSink: StepOutputSink {
-    func beginStep(repository: String, step: BuildStep.Name, command: [String]) throws(BuildError) {}
-    func append(lines: [String]) throws(BuildError) {}
 }

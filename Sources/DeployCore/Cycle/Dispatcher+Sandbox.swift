@@ -1,5 +1,6 @@
 import DeployBuild
 import Foundation
+import Logging
 import Synchronization
 
 extension Dispatcher {
@@ -15,11 +16,26 @@ extension Dispatcher {
         settings: SandboxSettings?, availability: SandboxLocator.Availability
     ) {
         let availability: SandboxLocator.Availability
-        if let known = sandboxAvailability.withLock({ $0 }) {
-            availability = known
+        if let known = sandboxAvailability.withLock({ $0 }), known.isConfirmed {
+            availability = known.availability
         } else {
-            availability = try await Self.locateVerificationSandbox(configuration)
-            sandboxAvailability.withLock { $0 = availability }
+            // Found at start-up (without starting it) or not at all: tried once now, when it is first needed.
+            do throws(BuildError) {
+                let locator = SandboxLocator()
+                let found: SandboxLocator.Availability
+                if let known = sandboxAvailability.withLock({ $0 }) {
+                    found = known.availability
+                } else {
+                    found = try locator.find(configuration.sandbox)
+                }
+                availability = try await locator.confirm(found, for: configuration.sandbox)
+                if case .unavailable(let reason) = availability, case .available = found {
+                    logger.warning("no verification sandbox: \(reason)")
+                }
+            } catch {
+                throw Self.sandboxError(error)
+            }
+            sandboxAvailability.withLock { $0 = (availability, true) }
         }
         guard case .available(let tool) = availability else { return (nil, availability) }
         var hidden = [root.url]
@@ -41,16 +57,20 @@ extension Dispatcher {
         )
     }
 
-    /// What `DISPATCHER_SANDBOX` comes to on this machine, looked for without a dispatcher (before the root's lock is
-    /// taken; hand it to ``init(root:configuration:command:logger:networkTimeout:backoff:verificationSandbox:)``).
-    /// - Throws: ``ConfigurationError`` when `DISPATCHER_SANDBOX=bwrap` and bubblewrap is missing or cannot start.
-    public static func locateVerificationSandbox(_ configuration: DispatcherConfiguration) async
-        throws(ConfigurationError) -> SandboxLocator.Availability
+    /// What `DISPATCHER_SANDBOX` comes to on this machine, looked up without a dispatcher and without starting the
+    /// tool (before the root's lock is taken, so that a command starts at once; hand it to
+    /// ``init(root:configuration:command:logger:networkTimeout:backoff:verificationSandbox:)``, which tries it the
+    /// first time a patch is verified).
+    /// - Throws: ``ConfigurationError`` when `DISPATCHER_SANDBOX=bwrap` and bubblewrap is not installed.
+    public static func locateVerificationSandbox(_ configuration: DispatcherConfiguration) throws(ConfigurationError)
+        -> SandboxLocator.Availability
     {
-        do { return try await SandboxLocator().locate(configuration.sandbox) } catch {
-            throw ConfigurationError(
-                .invalidValue, location: ConfigurationTable.sandbox.name, found: error.message,
-                accepted: "auto or none, or bubblewrap installed and able to start")
-        }
+        do { return try SandboxLocator().find(configuration.sandbox) } catch { throw sandboxError(error) }
+    }
+
+    private static func sandboxError(_ error: BuildError) -> ConfigurationError {
+        ConfigurationError(
+            .invalidValue, location: ConfigurationTable.sandbox.name, found: error.message,
+            accepted: "auto or none, or bubblewrap installed and able to start")
     }
 }

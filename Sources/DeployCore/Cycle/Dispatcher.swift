@@ -25,8 +25,8 @@ public final class Dispatcher: Sendable {
     /// How long one fetch, push or clone may take.
     public let networkTimeout: Duration
     let backoff: BackoffPolicy
-    /// The verification sandbox, once found (``verificationSandbox()``).
-    let sandboxAvailability: Mutex<SandboxLocator.Availability?>
+    /// The verification sandbox as found, and whether it was tried yet (``verificationSandbox()``).
+    let sandboxAvailability: Mutex<(availability: SandboxLocator.Availability, isConfirmed: Bool)?>
 
     /// Takes the root's lock and opens (or creates) its state store.
     /// - Parameters:
@@ -36,15 +36,15 @@ public final class Dispatcher: Sendable {
     ///   - logger: receives what the dispatcher does, with `deploy.*` metadata.
     ///   - networkTimeout: how long one fetch, push or clone may take.
     ///   - backoff: how long a repository that cannot be updated waits before the next attempt (loop only).
-    ///   - verificationSandbox: the sandbox already looked for (``locateVerificationSandbox(_:)``); `nil` looks for
-    ///     it when feedback is first verified.
+    ///   - verificationSandbox: the sandbox already looked up (``locateVerificationSandbox(_:)``); it is tried, or
+    ///     looked for, when feedback is first verified.
     /// - Throws: ``DispatcherLock/HeldError`` when another dispatcher works on the root; store errors.
     public init(
         root: DeployRoot, configuration: DispatcherConfiguration, command: String = "deployctl",
         logger: Logger = Logger(label: "deployctl"), networkTimeout: Duration = .seconds(300),
         backoff: BackoffPolicy = BackoffPolicy(), verificationSandbox: SandboxLocator.Availability? = nil
     ) throws {
-        sandboxAvailability = Mutex(verificationSandbox)
+        sandboxAvailability = Mutex(verificationSandbox.map { ($0, false) })
         self.root = root
         self.configuration = configuration
         self.logger = logger
