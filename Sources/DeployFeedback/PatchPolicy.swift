@@ -227,26 +227,19 @@ public struct PatchPolicy: Sendable, Hashable, Codable {
 
     enum LinkVerdict { case none, link, intoGitDirectory }
 
-    /// Walks `path` from `root` one segment at a time with `lstat` (nothing followed): a segment that is a symbolic
-    /// link — a folder on the way, or the file itself unless the patch deletes it — makes the path refused; a link
-    /// that resolves into the repository's `.git` is told apart, for the message.
+    /// Whether `path` reaches a symbolic link of the tree at `root` (``PatchedPath/firstSymbolicLink(on:in:allowingOneAtTheEnd:)``:
+    /// a folder on the way, or the file itself unless the patch deletes it); a link that resolves into the
+    /// repository's `.git` is told apart, for the message.
     static func linkVerdict(_ path: String, root: String, isDeleted: Bool) -> LinkVerdict {
-        var current = root
-        let segments = path.split(separator: "/")
-        for (index, segment) in segments.enumerated() {
-            current += "/" + segment
-            var info = stat()
-            guard lstat(current, &info) == 0 else { return .none }  // the rest does not exist yet
-            guard info.st_mode & S_IFMT == S_IFLNK else { continue }
-            if index == segments.count - 1, isDeleted { return .none }
-            if let resolved = realPath(current), resolved == root || resolved.hasPrefix(root + "/"),
-                resolved.dropFirst(root.count).split(separator: "/").contains(where: isGitDirectoryName)
-            {
-                return .intoGitDirectory
-            }
-            return .link
+        guard let link = PatchedPath.firstSymbolicLink(on: path, in: root, allowingOneAtTheEnd: isDeleted) else {
+            return .none
         }
-        return .none
+        if let resolved = realPath(link), resolved == root || resolved.hasPrefix(root + "/"),
+            resolved.dropFirst(root.count).split(separator: "/").contains(where: isGitDirectoryName)
+        {
+            return .intoGitDirectory
+        }
+        return .link
     }
 
     static func realPath(_ path: String) -> String? {

@@ -51,20 +51,25 @@ public struct PatchedPath: Sendable, Hashable {
         var found: [String] = []
         for (path, isDeleted) in [(patched.oldPath, patched.status == .deleted), (patched.newPath, false)] {
             guard let path, !found.contains(path) else { continue }
-            let segments = path.split(separator: "/")
-            var current = root.path
-            for (index, segment) in segments.enumerated() {
-                current += "/" + segment
-                var info = stat()
-                guard lstat(current, &info) == 0 else { break }  // the rest does not exist yet
-                let isLast = index == segments.count - 1
-                if info.st_mode & S_IFMT == S_IFLNK, !(isLast && isDeleted) {
-                    found.append(path)
-                    break
-                }
-            }
+            if firstSymbolicLink(on: path, in: root.path, allowingOneAtTheEnd: isDeleted) != nil { found.append(path) }
         }
         return found
+    }
+
+    /// The first segment of `path` under `root` that is a symbolic link (its full path), walking with `lstat`;
+    /// `allowingOneAtTheEnd` lets the last segment be one (a deleted file). `nil` when none is, or when the walk
+    /// reaches a segment that does not exist yet.
+    public static func firstSymbolicLink(on path: String, in root: String, allowingOneAtTheEnd: Bool) -> String? {
+        let segments = path.split(separator: "/")
+        var current = root
+        for (index, segment) in segments.enumerated() {
+            current += "/" + segment
+            var info = stat()
+            guard lstat(current, &info) == 0 else { return nil }  // the rest does not exist yet
+            guard info.st_mode & S_IFMT == S_IFLNK else { continue }
+            return index == segments.count - 1 && allowingOneAtTheEnd ? nil : current
+        }
+        return nil
     }
 
     /// Whether `path` (as written in a diff, after `a/`/`b/` stripping) is unsafe to write relative to a work tree.
