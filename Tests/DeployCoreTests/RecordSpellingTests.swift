@@ -10,68 +10,50 @@ import Testing
 /// phase. They are stored (`deploy/state.sqlite`) and documented (docs/status.md), so they never change: each enum's
 /// cases are listed here with their spelling, and a new case fails until it is pinned too.
 @Suite struct RecordSpellingTests {
-    /// Checks that `spellings` names every case of `Value` once, that each encodes as its spelling (a JSON string),
-    /// and that each spelling decodes back to its case.
-    static func pin<Value: CaseIterable & Codable & Hashable & RawRepresentable<String> & CustomStringConvertible>(
-        _ type: Value.Type, _ spellings: KeyValuePairs<Value, String>, sourceLocation: SourceLocation = #_sourceLocation
-    ) throws {
-        #expect(
-            Set(spellings.map(\.key)) == Set(Value.allCases) && spellings.count == Value.allCases.count,
-            "every case of \(Value.self) is pinned once", sourceLocation: sourceLocation)
-        for (value, spelling) in spellings {
-            let encoded = String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
-            #expect(encoded == "\"\(spelling)\"", "\(Value.self).\(value)", sourceLocation: sourceLocation)
-            #expect(value.rawValue == spelling, sourceLocation: sourceLocation)
-            #expect("\(value)" == spelling, "interpolation prints the spelling", sourceLocation: sourceLocation)
-            let decoded = try JSONDecoder().decode(Value.self, from: Data("\"\(spelling)\"".utf8))
-            #expect(decoded == value, sourceLocation: sourceLocation)
-        }
-    }
-
     @Test func buildResultsKeepTheirSpellings() throws {
-        try Self.pin(RecordedBuildResult.self, [
+        try pinSpellings(RecordedBuildResult.self, [
             .passed: "passed", .failed: "failed", .flaky: "flaky", .timedOut: "timedOut",
             .cancelled: "cancelled", .skipped: "skipped",
         ])
     }
 
     @Test func repositoryOutcomesKeepTheirSpellings() throws {
-        try Self.pin(RepositoryCycleRecord.Outcome.self, [
+        try pinSpellings(RepositoryCycleRecord.Outcome.self, [
             .built: "built", .unchanged: "unchanged", .updateFailed: "updateFailed",
             .backingOff: "backingOff", .superseded: "superseded",
         ])
     }
 
     @Test func cycleResultsKeepTheirSpellings() throws {
-        try Self.pin(CycleRecord.Result.self, [
+        try pinSpellings(CycleRecord.Result.self, [
             .passed: "passed", .failed: "failed", .infrastructure: "infrastructure",
             .cancelled: "cancelled",
         ])
     }
 
     @Test func cycleTriggersKeepTheirSpellings() throws {
-        try Self.pin(CycleRecord.Trigger.self, [
+        try pinSpellings(CycleRecord.Trigger.self, [
             .runOnce: "run-once", .start: "start", .interval: "interval", .wake: "wake",
             .superseded: "superseded", .feedback: "feedback",
         ])
     }
 
     @Test func feedbackEventOutcomesKeepTheirSpellings() throws {
-        try Self.pin(FeedbackEventRecord.Outcome.self, [
+        try pinSpellings(FeedbackEventRecord.Outcome.self, [
             .applied: "applied", .rejected: "rejected", .deferred: "deferred",
             .checked: "checked", .wouldReject: "wouldReject",
         ])
     }
 
     @Test func proposalOutcomesKeepTheirSpellings() throws {
-        try Self.pin(ProposalAttemptRecord.Outcome.self, [
+        try pinSpellings(ProposalAttemptRecord.Outcome.self, [
             .proposed: "proposed", .applied: "applied", .rejected: "rejected",
             .deferred: "deferred", .failed: "failed",
         ])
     }
 
     @Test func loopPhasesKeepTheirSpellings() throws {
-        try Self.pin(DispatcherHealth.Phase.self, [.running: "running", .sleeping: "sleeping", .stopped: "stopped"])
+        try pinSpellings(DispatcherHealth.Phase.self, [.running: "running", .sleeping: "sleeping", .stopped: "stopped"])
     }
 
     @Test func theRecordedResultOfABuildIsItsResultOrFlaky() {

@@ -1,3 +1,4 @@
+import DeployTestSupport
 import Foundation
 import Testing
 
@@ -8,26 +9,8 @@ import Testing
 /// ledger is rebuilt from `applied/`, a proposal's next prompt reads its rejection), so the spellings never change:
 /// each enum's cases are listed here with their spelling, and a new case fails until it is pinned too.
 @Suite struct RecordSpellingTests {
-    /// Checks that `spellings` names every case of `Value` once, that each encodes as its spelling (a JSON string),
-    /// and that each spelling decodes back to its case.
-    static func pin<Value: CaseIterable & Codable & Hashable & RawRepresentable<String> & CustomStringConvertible>(
-        _ type: Value.Type, _ spellings: KeyValuePairs<Value, String>, sourceLocation: SourceLocation = #_sourceLocation
-    ) throws {
-        #expect(
-            Set(spellings.map(\.key)) == Set(Value.allCases) && spellings.count == Value.allCases.count,
-            "every case of \(Value.self) is pinned once", sourceLocation: sourceLocation)
-        for (value, spelling) in spellings {
-            let encoded = String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
-            #expect(encoded == "\"\(spelling)\"", "\(Value.self).\(value)", sourceLocation: sourceLocation)
-            #expect(value.rawValue == spelling, sourceLocation: sourceLocation)
-            #expect("\(value)" == spelling, "interpolation prints the spelling", sourceLocation: sourceLocation)
-            let decoded = try JSONDecoder().decode(Value.self, from: Data("\"\(spelling)\"".utf8))
-            #expect(decoded == value, sourceLocation: sourceLocation)
-        }
-    }
-
     @Test func stagesKeepTheirSpellings() throws {
-        try Self.pin(
+        try pinSpellings(
             FeedbackStage.self,
             [
                 .read: "read", .validate: "validate", .policy: "policy", .apply: "apply", .verify: "verify",
@@ -37,17 +20,17 @@ import Testing
     }
 
     @Test func verificationOutcomesKeepTheirSpellings() throws {
-        try Self.pin(FeedbackVerification.Outcome.self, [.passed: "passed", .failed: "failed", .skipped: "skipped"])
+        try pinSpellings(FeedbackVerification.Outcome.self, [.passed: "passed", .failed: "failed", .skipped: "skipped"])
     }
 
     @Test func publicationKindsKeepTheirSpellings() throws {
-        try Self.pin(
+        try pinSpellings(
             FeedbackPublication.Kind.self,
             [.push: "push", .pullRequest: "pull-request", .noPublisher: "none", .local: "local"])
     }
 
     @Test func claimPhasesKeepTheirSpellings() throws {
-        try Self.pin(
+        try pinSpellings(
             FeedbackClaimPhase.self,
             [
                 .claimed: "claimed", .applying: "applying", .committed: "committed", .published: "published",

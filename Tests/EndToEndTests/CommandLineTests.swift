@@ -83,18 +83,7 @@ import Testing
 
     @Test func theSeedsDispatcherEnvWithEmptyTokensAndIdentityMeansUnset() throws {
         try ScratchDirectory.withSync { scratch in
-            let seedFile = """
-                DISPATCHER_INTERVAL=60
-                DISPATCHER_USE_PRS=1
-                DISPATCHER_BUILD_DOCKER=0
-                DISPATCHER_RUN_E2E=0
-                GITHUB_TOKEN=
-                OPENAI_API_KEY=
-                GIT_USER_NAME=
-                GIT_USER_EMAIL=
-
-                """
-            try Data(seedFile.utf8).write(to: scratch.appending("dispatcher.env"))
+            try Data(SeedRootFixture.dispatcherEnv.utf8).write(to: scratch.appending("dispatcher.env"))
             let home = scratch.appending("home")
             try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
             let result = try Deployctl.run(
@@ -107,7 +96,7 @@ import Testing
             #expect(lines.contains("GITHUB_TOKEN not set default"))
             #expect(lines.contains("OPENAI_API_KEY not set default"))
             #expect(lines.contains("DISPATCHER_STEP_TIMEOUT 1800 default"), "an empty environment value is unset too")
-            #expect(lines.contains { $0.hasPrefix("DISPATCHER_INTERVAL 60 ") && $0.hasSuffix("dispatcher.env:1") })
+            #expect(lines.contains { $0.hasPrefix("DISPATCHER_INTERVAL 60 ") && $0.hasSuffix("dispatcher.env:2") })
         }
     }
 }
