@@ -224,43 +224,7 @@ public struct BuildOutputParser: Sendable {
     private mutating func handleReplay(_ line: LineBytes) {
         guard !inBacktrace, let parsed = Self.classify(line, inTestRun: inTestRun) else { return }
         report.recognizedLines += 1
-        switch parsed {
-        case .diagnostic(let diagnostic):
-            record(
-                file: diagnostic.file,
-                line: diagnostic.line,
-                column: diagnostic.column,
-                severity: diagnostic.severity,
-                message: diagnostic.message,
-                category: diagnostic.category,
-                replay: true
-            )
-        case .located(let located):
-            record(
-                file: located.file,
-                line: located.line,
-                column: nil,
-                severity: located.severity,
-                message: located.message,
-                category: nil,
-                replay: true
-            )
-        case .tool(let tool):
-            let message = tool.tool.map { "\($0): \(tool.message)" } ?? tool.message
-            record(
-                file: nil,
-                line: nil,
-                column: nil,
-                severity: tool.severity,
-                message: message,
-                category: nil,
-                replay: true
-            )
-        case .excerpt(let excerpt):
-            if excerpt.marker == .note, let message = excerpt.message { attachNote(.init(message: message)) }
-        default:
-            break
-        }
+        recordDiagnostic(parsed, replay: true)
     }
 
     /// One line of a backtrace (after the backtracer's banner, up to `Backtrace took`): thread headers tell whose
@@ -309,29 +273,8 @@ public struct BuildOutputParser: Sendable {
             current = nil
             inTestRun = false
             endTestRun()
-        case .excerpt(let excerpt):
-            if excerpt.marker == .note, let message = excerpt.message { attachNote(.init(message: message)) }
-        case .diagnostic(let diagnostic):
-            record(
-                file: diagnostic.file,
-                line: diagnostic.line,
-                column: diagnostic.column,
-                severity: diagnostic.severity,
-                message: diagnostic.message,
-                category: diagnostic.category
-            )
-        case .located(let located):
-            record(
-                file: located.file,
-                line: located.line,
-                column: nil,
-                severity: located.severity,
-                message: located.message,
-                category: nil
-            )
-        case .tool(let tool):
-            let message = tool.tool.map { "\($0): \(tool.message)" } ?? tool.message
-            record(file: nil, line: nil, column: nil, severity: tool.severity, message: message, category: nil)
+        case .excerpt, .diagnostic, .located, .tool:
+            recordDiagnostic(parsed)
         case .header:
             inTestRun = false
             endTestRun()
@@ -388,6 +331,30 @@ public struct BuildOutputParser: Sendable {
 
     /// Records a diagnostic, or counts another occurrence of one already seen (not when `replay`: BuildKit's
     /// summary repeating it).
+    /// Records `parsed` when it is a diagnostic (compiler, located or tool line) or a note's source excerpt, as read
+    /// the first time or replayed by BuildKit's failure summary; any other line is left alone.
+    private mutating func recordDiagnostic(_ parsed: ParsedLine, replay: Bool = false) {
+        switch parsed {
+        case .diagnostic(let diagnostic):
+            record(
+                file: diagnostic.file, line: diagnostic.line, column: diagnostic.column, severity: diagnostic.severity,
+                message: diagnostic.message, category: diagnostic.category, replay: replay)
+        case .located(let located):
+            record(
+                file: located.file, line: located.line, column: nil, severity: located.severity,
+                message: located.message, category: nil, replay: replay)
+        case .tool(let tool):
+            let message = tool.tool.map { "\($0): \(tool.message)" } ?? tool.message
+            record(
+                file: nil, line: nil, column: nil, severity: tool.severity, message: message, category: nil,
+                replay: replay)
+        case .excerpt(let excerpt):
+            if excerpt.marker == .note, let message = excerpt.message { attachNote(.init(message: message)) }
+        default:
+            break
+        }
+    }
+
     private mutating func record(
         file: String?,
         line: Int?,
