@@ -116,7 +116,8 @@ public enum UnifiedDiff {
                             + "git diffs, where each file starts with 'diff --git a/PATH b/PATH'",
                         field: "patch")
                 }
-                let path = try headerPath(line.dropFirst(4), line: lineNumber)
+                // As written (prefix kept, `/dev/null` as is): the rest of the line.
+                let path = try wholePath(line.dropFirst(4), line: lineNumber)
                 if line.hasPrefix("---") { state.minusPath = path } else { state.plusPath = path }
                 current = state
                 continue
@@ -195,12 +196,6 @@ public enum UnifiedDiff {
         let new = try word()
         guard remainder.isEmpty else { return nil }
         return (try checkedPath(old, line: line), try checkedPath(new, line: line))
-    }
-
-    /// The path of a `---`/`+++` header as written (prefix kept; `/dev/null` as is): the rest of the line without
-    /// trailing blanks, unquoted when it starts with a quote, runs of `/` squashed.
-    static func headerPath(_ rest: Substring, line: Int) throws(FeedbackError) -> String {
-        try wholePath(rest, line: line)
     }
 
     /// A path that takes the rest of its line (`---`/`+++`, `rename from`, `copy to`, …): trailing blanks dropped, a
