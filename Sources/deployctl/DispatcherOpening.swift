@@ -24,7 +24,7 @@ func openDispatcher(_ context: CommandContext, command: String) async throws -> 
         }
     }
     do {
-        return try Dispatcher(
+        return try Dispatcher.open(
             root: context.root, configuration: context.configuration, command: command, logger: context.logger,
             verificationSandbox: sandbox)
     } catch let error as DispatcherLock.HeldError {

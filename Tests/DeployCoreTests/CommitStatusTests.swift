@@ -24,7 +24,7 @@ import Testing
             let configuration = try ConfigurationLoader(
                 environment: ["GITHUB_TOKEN": server.token, "DISPATCHER_COMMIT_STATUS": "1", "DISPATCHER_USE_PRS": "0"]
             ).load(root: rootURL)
-            let dispatcher = try Dispatcher(
+            let dispatcher = try Dispatcher.open(
                 root: DeployRoot(url: rootURL), configuration: configuration, logger: Logger(label: "test"))
 
             let report = try await dispatcher.runCycle(CycleOptions(processFeedback: false))

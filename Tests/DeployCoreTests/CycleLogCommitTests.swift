@@ -31,7 +31,7 @@ import Testing
             let configuration = try ConfigurationLoader(
                 environment: ["DISPATCHER_COMMIT_LOGS": "1", "DISPATCHER_USE_PRS": "0"]
             ).load(root: root)
-            let dispatcher = try Dispatcher(
+            let dispatcher = try Dispatcher.open(
                 root: DeployRoot(url: root), configuration: configuration, logger: Logger(label: "test"))
             return try await dispatcher.runCycle(CycleOptions(force: force, processFeedback: false))
         }
@@ -86,7 +86,7 @@ import Testing
             try fixture.clone(remote, as: "root/repos/app")
             try Data(Setup.manifest(remote, "true").utf8).write(to: root.appendingPathComponent("deployctl.json"))
             let configuration = try ConfigurationLoader(environment: ["DISPATCHER_COMMIT_LOGS": "1"]).load(root: root)
-            let dispatcher = try Dispatcher(
+            let dispatcher = try Dispatcher.open(
                 root: DeployRoot(url: root), configuration: configuration, logger: Logger(label: "test"))
 
             let report = try await dispatcher.runCycle(CycleOptions(processFeedback: false))

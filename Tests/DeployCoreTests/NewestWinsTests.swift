@@ -16,8 +16,11 @@ import Testing
             let manifest = #"{"repositories": [{"name": "svc", "url": "\#(remote.path)", "build": ["sh", "-c", "\#(marker)"]}]}"#
             try Data(manifest.utf8).write(to: rootURL.appendingPathComponent("deployctl.json"))
             let configuration = try ConfigurationLoader(environment: ["DISPATCHER_USE_PRS": "0"]).load(root: rootURL)
-            let dispatcher = try Dispatcher(
-                root: DeployRoot(url: rootURL), configuration: configuration, logger: Logger(label: "test"))
+            let root = DeployRoot(url: rootURL)
+            let store = try SQLiteStateStore(url: root.stateDatabase)
+            let dispatcher = Dispatcher(
+                root: try root.open(command: "test"), configuration: configuration, store: store,
+                logger: Logger(label: "test"))
 
             let cycle = Task {
                 try await dispatcher.runCycle(
@@ -36,7 +39,7 @@ import Testing
             #expect(report.hasSupersededBuilds)
             #expect(report.exitStatus == 0, "a superseded build is neither a failure nor an infrastructure problem")
             #expect(try Shell.run(["pgrep", "-f", marker]).stdout.isEmpty, "the stale build's processes are gone")
-            #expect(try dispatcher.store.repositoryStates()["svc"]?.lastBuild == nil, "a superseded build is no result")
+            #expect(try store.repositoryStates()["svc"]?.lastBuild == nil, "a superseded build is no result")
         }
     }
 }

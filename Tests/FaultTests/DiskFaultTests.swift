@@ -44,7 +44,7 @@ import Testing
         let quiet = try #require(report.byName["b-quiet"])
         #expect(quiet.buildResult == .passed, "the next repository is still built: \(quiet.summary)")
         #expect(quiet.summary.contains("the log is incomplete"), "\(quiet.summary)")
-        #expect(try dispatcher.store.repositoryStates().count == 2, "both repositories are recorded")
+        #expect(try root.store().repositoryStates().count == 2, "both repositories are recorded")
         #expect(noisy.logError != nil && quiet.logError != nil)
         #expect(report.exitStatus == 3, "green builds with a lost log are an infrastructure failure, not a success")
         #expect(report.record.result == .infrastructure)
@@ -70,6 +70,6 @@ import Testing
         }
         #expect(report.exitStatus == 3)
         #expect(report.record.result == .infrastructure)
-        #expect(try dispatcher.store.cycleCount() == 1, "the cycle is in the state store")
+        #expect(try root.store().cycleCount() == 1, "the cycle is in the state store")
     }
 }

@@ -60,8 +60,13 @@ struct FaultRoot {
         var environment = environment
         if environment["DISPATCHER_USE_PRS"] == nil { environment["DISPATCHER_USE_PRS"] = "0" }
         let configuration = try ConfigurationLoader(environment: environment).load(root: url)
-        return try Dispatcher(
+        return try Dispatcher.open(
             root: root, configuration: configuration, logger: log.logger(), networkTimeout: networkTimeout)
+    }
+
+    /// The root's state store, as a second connection beside the dispatcher's.
+    func store() throws -> SQLiteStateStore {
+        try SQLiteStateStore(url: root.stateDatabase)
     }
 
     /// Runs one cycle (no feedback phase).

@@ -67,7 +67,7 @@ import Testing
         #expect(report.exitStatus == 3)
         #expect(report.record.result == .infrastructure)
         // The failure is kept for `status` and backs the repository off.
-        let state = try #require(try dispatcher.store.repositoryStates()["flaky"])
+        let state = try #require(try setup.root.store().repositoryStates()["flaky"])
         #expect(state.consecutiveFailures == 1)
         #expect(state.nextAttemptAt != nil)
     }

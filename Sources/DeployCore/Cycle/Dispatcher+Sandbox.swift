@@ -44,7 +44,7 @@ extension Dispatcher {
             home.standardizedFileURL.path != "/"
         {
             hidden.append(home)
-            if let swift = try? await locateToolchain().command.first(where: { $0.hasPrefix("/") }) {
+            if let swift = try? await CycleContext.locateToolchain(root: root, configuration: configuration).command.first(where: { $0.hasPrefix("/") }) {
                 // The toolchain's install prefix (…/usr/bin/swift → …), shown again when the home hides it.
                 readable.append(
                     URL(fileURLWithPath: swift).resolvingSymlinksInPath().deletingLastPathComponent()

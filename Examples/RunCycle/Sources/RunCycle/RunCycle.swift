@@ -37,7 +37,7 @@ struct RunCycle {
         let configuration = try ConfigurationLoader(gitIdentity: DeployEnvironment.gitIdentity()).load(root: root.url)
         let logger = Logger(label: "run-cycle")
         // Taking the dispatcher takes the root's lock; it is released when `dispatcher` goes away.
-        let dispatcher = try Dispatcher(root: root, configuration: configuration, command: "RunCycle", logger: logger)
+        let dispatcher = try Dispatcher.open(root: root, configuration: configuration, command: "RunCycle", logger: logger)
         let report = try await dispatcher.runCycle(CycleOptions()) { event in
             if case .buildFinished(let repository, let result) = event {
                 print("\(repository): \(result.result.rawValue) (\(result.report.errorCount) errors)")

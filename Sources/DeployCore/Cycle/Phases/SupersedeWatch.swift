@@ -2,28 +2,34 @@ import DeployBuild
 import DeployGit
 import Foundation
 
-extension Dispatcher {
+/// Newest wins: while a repository builds, its remote is fetched every `interval`; when its upstream branch has
+/// moved past the commit being built, the build is cancelled (its process groups are killed) and the newer commit
+/// returned.
+///
+/// Fetch failures during the watch are ignored: the build goes on, and the next cycle reports the remote.
+struct SupersedeWatch: Sendable {
+    let credentials: GitCredentials
+    let networkTimeout: Duration
+    /// How often to fetch; `nil` never checks (a one-off run builds what it found).
+    let interval: Duration?
+
     /// How a build ended: it finished, or a newer commit on its branch superseded it.
-    enum BuildRace: Sendable {
+    enum Race: Sendable {
         case finished(RepositoryBuildResult)
         case superseded(by: ObjectID)
     }
 
-    /// Runs `build`, and meanwhile fetches the repository every `interval`; when its upstream branch has moved past the
-    /// commit being built, the build is cancelled (its process groups are killed) and the newer commit returned.
-    ///
-    /// Fetch failures during the watch are ignored: the build goes on, and the next cycle reports the remote.
-    func buildUnlessSuperseded(
-        _ updated: UpdatedRepository, every interval: Duration?,
-        build: @escaping @Sendable () async -> RepositoryBuildResult
-    ) async -> BuildRace {
+    /// Runs `build` for `updated`, given up when a newer commit arrives.
+    func build(_ updated: UpdatedRepository, _ build: @escaping @Sendable () async -> RepositoryBuildResult) async
+        -> Race
+    {
         guard let interval, let head = updated.head, let branch = updated.branch else {
             return .finished(await build())
         }
         let owner = updated.owner
-        let credentials = GitCredentials(token: configuration.githubToken?.revealed)
+        let credentials = credentials
         let timeout = networkTimeout
-        return await withTaskGroup(of: BuildRace?.self) { group in
+        return await withTaskGroup(of: Race?.self) { group in
             group.addTask { .finished(await build()) }
             group.addTask {
                 while !Task.isCancelled {

@@ -1,0 +1,201 @@
+import DeployBuild
+import DeployFeedback
+import DeployGit
+import Foundation
+import Logging
+
+/// The cycle's proposal phase (`DISPATCHER_PROPOSE_FIXES=1`), and `apply-feedback --propose`: for a repository whose
+/// head built red, the model is asked for fixes until one is published or `DISPATCHER_PROPOSE_ATTEMPTS` attempts for
+/// that commit are used up. Each proposal is a feedback file, verified and published by the same ``FeedbackPhase``
+/// as any other.
+struct ProposePhase: Sendable {
+    let context: CycleContext
+    let client: ChatCompletionsClient
+    let feedback: FeedbackPhase
+
+
+    /// For each record whose head built red (this cycle, or unchanged since a red build), what is left of the
+    /// automatic attempts for that commit.
+    /// - Returns: the feedback events of the proposal files, for the cycle record.
+    func run(for records: [RepositoryCycleRecord]) async -> [FeedbackEventRecord] {
+        var events: [FeedbackEventRecord] = []
+        for record in records {
+            if Task.isCancelled { break }
+            let red: RepositoryCycleRecord?
+            switch record.outcome {
+            case .built: red = record
+            case .unchanged: red = context.previous[record.repository]?.lastBuild
+            default: red = nil
+            }
+            guard let red, red.buildResult == .failed, red.head != nil, red.head == record.head else { continue }
+            do {
+                events += try await attempt(red, newAttempts: nil).feedback
+            } catch {
+                context.logger.error("fixes could not be proposed for \(record.repository): \(error)")
+            }
+        }
+        return events
+    }
+
+    /// The attempt loop for one red build record.
+    /// - Parameter newAttempts: attempts to make now; `nil` for what is left of the limit for that commit.
+    func attempt(_ red: RepositoryCycleRecord, newAttempts: Int?) async throws -> ProposalRun {
+        let name = red.repository
+        let configuration = context.configuration
+        let store = context.store
+        guard let commit = red.head else {
+            return ProposalRun(
+                repository: name, commit: nil, attempts: [], feedback: [], fixed: false, stopped: false,
+                summary: "no commit")
+        }
+        guard configuration.verifyFeedback else {
+            // A model's patch is never a trusted source: without verification nothing is proposed.
+            return ProposalRun(
+                repository: name, commit: commit, attempts: [], feedback: [], fixed: false, stopped: false,
+                summary: "DISPATCHER_VERIFY_FEEDBACK=0: proposed fixes need verification; none proposed")
+        }
+        let limit = max(1, configuration.proposeAttempts)
+        let inbox = FeedbackInbox(directory: context.root.feedback)
+        var existing = try store.proposalAttempts(repository: name, commit: commit).map { $0.refreshed(in: inbox) }
+        for attempt in existing { try store.saveProposalAttempt(attempt) }
+        var run = ProposalRun(
+            repository: name, commit: commit, attempts: [], feedback: [], fixed: false, stopped: false, summary: "")
+        if existing.contains(where: { $0.outcome == .applied }) {
+            run.fixed = true
+            run.summary = "a proposed fix for \(commit.prefix(10)) was already published"
+            return run
+        }
+        if let open = existing.first(where: { $0.outcome == .proposed || $0.outcome == .deferred }) {
+            run.summary = "\(open.file ?? "a proposal") for \(commit.prefix(10)) is still being processed"
+            return run
+        }
+        let count = newAttempts ?? (limit - existing.count)
+        guard count > 0 else {
+            run.stopped = true
+            run.summary = "stopped proposing for \(commit.prefix(10)): \(existing.count) of \(limit) attempts made"
+            return run
+        }
+        guard
+            let repository = FeedbackPhase.targets(root: context.root, manifest: context.manifest)
+                .first(where: { $0.name == name })
+        else {
+            run.summary = "\(name) is not a git checkout on a branch; no fix proposed"
+            return run
+        }
+        let report =
+            red.reportJSON.flatMap { try? JSONDecoder().decode(BuildReport.self, from: Data($0.utf8)) }
+            ?? BuildReport()
+        let green = try store.lastGreenBuild(repository: name)?.head
+        let changes = green.flatMap { green in
+            green == commit
+                ? nil
+                : Self.changes(
+                    in: repository.directory, from: green, to: commit, limit: configuration.proposePromptBytes)
+        }
+        var previous = existing.filter { $0.outcome == .rejected }.compactMap { attempt in
+            attempt.file.flatMap { PreviousProposal.load(file: $0, attempt: attempt.attempt, inbox: inbox) }
+        }
+        let proposer = FixProposer(
+            client: client, feedbackDirectory: context.root.feedback, promptBudget: configuration.proposePromptBytes,
+            secrets: configuration.secrets, logger: context.logger)
+        let first = (existing.map(\.attempt).max() ?? 0) + 1
+        let probe = FixRequest(
+            repository: repository, commit: commit, report: report, changesSinceGreen: changes, greenCommit: green)
+        guard !FixPrompt.make(for: probe, budget: configuration.proposePromptBytes).files.isEmpty else {
+            // A diff could only touch files the report does not involve: asking would spend the attempts for nothing.
+            run.summary = "the build report of \(commit.prefix(10)) locates no error or failing test in \(name); "
+                + "no fix proposed"
+            context.logger.info("\(run.summary)", metadata: ["deploy.repo": "\(name)"])
+            return run
+        }
+        for number in first..<(first + count) {
+            if Task.isCancelled { break }
+            let request = FixRequest(
+                repository: repository, commit: commit, report: report, result: red.buildResult ?? .failed,
+                log: red.log, changesSinceGreen: changes, greenCommit: green, attempt: number, previous: previous)
+            let proposal = await proposer.propose(request)
+            var record = ProposalAttemptRecord(
+                repository: name, commit: commit, attempt: number, limit: limit, file: proposal.file,
+                outcome: .proposed, detail: "", model: proposal.model)
+            let done: Bool
+            switch proposal.outcome {
+            case .failed(let error):
+                record.file = nil
+                record.outcome = .failed
+                record.detail = error.description
+                done = true
+            case .rejected(let rejection, _):
+                record.outcome = .rejected
+                record.detail = "\(rejection.stage): \(rejection.message)"
+                let event = FeedbackEventRecord(
+                    repository: name, file: proposal.file, feedbackID: proposal.id, outcome: .rejected, commit: nil,
+                    detail: record.detail)
+                context.observer?(.feedback(file: event.file, outcome: event.outcome, detail: event.detail))
+                run.feedback.append(event)
+                done = false
+            case .written(let url):
+                try store.saveProposalAttempt(record)
+                let events = try await feedback.run(files: [url])
+                run.feedback += events
+                let event = events.last { $0.file == proposal.file }
+                record.detail = event?.detail ?? "not processed"
+                switch event?.outcome {
+                case .applied?:
+                    record.outcome = .applied
+                    run.fixed = true
+                    done = true
+                case .rejected?:
+                    record.outcome = .rejected
+                    done = false
+                default:
+                    record.outcome = .deferred
+                    done = true
+                }
+            }
+            record.updatedAt = Date()
+            try store.saveProposalAttempt(record)
+            run.attempts.append(record)
+            existing.append(record)
+            if done { break }
+            if let rejected = PreviousProposal.load(file: proposal.file, attempt: number, inbox: inbox) {
+                previous.append(rejected)
+            }
+        }
+        finish(&run, commit: commit, made: existing, limit: limit, automatic: newAttempts == nil)
+        return run
+    }
+
+    /// Gives the run its one-sentence summary, and marks it stopped when the automatic attempts for the commit are
+    /// used up without a fix.
+    private func finish(
+        _ run: inout ProposalRun, commit: String, made existing: [ProposalAttemptRecord], limit: Int, automatic: Bool
+    ) {
+        let made = existing.count
+        if run.fixed {
+            run.summary = "attempt \(run.attempts.last?.attempt ?? made) fixed \(commit.prefix(10)) and was published"
+        } else if automatic, made >= limit,
+            !existing.contains(where: { $0.outcome == .proposed || $0.outcome == .deferred })
+        {
+            run.stopped = true
+            run.summary = "stopped proposing for \(commit.prefix(10)) after \(made) attempts without a fix"
+            context.logger.notice(
+                "\(run.summary)", metadata: ["deploy.repo": "\(run.repository)", "deploy.proposal.commit": "\(commit)"])
+        } else {
+            run.summary =
+                run.attempts.last.map { "attempt \($0.attempt): \($0.outcome.rawValue): \($0.detail)" }
+                ?? "no attempt made"
+        }
+    }
+
+    /// The patch between commits `from` and `to` of the repository holding `directory` (what `git diff FROM TO`
+    /// prints), cut at `limit` bytes on a line boundary; `nil` when either commit cannot be read (the prompt then
+    /// goes without it).
+    static func changes(in directory: URL, from: String, to: String, limit: Int) -> String? {
+        guard let from = ObjectID(hex: from), let to = ObjectID(hex: to),
+            let repository = try? GitRepository.discover(containing: directory),
+            let (text, truncated) = try? repository.patch(from: from, to: to, limit: limit)
+        else { return nil }
+        let patch = truncated ? text + "[… the diff goes on]\n" : text
+        return patch.isEmpty ? nil : patch
+    }
+}
