@@ -21,7 +21,11 @@ let package = Package(
                 .product(name: "DeployCore", package: deployctl),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: [.swiftLanguageMode(.v6)]
+            // The settings deployctl's own targets build with: `import DeployCore` must be enough under them.
+            swiftSettings: [
+                .swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny"),
+                .enableUpcomingFeature("MemberImportVisibility"),
+            ]
         )
     ]
 )

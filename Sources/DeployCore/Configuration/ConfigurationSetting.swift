@@ -8,7 +8,7 @@ import Foundation
 /// `docs/environment-variables.md` must give (a test compares every row of the page with ``variable``).
 struct ConfigurationSetting<Value: Sendable>: Sendable {
     let name: String
-    let keyPath: WritableKeyPath<DispatcherConfiguration, Value> & Sendable
+    let keyPath: any WritableKeyPath<DispatcherConfiguration, Value> & Sendable
     let format: ConfigurationValueFormat<Value>
     let defaultValue: Value
     let source: ConfigurationSource
@@ -18,7 +18,7 @@ struct ConfigurationSetting<Value: Sendable>: Sendable {
     let defaultInWords: String?
 
     init(
-        _ name: String, _ keyPath: WritableKeyPath<DispatcherConfiguration, Value> & Sendable,
+        _ name: String, _ keyPath: any WritableKeyPath<DispatcherConfiguration, Value> & Sendable,
         _ format: ConfigurationValueFormat<Value>, default defaultValue: Value,
         source: ConfigurationSource = .layers, defaultInWords: String? = nil, _ meaning: String
     ) {
