@@ -88,7 +88,7 @@ public final class Dispatcher: Sendable {
         let manifest = try Manifest.load(at: root.manifestFile)
         let selected = try select(options.repositories, from: managedRepositories(manifest: manifest), flag: "--repo")
         let previous = try store.repositoryStates()
-        let credentials = GitCredentials(token: configuration.githubToken?.revealed)
+        let credentials = configuration.gitCredentials
         // Before the update: a committed build.log that an earlier version replaced is put back.
         let logs = logDirectory()
 
@@ -106,8 +106,7 @@ public final class Dispatcher: Sendable {
             toolchain: toolchain, log: log, previous: previous, store: store, logger: logger, observer: observer,
             networkTimeout: networkTimeout)
 
-        var built = await BuildPhase(context: context, toolchain: toolchain, log: log, options: options).run(update)
-        for record in update.backingOff { built.records[record.repository] = record }
+        let built = await BuildPhase(context: context, toolchain: toolchain, log: log, options: options).run(update)
         let repositories = selected.compactMap { built.records[$0.rawValue] }
 
         // Proposals (DISPATCHER_PROPOSE_FIXES=1) are feedback files too: both go through one feedback phase.
@@ -162,7 +161,7 @@ public final class Dispatcher: Sendable {
     {
         CycleContext(
             root: root, configuration: configuration, manifest: try Manifest.load(at: root.manifestFile),
-            credentials: GitCredentials(token: configuration.githubToken?.revealed), toolchain: toolchain, log: nil,
+            credentials: configuration.gitCredentials, toolchain: toolchain, log: nil,
             previous: try store.repositoryStates(), store: store, logger: logger, observer: observer,
             networkTimeout: networkTimeout)
     }

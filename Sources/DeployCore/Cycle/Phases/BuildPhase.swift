@@ -30,7 +30,8 @@ struct BuildPhase: Sendable {
 
     /// What the phase did.
     struct Result: Sendable {
-        /// The record of each repository the phase came to, by name (update failures included).
+        /// The record of each repository the phase came to, by name (update failures and repositories backing off
+        /// included).
         var records: [String: RepositoryCycleRecord] = [:]
         /// The full result of each build that ran, by name.
         var builds: [String: RepositoryBuildResult] = [:]
@@ -49,6 +50,7 @@ struct BuildPhase: Sendable {
 
     func run(_ update: UpdatePhase.Result) async -> Result {
         var result = Result()
+        for record in update.backingOff { result.records[record.repository] = record }
         building: for name in update.attempted {
             let key = name.rawValue
             switch update.updates[name] {
