@@ -81,7 +81,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "deployctl-bench",
-            dependencies: ["DeployGit", "DeployBuild", "DeployFeedback", "DeployCore"]
+            dependencies: [
+                "DeployGit", "DeployBuild", "DeployFeedback", "DeployCore",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
         ),
         .target(
             name: "DeployTestSupport",

@@ -2,6 +2,8 @@ import DeployFeedback
 import DeployGit
 import Foundation
 import Logging
+import Subprocess
+import SystemPackage
 
 /// Owned by the DeployFeedback work: apply-and-commit of N small feedback patches (verification off) in one
 /// process, against a shell loop of `git apply --index` + `git commit` doing the same on an identical clone, in the
@@ -28,11 +30,11 @@ enum FeedbackApplyBenchmark {
             let lines = (1...20).map { "file \(index) line \($0)\n" }.joined()
             try Data(lines.utf8).write(to: seed.appendingPathComponent(String(format: "file-%04d.txt", index)))
         }
-        try sh("git init --quiet --initial-branch=main . && git add -A && git commit --quiet -m initial", in: seed)
+        try await sh("git init --quiet --initial-branch=main . && git add -A && git commit --quiet -m initial", in: seed)
         let root = work.appendingPathComponent("root")
         let checkout = root.appendingPathComponent("repos/app")
         let loop = work.appendingPathComponent("loop")
-        try sh(
+        try await sh(
             "git clone --quiet \(seed.path) \(checkout.path) && git clone --quiet \(seed.path) \(loop.path)", in: work)
         let feedback = root.appendingPathComponent("feedback")
         let patches = work.appendingPathComponent("patches")
@@ -88,10 +90,10 @@ enum FeedbackApplyBenchmark {
         }
         var shell = Duration.zero
         var loopCPU = CPUTime(user: 0, system: 0)
-        func runLoop() throws {
+        func runLoop() async throws {
             let start = clock.now
             let childrenBefore = CPUTime(of: RUSAGE_CHILDREN)
-            try sh(
+            try await sh(
                 #"for f in "$1"/*.diff; do n=$(basename "$f" .diff); git apply --index "$f" && git commit --quiet -m "Feedback $n" -m "Feedback-Id: bench-$n" || exit 1; done"#,
                 in: loop, arguments: [patches.path])
             shell = clock.now - start
@@ -101,16 +103,16 @@ enum FeedbackApplyBenchmark {
         // ext4 makes each new inode dearer; bench/feedback-apply.sh alternates the order between runs.
         let loopFirst = ProcessInfo.processInfo.environment["BENCH_LOOP_FIRST"] == "1"
         if loopFirst {
-            try runLoop()
+            try await runLoop()
             try await runDeployctl()
         } else {
             try await runDeployctl()
-            try runLoop()
+            try await runLoop()
         }
 
-        let commits = try sh("git rev-list --count HEAD", in: checkout)
-        let loopCommits = try sh("git rev-list --count HEAD", in: loop)
-        let same = try sh("git rev-parse HEAD^{tree}", in: checkout) == (try sh("git rev-parse HEAD^{tree}", in: loop))
+        let commits = try await sh("git rev-list --count HEAD", in: checkout)
+        let loopCommits = try await sh("git rev-list --count HEAD", in: loop)
+        let same = try await sh("git rev-parse HEAD^{tree}", in: checkout) == (try await sh("git rev-parse HEAD^{tree}", in: loop))
         print(
             "feedback-apply: \(count) patches, verification off, same run (\(loopFirst ? "loop" : "deployctl") first), "
                 + "on \(fileSystem(of: work))")
@@ -191,25 +193,19 @@ enum FeedbackApplyBenchmark {
 
     /// Runs a `/bin/sh -c` script with an isolated git configuration; returns its trimmed stdout.
     @discardableResult
-    static func sh(_ script: String, in directory: URL, arguments: [String] = []) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script, "sh"] + arguments
-        process.currentDirectoryURL = directory
-        var environment = ProcessInfo.processInfo.environment
-        environment["GIT_CONFIG_NOSYSTEM"] = "1"
-        environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
-        for key in ["GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"] { environment[key] = "deployctl bench" }
-        for key in ["GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"] { environment[key] = "bench@example.invalid" }
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw BenchmarkFailure("script failed (\(process.terminationStatus)): \(script)")
+    static func sh(_ script: String, in directory: URL, arguments: [String] = []) async throws -> String {
+        var environment: [Environment.Key: String?] = ["GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null"]
+        for key in ["GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"] { environment[Environment.Key(stringLiteral: key)] = "deployctl bench" }
+        for key in ["GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"] {
+            environment[Environment.Key(stringLiteral: key)] = "bench@example.invalid"
         }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let result = try await Subprocess.run(
+            .path(FilePath("/bin/sh")), arguments: Arguments(["-c", script, "sh"] + arguments),
+            environment: .inherit.updating(environment), workingDirectory: FilePath(directory.path),
+            output: .string(limit: 1 << 20), error: .discarded)
+        guard result.terminationStatus.isSuccess else {
+            throw BenchmarkFailure("script failed (\(result.terminationStatus)): \(script)")
+        }
+        return (result.standardOutput ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
