@@ -37,19 +37,7 @@ extension FeedbackProcessor {
             throw StageFailure(.read, error)
         }
         parsed = document
-        let repository: FeedbackRepository
-        do { repository = try FeedbackRepository.target(of: document, in: repositories) } catch {
-            throw StageFailure(.validate, error)
-        }
-        let branch = document.branch ?? repository.branch
-        guard branch == repository.branch else {
-            throw StageFailure(
-                .validate,
-                FeedbackError(
-                    .invalidValue,
-                    "'branch' is \(quoted(branch)) but \(repository.name) is managed on \(quoted(repository.branch))",
-                    field: "branch"))
-        }
+        let (repository, branch) = try target(of: document)
         let summary: PatchSummary
         do throws(FeedbackError) {
             if let enclosing = repository.enclosing, !enclosing.path.isEmpty {
@@ -81,5 +69,24 @@ extension FeedbackProcessor {
                     field: document.idWasDerived ? "patch" : "id"))
         }
         return Validated(document: document, repository: repository, branch: branch, summary: summary)
+    }
+
+    /// The repository a file targets (`repo` may be left out only where the root has one) and its branch, after
+    /// checking that a `branch` the file names is the one the repository is managed on.
+    func target(of document: FeedbackDocument) throws(StageFailure) -> (FeedbackRepository, branch: String) {
+        let repository: FeedbackRepository
+        do { repository = try FeedbackRepository.target(of: document, in: repositories) } catch {
+            throw StageFailure(.validate, error)
+        }
+        let branch = document.branch ?? repository.branch
+        guard branch == repository.branch else {
+            throw StageFailure(
+                .validate,
+                FeedbackError(
+                    .invalidValue,
+                    "'branch' is \(quoted(branch)) but \(repository.name) is managed on \(quoted(repository.branch))",
+                    field: "branch"))
+        }
+        return (repository, branch)
     }
 }
