@@ -224,8 +224,8 @@ public struct StatusReport: Sendable, Codable, Hashable {
         for file in files {
             guard let size = (try? FileManager.default.attributesOfItem(atPath: file.path))?[.size] as? Int,
                 size < 8 << 20, let data = try? Data(contentsOf: file),
-                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                let repository = object["repo"] as? String
+                case .object(let fields)? = try? JSONValue(parsing: data),
+                case .string(let repository)? = fields["repo"]
             else { continue }
             counts[repository, default: 0] += 1
         }

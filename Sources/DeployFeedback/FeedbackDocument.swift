@@ -82,8 +82,8 @@ public struct FeedbackDocument: Sendable, Hashable, Codable {
             throw FeedbackError(.notUTF8, "the file is not valid UTF-8 (first bad byte at offset \(offset))")
         }
         let root: JSONValue
-        do { root = try JSONDecoder().decode(JSONValue.self, from: Data(bytes)) } catch {
-            throw FeedbackError(.malformedJSON, "the file is not valid JSON: \(describe(error))")
+        do { root = try JSONValue(parsing: bytes) } catch {
+            throw FeedbackError(.malformedJSON, "the file is not valid JSON: \(error.message)", field: error.field)
         }
         guard case .object(let fields) = root else {
             throw FeedbackError(.malformedJSON, "the top level must be a JSON object, found \(root.typeName)")
@@ -179,14 +179,6 @@ public struct FeedbackDocument: Sendable, Hashable, Codable {
             }
         }
     }
-
-    private static func describe(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            let underlying = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return underlying ?? context.debugDescription
-        }
-        return String(describing: error)
-    }
 }
 
 /// Shows a user-supplied value in a message: quoted, with control characters escaped, cut at 80 characters.
@@ -202,40 +194,15 @@ func quoted(_ value: String) -> String {
 private struct FieldReader {
     let fields: [String: JSONValue]
 
-    func string(_ name: String) throws(FeedbackError) -> String? {
-        switch fields[name] {
-        case nil, .null?: return nil
-        case .string(let value)?: return value
-        case let other?: throw wrongType(name, other, accepted: "string")
-        }
-    }
+    func string(_ name: String) throws(FeedbackError) -> String? { try read(name, .string) }
+    func bool(_ name: String) throws(FeedbackError) -> Bool? { try read(name, .boolean) }
+    func integer(_ name: String) throws(FeedbackError) -> Int? { try read(name, .integer) }
+    func object(_ name: String) throws(FeedbackError) -> [String: JSONValue]? { try read(name, .object) }
 
-    func bool(_ name: String) throws(FeedbackError) -> Bool? {
-        switch fields[name] {
-        case nil, .null?: return nil
-        case .bool(let value)?: return value
-        case let other?: throw wrongType(name, other, accepted: "boolean")
+    private func read<Value>(_ name: String, _ type: JSONFieldType<Value>) throws(FeedbackError) -> Value? {
+        try fields.field(name, as: type) { found in
+            FeedbackError(
+                .wrongType, "the field '\(name)' must be \(type.name) (or null), found \(found.typeName)", field: name)
         }
-    }
-
-    func integer(_ name: String) throws(FeedbackError) -> Int? {
-        switch fields[name] {
-        case nil, .null?: return nil
-        case .number(let value)? where value.rounded() == value && abs(value) < 1e9: return Int(value)
-        case let other?: throw wrongType(name, other, accepted: "integer")
-        }
-    }
-
-    func object(_ name: String) throws(FeedbackError) -> [String: JSONValue]? {
-        switch fields[name] {
-        case nil, .null?: return nil
-        case .object(let value)?: return value
-        case let other?: throw wrongType(name, other, accepted: "object")
-        }
-    }
-
-    private func wrongType(_ name: String, _ value: JSONValue, accepted: String) -> FeedbackError {
-        FeedbackError(
-            .wrongType, "the field '\(name)' must be \(accepted) (or null), found \(value.typeName)", field: name)
     }
 }

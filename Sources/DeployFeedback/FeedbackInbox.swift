@@ -94,7 +94,7 @@ public struct FeedbackInbox: Sendable {
         guard let modified = attributes?[.modificationDate] as? Date, now.timeIntervalSince(modified) < Self.settleTime
         else { return false }
         guard let data = FileManager.default.contents(atPath: pending.path), !data.isEmpty else { return true }
-        return (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) == nil
+        return (try? JSONValue(parsing: data)) == nil
     }
 
     /// A claimed file: `.inflight/NAME`.

@@ -88,18 +88,7 @@ extension FeedbackProcessor {
     func validateRestartRequest(_ document: FeedbackDocument) throws(StageFailure) -> (
         FeedbackRepository, RestartCommand, any RestartRunner
     ) {
-        let repository: FeedbackRepository
-        do { repository = try FeedbackRepository.target(of: document, in: repositories) } catch {
-            throw StageFailure(.validate, error)
-        }
-        if let branch = document.branch, branch != repository.branch {
-            throw StageFailure(
-                .validate,
-                FeedbackError(
-                    .invalidValue,
-                    "'branch' is \(quoted(branch)) but \(repository.name) is managed on \(quoted(repository.branch))",
-                    field: "branch"))
-        }
+        let (repository, _) = try target(of: document)
         guard let runner = restartRunner,
             let command = RestartCommand.resolve(commandsDirectory: commandsDirectory, repository: repository.name)
         else {

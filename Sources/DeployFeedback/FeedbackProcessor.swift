@@ -11,58 +11,6 @@ import Logging
 /// `feedback/.inflight/`, so a run killed at any point is resumed by the next one; each file ends in
 /// `feedback/applied/` or `feedback/rejected/` with a record.
 public struct FeedbackProcessor: Sendable {
-    /// Settings of a run.
-    public struct Options: Sendable, Hashable {
-        /// What patches may touch.
-        public var policy: PatchPolicy
-        /// The largest feedback file read, in bytes (checked before reading). The dispatcher passes
-        /// `DISPATCHER_FEEDBACK_MAX_BYTES` (default 1 MiB); this library default is 4 MiB.
-        public var maxFileBytes: Int
-        /// Build and test the patched tree before committing (turn off only for trusted sources).
-        public var verify: Bool
-        /// Validate and check that patches apply; change nothing (files stay pending).
-        public var dryRun: Bool
-        /// How long the restart command may run.
-        public var restartTimeout: Duration
-        /// How many runs may hit environment failures on one file before it is rejected.
-        public var maxAttempts: Int
-        /// Where throwaway worktrees for verification and three-way applies are made (default: the temporary folder).
-        public var worktreeDirectory: URL?
-        /// The file (relative to the repository's root, usually `CHANGELOG.md`) that gets one ``ChangelogEntry`` per
-        /// applied feedback, in the same commit; nil adds none. A patch that changes the file itself gets no entry.
-        public var changelogPath: String?
-        /// Also `fsync` every record, journal and move, so that `feedback/` survives a power loss, not only a killed
-        /// process (about 10 ms per write on an ordinary disk; pair it with synced git writes).
-        public var syncToDisk: Bool
-        /// Leave a pending file that looks unfinished (``FeedbackInbox/isBeingWritten(_:now:)``) for a later run: for
-        /// a loop woken by the folder changing while an agent is still writing the file in place.
-        public var waitsForWriters: Bool
-
-        public init(
-            policy: PatchPolicy = PatchPolicy(),
-            maxFileBytes: Int = 4 << 20,
-            verify: Bool = true,
-            dryRun: Bool = false,
-            restartTimeout: Duration = .seconds(300),
-            maxAttempts: Int = 3,
-            worktreeDirectory: URL? = nil,
-            syncToDisk: Bool = false,
-            changelogPath: String? = nil,
-            waitsForWriters: Bool = false
-        ) {
-            self.waitsForWriters = waitsForWriters
-            self.changelogPath = changelogPath
-            self.policy = policy
-            self.maxFileBytes = maxFileBytes
-            self.verify = verify
-            self.dryRun = dryRun
-            self.restartTimeout = restartTimeout
-            self.maxAttempts = maxAttempts
-            self.worktreeDirectory = worktreeDirectory
-            self.syncToDisk = syncToDisk
-        }
-    }
-
     /// The `feedback/` folder.
     public let inbox: FeedbackInbox
     /// The root's `commands/` folder (restart scripts).
@@ -183,32 +131,6 @@ public struct FeedbackProcessor: Sendable {
 
     // MARK: Processing one file
 
-    /// A failed stage: the error, and what the rejection record should carry.
-    struct StageFailure: Error {
-        var stage: FeedbackStage
-        var error: FeedbackError
-        var verification: FeedbackVerification?
-        var logExcerpt: String?
-
-        init(
-            _ stage: FeedbackStage, _ error: FeedbackError, verification: FeedbackVerification? = nil,
-            logExcerpt: String? = nil
-        ) {
-            self.stage = stage
-            self.error = error
-            self.verification = verification
-            self.logExcerpt = logExcerpt
-        }
-    }
-
-    /// A file that passed reading, validation, the path policy and the duplicate check.
-    struct Validated: Sendable {
-        var document: FeedbackDocument
-        var repository: FeedbackRepository
-        var branch: String
-        var summary: PatchSummary
-    }
-
     /// Processes a freshly claimed file.
     func process(_ claim: FeedbackInbox.Claim, journal: FeedbackJournal) async -> FeedbackOutcome {
         if let request = restartRequest(in: claim.file) {
@@ -279,61 +201,6 @@ public struct FeedbackProcessor: Sendable {
         }
     }
 
-    /// Reads, validates and checks the file against the policy and the ledger.
-    func validate(
-        _ file: URL, document parsed: inout FeedbackDocument?, checkDuplicate: Bool = true
-    ) throws(StageFailure) -> Validated {
-        var document: FeedbackDocument
-        do { document = try FeedbackDocument.load(contentsOf: file, maxBytes: options.maxFileBytes) } catch {
-            throw StageFailure(.read, error)
-        }
-        parsed = document
-        let repository: FeedbackRepository
-        do { repository = try FeedbackRepository.target(of: document, in: repositories) } catch {
-            throw StageFailure(.validate, error)
-        }
-        let branch = document.branch ?? repository.branch
-        guard branch == repository.branch else {
-            throw StageFailure(
-                .validate,
-                FeedbackError(
-                    .invalidValue,
-                    "'branch' is \(quoted(branch)) but \(repository.name) is managed on \(quoted(repository.branch))",
-                    field: "branch"))
-        }
-        let summary: PatchSummary
-        do throws(FeedbackError) {
-            if let enclosing = repository.enclosing, !enclosing.path.isEmpty {
-                // A vendored folder: checked relative to the folder, applied in the repository that holds it.
-                (document.patch, summary) = try options.policy.check(
-                    patch: document.patch, inFolder: enclosing.path, of: enclosing.workTree)
-            } else {
-                summary = try options.policy.check(patch: document.patch, repository: repository.directory)
-            }
-        } catch {
-            throw StageFailure(.policy, error)
-        }
-        if checkDuplicate, let entry = inbox.ledger().entries[document.id] {
-            throw StageFailure(
-                .validate,
-                FeedbackError(
-                    .duplicate,
-                    "feedback id \(quoted(document.id)) was already applied as commit \(entry.commit) "
-                        + "(\(entry.file) in applied/)",
-                    field: document.idWasDerived ? "patch" : "id"))
-        }
-        if checkDuplicate, let commit = try commitInHistory(document.id, repository: repository) {
-            throw StageFailure(
-                .validate,
-                FeedbackError(
-                    .duplicate,
-                    "feedback id \(quoted(document.id)) was already applied as commit \(commit.hex) (its "
-                        + "\(Self.idTrailer) trailer is in the history of \(repository.branch))",
-                    field: document.idWasDerived ? "patch" : "id"))
-        }
-        return Validated(document: document, repository: repository, branch: branch, summary: summary)
-    }
-
     /// Ends a file after a failure: a rejection moves it to `rejected/`; an environment failure leaves it claimed.
     func conclude(
         _ claim: FeedbackInbox.Claim, journal: inout FeedbackJournal, failure: StageFailure, document: FeedbackDocument?
@@ -377,46 +244,5 @@ public struct FeedbackProcessor: Sendable {
             throw StageFailure(
                 .halt, FeedbackError(.io, "halted after phase \(journal.phase.rawValue) (fault injection)"))
         }
-    }
-
-    // MARK: Dry run
-
-    /// `--dry-run`: validates each file and checks that its patch applies; moves and writes nothing.
-    func check(files: [URL]?) async throws(FeedbackError) -> [FeedbackOutcome] {
-        inbox.cache.clear()
-        repositoryCache.clear()
-        historyCache.clear()
-        defer { repositoryCache.clear() }
-        let urls: [URL]
-        if let files { urls = files } else { urls = try inbox.pendingFiles() }
-        var outcomes: [FeedbackOutcome] = []
-        for url in urls {
-            var document: FeedbackDocument?
-            if let request = restartRequest(in: url) {
-                outcomes.append(.checked(checkRestartRequest(request, file: url)))
-                continue
-            }
-            var result = FeedbackCheck(
-                file: url.lastPathComponent, id: nil, repository: nil, paths: [], error: nil, needsThreeWay: false)
-            do throws(StageFailure) {
-                let validated = try validate(url, document: &document)
-                result.paths = validated.summary.paths
-                result.needsThreeWay = try checkApplies(validated)
-            } catch {
-                result.error = error.error
-            }
-            result.id = document?.id
-            result.repository = document?.repository
-            outcomes.append(.checked(result))
-        }
-        return outcomes
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

@@ -57,7 +57,6 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
     /// Converts any `Encodable` value (a build report, a record) into a `JSONValue`.
     public init(encoding value: some Encodable) throws {
-        let data = try JSONEncoder().encode(value)
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+        self = try JSONValue(parsing: JSONEncoder().encode(value))
     }
 }

@@ -20,7 +20,7 @@ import Foundation
 /// too); `forge` (`github` or `gitea`) and `forgeAPI` (the REST API root) say where pull requests are opened when the
 /// remote's host does not tell; `env` names variables of the dispatcher's environment its build, test and
 /// verification steps also get. Unknown keys are an error, so a typo
-/// does not silently do nothing. Documented in `docs/manifest.md`.
+/// does not silently do nothing; so is a key given twice. The text is read by ``JSONValue/init(parsing:)``. Documented in `docs/manifest.md`.
 public struct Manifest: Sendable, Hashable {
     /// One repository entry.
     public struct Repository: Sendable, Hashable {
@@ -64,57 +64,59 @@ public struct Manifest: Sendable, Hashable {
 
     /// Parses manifest JSON; `path` is used in messages.
     public static func parse(_ data: Data, path: String) throws(ConfigurationError) -> Manifest {
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+        let object: JSONValue
+        do { object = try JSONValue(parsing: data) } catch {
             throw ConfigurationError(
-                .invalidManifest, location: path, found: "text that is not JSON", accepted: "a JSON object")
+                .invalidManifest, location: path, found: "text that is not JSON",
+                accepted: "a JSON object (\(error.message))")
         }
-        guard let top = object as? [String: Any] else {
+        guard case .object(let top) = object else {
             throw ConfigurationError(
                 .invalidManifest, location: path, found: "JSON that is not an object",
                 accepted: "{\"repositories\": [...]}")
         }
         try rejectUnknownKeys(top, allowed: ["repositories"], location: path)
         guard let list = top["repositories"] else { return Manifest() }
-        guard let entries = list as? [Any] else {
+        guard case .array(let entries) = list else {
             throw ConfigurationError(
-                .invalidManifest, location: "\(path): repositories", found: typeName(list), accepted: "an array")
+                .invalidManifest, location: "\(path): repositories", found: list.typePhrase, accepted: "an array")
         }
         var repositories: [Repository] = []
         for (index, element) in entries.enumerated() {
             let location = "\(path): repositories[\(index)]"
-            guard let entry = element as? [String: Any] else {
-                throw ConfigurationError(.invalidManifest, location: location, found: typeName(element), accepted: "an object")
+            guard case .object(let entry) = element else {
+                throw ConfigurationError(
+                    .invalidManifest, location: location, found: element.typePhrase, accepted: "an object")
             }
             try rejectUnknownKeys(entry, allowed: ["name", "url", "branch", "build", "test", "shallow", "forge", "forgeAPI", "env"], location: location)
-            let nameText: String = try field(entry, "name", location: location)
+            let nameText = try field(entry, "name", .string, location: location)
             let name = try RepositoryName(nameText, location: "\(location).name")
             guard !repositories.contains(where: { $0.name == name }) else {
                 throw ConfigurationError(
                     .invalidManifest, location: "\(location).name", found: "'\(name)' a second time",
                     accepted: "each name once")
             }
-            let url: String? = try optionalField(entry, "url", location: location)
+            let url = try optionalField(entry, "url", .string, location: location)
             if let url, url.isEmpty || url.hasPrefix("-") {
                 throw ConfigurationError(
                     .invalidManifest, location: "\(location).url", found: "'\(url)'",
                     accepted: "a git URL or path, not empty, not starting with '-' (or no url for a vendored folder)")
             }
-            let branch: String? = try optionalField(entry, "branch", location: location)
-            let build: [String]? = try optionalField(entry, "build", location: location)
-            let test: [String]? = try optionalField(entry, "test", location: location)
+            let branch = try optionalField(entry, "branch", .string, location: location)
+            let build = try optionalField(entry, "build", .strings, location: location)
+            let test = try optionalField(entry, "test", .strings, location: location)
             for (key, command) in [("build", build), ("test", test)] where command?.isEmpty == true {
                 throw ConfigurationError(
                     .invalidManifest, location: "\(location).\(key)", found: "an empty command",
                     accepted: "an array of strings: the program and its arguments")
             }
-            let shallow: Bool? = try optionalField(entry, "shallow", location: location)
+            let shallow = try optionalField(entry, "shallow", .boolean, location: location)
             if url == nil, let key = [("branch", branch != nil), ("shallow", shallow != nil)].first(where: \.1)?.0 {
                 throw ConfigurationError(
                     .invalidManifest, location: "\(location).\(key)", found: "'\(key)' without 'url'",
                     accepted: "'\(key)' only with 'url' (an entry without 'url' is a folder of the root's repository, never cloned)")
             }
-            let forgeText: String? = try optionalField(entry, "forge", location: location)
+            let forgeText = try optionalField(entry, "forge", .string, location: location)
             let forge = try forgeText.map { text throws(ConfigurationError) -> ForgeKind in
                 guard let kind = ForgeKind(rawValue: text) else {
                     throw ConfigurationError(
@@ -122,13 +124,13 @@ public struct Manifest: Sendable, Hashable {
                 }
                 return kind
             }
-            let forgeAPI: String? = try optionalField(entry, "forgeAPI", location: location)
+            let forgeAPI = try optionalField(entry, "forgeAPI", .string, location: location)
             if let forgeAPI, URL(string: forgeAPI)?.host == nil {
                 throw ConfigurationError(
                     .invalidManifest, location: "\(location).forgeAPI", found: "'\(forgeAPI)'",
                     accepted: "an http:// or https:// URL")
             }
-            let names: [String] = try optionalField(entry, "env", location: location) ?? []
+            let names = try optionalField(entry, "env", .strings, location: location) ?? []
             for variable in names where !Self.isVariableName(variable) || StepEnvironment.secretNames.contains(variable) {
                 throw ConfigurationError(
                     .invalidManifest, location: "\(location).env", found: "'\(variable)'",
@@ -150,50 +152,34 @@ public struct Manifest: Sendable, Hashable {
         return text.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
     }
 
-    private static func rejectUnknownKeys(_ object: [String: Any], allowed: Set<String>, location: String)
+    private static func rejectUnknownKeys(_ object: [String: JSONValue], allowed: Set<String>, location: String)
         throws(ConfigurationError)
     {
-        if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
+        if let unknown = object.firstUnknownKey(allowed: allowed) {
             throw ConfigurationError(
                 .invalidManifest, location: location, found: "the unknown key '\(unknown)'",
                 accepted: allowed.sorted().joined(separator: ", "))
         }
     }
 
-    private static func field<T>(_ object: [String: Any], _ key: String, location: String) throws(ConfigurationError)
-        -> T
-    {
-        guard let value: T = try optionalField(object, key, location: location) else {
+    private static func field<Value>(
+        _ object: [String: JSONValue], _ key: String, _ type: JSONFieldType<Value>, location: String
+    ) throws(ConfigurationError) -> Value {
+        guard let value = try optionalField(object, key, type, location: location) else {
             throw ConfigurationError(
                 .invalidManifest, location: "\(location).\(key)", found: "nothing", accepted: "a required \(key)")
         }
         return value
     }
 
-    private static func optionalField<T>(_ object: [String: Any], _ key: String, location: String)
-        throws(ConfigurationError) -> T?
-    {
-        guard let value = object[key], !(value is NSNull) else { return nil }
-        if T.self == Bool.self, let number = value as? NSNumber, String(cString: number.objCType) != "c" {
-            // JSON numbers bridge to Bool too; only true/false are accepted.
-            throw ConfigurationError(
-                .invalidManifest, location: "\(location).\(key)", found: "a number", accepted: "true or false")
-        }
-        guard let typed = value as? T else {
-            throw ConfigurationError(
-                .invalidManifest, location: "\(location).\(key)", found: typeName(value),
-                accepted: T.self == [String].self ? "an array of strings" : T.self == Bool.self ? "true or false" : "a string")
-        }
-        return typed
-    }
-
-    private static func typeName(_ value: Any) -> String {
-        switch value {
-        case is String: "a string"
-        case is [Any]: "an array"
-        case is [String: Any]: "an object"
-        case is NSNumber: "a number"
-        default: "null"
+    /// The field `key` as `type`; nil when absent or null.
+    private static func optionalField<Value>(
+        _ object: [String: JSONValue], _ key: String, _ type: JSONFieldType<Value>, location: String
+    ) throws(ConfigurationError) -> Value? {
+        try object.field(key, as: type) { found in
+            ConfigurationError(
+                .invalidManifest, location: "\(location).\(key)", found: found.typePhrase,
+                accepted: type.phrase)
         }
     }
 }
