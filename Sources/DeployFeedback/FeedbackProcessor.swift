@@ -1,3 +1,4 @@
+import DeployBuild
 import DeployGit
 import Foundation
 import Logging
@@ -37,6 +38,10 @@ public struct FeedbackProcessor: Sendable {
         /// Leave a pending file that looks unfinished (``FeedbackInbox/isBeingWritten(_:now:)``) for a later run: for
         /// a loop woken by the folder changing while an agent is still writing the file in place.
         public var waitsForWriters: Bool
+        /// Fault injection for crash tests: the kill points of the inbox and of applying, and a halt right after the
+        /// journal records a phase (``FaultPoint/journaled(_:)``, as if the process had been killed there). The
+        /// default injects nothing.
+        public var faults: FaultInjection
 
         public init(
             policy: PatchPolicy = PatchPolicy(),
@@ -48,8 +53,10 @@ public struct FeedbackProcessor: Sendable {
             worktreeDirectory: URL? = nil,
             syncToDisk: Bool = false,
             changelogPath: String? = nil,
-            waitsForWriters: Bool = false
+            waitsForWriters: Bool = false,
+            faults: FaultInjection = FaultInjection()
         ) {
+            self.faults = faults
             self.waitsForWriters = waitsForWriters
             self.changelogPath = changelogPath
             self.policy = policy
@@ -81,8 +88,6 @@ public struct FeedbackProcessor: Sendable {
     /// Writes commit messages from the staged diff (e.g. ``ChatCommitMessageWriter``); `nil` uses the description.
     public var commitMessageWriter: (any CommitMessageWriter)? = nil
     let logger: Logger
-    /// Fault injection for crash tests: stop right after the journal records this phase.
-    var haltAfter: FeedbackJournal.Phase?
     let repositoryCache = RepositoryCache()
     let historyCache = FeedbackHistoryCache()
 
@@ -108,7 +113,7 @@ public struct FeedbackProcessor: Sendable {
         author: Signature = Signature(name: "deployctl", email: "deployctl@localhost"),
         logger: Logger = Logger(label: "deployctl.feedback")
     ) {
-        self.inbox = FeedbackInbox(directory: feedbackDirectory, syncs: options.syncToDisk)
+        self.inbox = FeedbackInbox(directory: feedbackDirectory, syncs: options.syncToDisk, faults: options.faults)
         self.commandsDirectory = commandsDirectory
         self.repositories = repositories
         self.options = options
@@ -367,13 +372,14 @@ public struct FeedbackProcessor: Sendable {
         try checkpoint(journal, claim, persist: true)
     }
 
-    /// Reaches a phase: writes the journal when `persist` (recovery needs it), and with ``haltAfter`` set (fault
-    /// injection for crash tests) stops right there, as if the process had been killed at that point.
+    /// Reaches a phase: writes the journal when `persist` (recovery needs it), and when the options' fault plan halts
+    /// at ``FaultPoint/journaled(_:)`` of the phase (crash tests) stops right there, as if the process had been killed
+    /// at that point.
     func checkpoint(_ journal: FeedbackJournal, _ claim: FeedbackInbox.Claim, persist: Bool) throws(StageFailure) {
         if persist {
             do { try inbox.save(journal, for: claim) } catch { throw StageFailure(.journal, error) }
         }
-        if let haltAfter, haltAfter == journal.phase {
+        if options.faults.halts(at: .journaled(journal.phase)) {
             throw StageFailure(
                 .halt, FeedbackError(.io, "halted after phase \(journal.phase.rawValue) (fault injection)"))
         }

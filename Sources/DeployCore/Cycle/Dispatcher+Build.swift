@@ -12,7 +12,7 @@ extension Dispatcher {
         let previous: [String: RepositoryState]
         let toolchain: Toolchain
         let log: CycleLog
-        let builder = RepositoryBuilder()
+        let builder: RepositoryBuilder
         let statuses: CommitStatusReporter?
         let observer: (@Sendable (CycleEvent) -> Void)?
     }

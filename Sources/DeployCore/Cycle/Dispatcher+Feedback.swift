@@ -30,6 +30,7 @@ extension Dispatcher {
             let located: Toolchain
             if let toolchain { located = toolchain } else { located = try await locateToolchain() }
             verifier = FeedbackVerifier(
+                builder: RepositoryBuilder(runner: StepRunner(faults: faults)),
                 settings: verificationSettings(for: nil, manifest: manifest),
                 repositorySettings: Dictionary(
                     uniqueKeysWithValues: repositories.map {
@@ -44,9 +45,11 @@ extension Dispatcher {
             options: FeedbackProcessor.Options(
                 maxFileBytes: configuration.feedbackMaxBytes, verify: configuration.verifyFeedback, dryRun: dryRun,
                 worktreeDirectory: root.deploy.appendingPathComponent("worktrees"),
-                changelogPath: configuration.changelog ? "CHANGELOG.md" : nil, waitsForWriters: waitingForWriters),
+                changelogPath: configuration.changelog ? "CHANGELOG.md" : nil, waitsForWriters: waitingForWriters,
+                faults: faults),
             verifier: verifier, publisher: publisher(manifest: manifest),
-            restartRunner: StepRestartRunner(logFile: restartLog, secrets: configuration.secrets),
+            restartRunner: StepRestartRunner(
+                runner: StepRunner(faults: faults), logFile: restartLog, secrets: configuration.secrets),
             author: Signature(name: configuration.gitUserName, email: configuration.gitUserEmail), logger: logger)
         processor.commitMessageWriter = commitMessageWriter()
         let outcomes = try await processor.run(files: files)
@@ -89,11 +92,13 @@ extension Dispatcher {
         if configuration.usePullRequests {
             return LocalOnlyFallbackPublisher(
                 ForgeRoutingPublisher(
-                    manifest: manifest, configuration: configuration, networkTimeout: networkTimeout, logger: logger))
+                    manifest: manifest, configuration: configuration, networkTimeout: networkTimeout, logger: logger,
+                    faults: faults))
         }
         return LocalOnlyFallbackPublisher(
             DirectPushPublisher(
-                credentials: GitCredentials(token: configuration.githubToken?.revealed), timeout: networkTimeout))
+                credentials: GitCredentials(token: configuration.githubToken?.revealed), timeout: networkTimeout,
+                faults: faults))
     }
 
     /// The repositories feedback may target: managed folders that are git checkouts of their own, and vendored

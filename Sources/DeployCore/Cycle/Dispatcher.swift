@@ -25,6 +25,8 @@ public final class Dispatcher: Sendable {
     /// How long one fetch, push or clone may take.
     public let networkTimeout: Duration
     let backoff: BackoffPolicy
+    /// Fault injection for crash tests, handed to everything the dispatcher builds that reaches a ``FaultPoint``.
+    let faults: FaultInjection
     /// The verification sandbox as found, and whether it was tried yet (``verificationSandbox()``).
     let sandboxAvailability: Mutex<(availability: SandboxLocator.Availability, isConfirmed: Bool)?>
 
@@ -38,12 +40,16 @@ public final class Dispatcher: Sendable {
     ///   - backoff: how long a repository that cannot be updated waits before the next attempt (loop only).
     ///   - verificationSandbox: the sandbox already looked up (``locateVerificationSandbox(_:)``); it is tried, or
     ///     looked for, when feedback is first verified.
+    ///   - faults: fault injection for crash tests (the test-only `deployctl-faults` executable arms it); the
+    ///     default injects nothing.
     /// - Throws: ``DispatcherLock/HeldError`` when another dispatcher works on the root; store errors.
     public init(
         root: DeployRoot, configuration: DispatcherConfiguration, command: String = "deployctl",
         logger: Logger = Logger(label: "deployctl"), networkTimeout: Duration = .seconds(300),
-        backoff: BackoffPolicy = BackoffPolicy(), verificationSandbox: SandboxLocator.Availability? = nil
+        backoff: BackoffPolicy = BackoffPolicy(), verificationSandbox: SandboxLocator.Availability? = nil,
+        faults: FaultInjection = FaultInjection()
     ) throws {
+        self.faults = faults
         sandboxAvailability = Mutex(verificationSandbox.map { ($0, false) })
         self.root = root
         self.configuration = configuration
@@ -55,7 +61,7 @@ public final class Dispatcher: Sendable {
             logger.warning("ended process group \(group), a step left running by a killed dispatcher")
         }
         try root.createWritableFolders()
-        store = try SQLiteStateStore(url: root.stateDatabase)
+        store = try SQLiteStateStore(url: root.stateDatabase, faults: faults)
     }
 
     /// The repositories this root manages: folders under `repos/` and manifest entries, sorted by name.
@@ -141,9 +147,10 @@ public final class Dispatcher: Sendable {
 
         // Build phase: sequential (builds use every core), in name order.
         let toolchain = try await located
-        let cycleLog = CycleLog(directory: logs, startedAt: startedAt)
+        let cycleLog = CycleLog(directory: logs, startedAt: startedAt, faults: faults)
         let phase = BuildPhase(
             options: options, manifest: manifest, previous: previous, toolchain: toolchain, log: cycleLog,
+            builder: RepositoryBuilder(runner: StepRunner(faults: faults)),
             statuses: configuration.postCommitStatus
                 ? CommitStatusReporter(manifest: manifest, configuration: configuration, logger: logger) : nil,
             observer: observer)
@@ -208,7 +215,7 @@ public final class Dispatcher: Sendable {
             repositories: ordered, feedback: feedback, log: cycleLog.existing?.url.path)
         let states = ordered.map { nextState(for: $0, previous: previous[$0.repository]) }
         let cycleID = try store.record(record, states: states)
-        CrashPoint.reach(.stateWritten)
+        faults.reach(.stateWritten)
         cycleLog.close()
         if configuration.commitLogs, let log = cycleLog.existing?.url,
             CycleLogCommitter.resultsChanged(ordered, lastBuilds: lastBuilds)
@@ -219,7 +226,7 @@ public final class Dispatcher: Sendable {
                 networkTimeout: networkTimeout, logger: logger
             ).commit(log: log, cycleResult: result, records: ordered)
         }
-        let removed = BuildLogDirectory(url: root.logs).prune(
+        let removed = BuildLogDirectory(url: root.logs, faults: faults).prune(
             LogRetentionPolicy(
                 maximumCount: configuration.logRetentionCount,
                 maximumAge: Double(configuration.logRetentionDays) * 86400))
@@ -243,7 +250,7 @@ public final class Dispatcher: Sendable {
                 case .failure(let failure): observer?(.updated(repository: name.rawValue, summary: failure.summary, succeeded: false))
                 }
                 results[name] = result
-                CrashPoint.reach(.fetched)
+                faults.reach(.fetched)
             }
             for _ in 0..<limit {
                 guard let name = pending.popFirst() else { break }
@@ -314,10 +321,12 @@ final class CycleLog: @unchecked Sendable {
     private let startedAt: Date
     private let lock = NSLock()
     private var opened: BuildLogFile?
+    private let faults: FaultInjection
 
-    init(directory: BuildLogDirectory, startedAt: Date) {
+    init(directory: BuildLogDirectory, startedAt: Date, faults: FaultInjection = FaultInjection()) {
         self.directory = directory
         self.startedAt = startedAt
+        self.faults = faults
     }
 
     /// The log, created now if needed.
@@ -326,7 +335,7 @@ final class CycleLog: @unchecked Sendable {
             if let opened { return opened }
             let file = try directory.makeCycleLog(at: startedAt)
             opened = file
-            CrashPoint.reach(.logOpened)
+            faults.reach(.logOpened)
             return file
         }
     }

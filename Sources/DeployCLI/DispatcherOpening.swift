@@ -5,7 +5,7 @@ import Logging
 /// Says, once, where patched code is verified (the sandbox found, or that there is none: never silently), then takes
 /// the root's lock for `command`. The sandbox is looked for first, so that the lock (which `status` reports as a
 /// running loop) is taken right before the command starts its work and its signal handling. A held lock is exit
-/// status 3; `DISPATCHER_SANDBOX=bwrap` without bubblewrap is 2.
+/// status 3; `DISPATCHER_SANDBOX=bwrap` without bubblewrap is 2. The dispatcher gets the context's fault-injection plan.
 func openDispatcher(_ context: CommandContext, command: String) async throws -> Dispatcher {
     var sandbox: SandboxLocator.Availability?
     if context.configuration.verifyFeedback {
@@ -26,7 +26,7 @@ func openDispatcher(_ context: CommandContext, command: String) async throws -> 
     do {
         return try Dispatcher(
             root: context.root, configuration: context.configuration, command: command, logger: context.logger,
-            verificationSandbox: sandbox)
+            verificationSandbox: sandbox, faults: context.faults)
     } catch let error as DispatcherLock.HeldError {
         throw CommandFailure(message: error.description, exitStatus: ExitStatus.infrastructure)
     }

@@ -1,16 +1,23 @@
+import DeployBuild
 import DeployCore
 import Foundation
 import Logging
 import Synchronization
 
-/// What every subcommand starts from: the deploy root, its effective configuration and a logger.
+/// What every subcommand starts from: the deploy root, its effective configuration, a logger, and the executable's
+/// fault-injection plan (handed to the dispatcher).
 struct CommandContext {
     let root: DeployRoot
     let configuration: DispatcherConfiguration
     let logger: Logger
+    let faults: FaultInjection
 
     /// Resolves the root and loads the configuration; configuration errors become exit status 2.
-    init(options: GlobalOptions, extraFlags: [ConfigurationLoader.FlagValue] = []) throws {
+    init(
+        options: GlobalOptions, extraFlags: [ConfigurationLoader.FlagValue] = [],
+        faults: FaultInjection = FaultInjection()
+    ) throws {
+        self.faults = faults
         LoggingBootstrap.bootstrap(level: options.logLevel)
         var logger = Logger(label: "deployctl")
         logger.logLevel = options.logLevel
