@@ -12,6 +12,9 @@ struct CommandContext {
     let logger: Logger
     let faults: FaultInjection
 
+    /// The source the commands' own log lines name (`[deployctl]`, as documented), not the module they are in.
+    static let logSource = "deployctl"
+
     /// Resolves the root and loads the configuration; configuration errors become exit status 2.
     init(
         options: GlobalOptions, extraFlags: [ConfigurationLoader.FlagValue] = [],
@@ -34,7 +37,7 @@ struct CommandContext {
             throw CommandFailure(message: error.description, exitStatus: ExitStatus.usage)
         }
         for warning in configuration.warnings {
-            logger.warning("\(warning)")
+            logger.warning("\(warning)", source: Self.logSource)
         }
         self.logger = logger
     }

@@ -62,7 +62,7 @@ extension Deployctl {
             defer { hangup?.cancel() }
             let hangupMeaning =
                 hangupRule == .stopsTheLoop ? "stops the loop (it runs under a terminal)" : "starts the next cycle"
-            context.logger.info("SIGHUP \(hangupMeaning)")
+            context.logger.info("SIGHUP \(hangupMeaning)", source: CommandContext.logSource)
             let group = ServiceGroup(
                 configuration: .init(
                     services: [.init(service: service)], gracefulShutdownSignals: shutdownSignals,

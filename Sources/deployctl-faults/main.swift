@@ -12,8 +12,8 @@ var faults = FaultInjection()
 if let specification = ProcessInfo.processInfo.environment[variable], !specification.isEmpty {
     guard let armed = FaultInjection(killSpecification: specification) else {
         let names = FaultPoint.killPoints.map(\.rawValue).joined(separator: ", ")
-        FileHandle.standardError.write(
-            Data("deployctl-faults: \(variable)='\(specification)' is not NAME or NAME@N with N >= 1; NAME is one of \(names)\n".utf8))
+        let message = "\(variable)='\(specification)' is not NAME or NAME@N with N >= 1; NAME is one of \(names)"
+        FileHandle.standardError.write(Data("deployctl-faults: \(message)\n".utf8))
         exit(2)
     }
     faults = armed

@@ -3,28 +3,25 @@ import Foundation
 import Testing
 
 /// The shipped `deployctl` has no crash hook: `DEPLOYCTL_CRASH_AT` is read only by the test-only `deployctl-faults`.
-@Suite("The shipped binary has no crash hook")
+@Suite("The shipped binary has no crash hook", .serialized)
 struct ShippedBinaryTests {
-    /// With every kill point armed in turn, `deployctl` (not `deployctl-faults`) completes the cycle that
-    /// ``CrashSafetyTests`` kills at each of them: green, the fix pushed once, the hostile file rejected.
+    /// With kill points armed, `deployctl` (not `deployctl-faults`) completes the cycle that ``CrashSafetyTests``
+    /// kills at each of them: green, the fix pushed once, the hostile file rejected; and the next cycle too.
     @Test func deployctlIgnoresDEPLOYCTL_CRASH_AT() throws {
-        let root = try CrashSafetyTests.preparedRoot("shipped-no-hook")
+        var root = try CrashSafetyTests.preparedRoot("shipped-no-hook")
         defer { root.scratch.remove() }
-        var armed = root
-        // One variable per run; `fetched` is reached first in every cycle, so a hook that read it would die at once.
-        armed.environment["DEPLOYCTL_CRASH_AT"] = "fetched"
-        let run = try armed.run(["run-once"])
+        // `fetched` is reached first in every cycle: a binary that read the variable would die at once.
+        root.environment["DEPLOYCTL_CRASH_AT"] = "fetched"
+        let run = try root.run(["run-once"])
         #expect(!run.signaled && run.status == 0, "deployctl must ignore DEPLOYCTL_CRASH_AT: \(run.transcript)")
         try root.expectConsistent(dropped: ["001-fix.json", "002-hostile.json"], context: "shipped binary")
         #expect(root.feedbackFiles(in: "applied") == ["001-fix.json"])
         #expect(root.feedbackFiles(in: "rejected") == ["002-hostile.json"])
         #expect(try root.remoteCommits("alpha", feedbackID: "fix-1") == 1)
-
-        for point in CrashSafetyTests.cyclePoints {
-            armed.environment["DEPLOYCTL_CRASH_AT"] = point
-            let again = try armed.run(["run-once"])
-            #expect(!again.signaled && again.status == 0, "\(point): \(again.transcript)")
-        }
+        // `stateWritten` is reached by every cycle, an unchanged one too.
+        root.environment["DEPLOYCTL_CRASH_AT"] = "stateWritten@1"
+        let next = try root.run(["run-once"])
+        #expect(!next.signaled && next.status == 0, "\(next.transcript)")
     }
 
     /// The shipped binary does not even hold the variable's name; the test-only one does.
@@ -36,14 +33,17 @@ struct ShippedBinaryTests {
         #expect(faults.range(of: name) != nil, "\(Deployctl.faultsExecutable.path) is the one that reads it")
     }
 
-    /// `deployctl-faults` refuses a value that arms nothing, instead of running unarmed.
-    @Test(arguments: ["nosuchpoint", "fetched@0", "fetched@x", "@2"])
-    func theTestOnlyBinaryRefusesAnUnknownPoint(specification: String) throws {
-        let root = try ReliabilityRoot(prefix: "faults-bad-spec", repositories: ["alpha"])
-        defer { root.scratch.remove() }
-        let run = try root.run(["run-once"], crashAt: specification)
-        #expect(!run.signaled && run.status == 2, "\(run.transcript)")
-        #expect(run.stderr.contains("DEPLOYCTL_CRASH_AT"), "\(run.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: root.url.appendingPathComponent("deploy/state.sqlite").path))
+    /// `deployctl-faults` refuses a value that arms nothing (exit status 2, naming the variable) instead of running
+    /// unarmed; with a kill point it runs the command.
+    @Test func theTestOnlyBinaryRefusesAValueThatArmsNothing() throws {
+        let scratch = try ScratchDirectory(prefix: "faults-bad-value")
+        defer { scratch.remove() }
+        for value in ["nosuchpoint", "fetched@0", "fetched@x", "@2"] {
+            let run = try BinaryRun.run(["--version"], environment: [:], crashAt: value, outputFolder: scratch.url)
+            #expect(!run.signaled && run.status == 2, "\(value): \(run.transcript)")
+            #expect(run.stderr.contains("DEPLOYCTL_CRASH_AT='\(value)'"), "\(value): \(run.stderr)")
+        }
+        let armed = try BinaryRun.run(["--version"], environment: [:], crashAt: "fetched@2", outputFolder: scratch.url)
+        #expect(!armed.signaled && armed.status == 0 && !armed.stdout.isEmpty, "\(armed.transcript)")
     }
 }

@@ -6,8 +6,7 @@ public enum ApplyFeedbackExitPolicy {
     /// one was deferred or its restart command failed (or the batch was cancelled); else 0 (every file applied, or
     /// would apply; also for no file at all).
     /// - Parameters:
-    ///   - records: one record per file, as ``Dispatcher/processFeedback(files:dryRun:toolchain:logFile:observer:waitingForWriters:)``
-    ///     returns them.
+    ///   - records: one record per file, as `Dispatcher.processFeedback` returns them.
     ///   - cancelled: whether processing was cancelled.
     public static func exitStatus(for records: [FeedbackEventRecord], cancelled: Bool = false) -> Int32 {
         switch CycleRecord.Result(feedback: records, cancelled: cancelled) {
