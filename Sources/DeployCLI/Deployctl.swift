@@ -5,7 +5,7 @@ import Foundation
 /// The `deployctl` command tree, shared by the shipped `deployctl` executable and the test-only `deployctl-faults`.
 ///
 /// Each executable's entry point is one call of ``main(faults:)``: `deployctl` passes the plan that injects nothing,
-/// `deployctl-faults` one armed from `DEPLOYCTL_CRASH_AT`. The plan reaches the subcommands that open a dispatcher
+/// `deployctl-faults` one armed from its crash variable. The plan reaches the subcommands that open a dispatcher
 /// through ``DispatcherCommand/run(faults:)``, and the libraries as a value from there.
 public struct Deployctl: AsyncParsableCommand {
     /// The root command: its subcommands, version and exit statuses.

@@ -18,7 +18,7 @@ struct CrashSafetyTests {
     /// Points exercised by the other tests of this suite.
     static let otherPoints = ["pullRequestWaiting"]
 
-    @Test func everyCrashPointIsExercised() {
+    @Test func everyKillPointIsExercised() {
         let exercised = Set((Self.cyclePoints + Self.otherPoints).map { String($0.prefix { $0 != "@" }) })
         #expect(exercised == Set(FaultPoint.killPoints.map(\.rawValue)))
     }

@@ -14,8 +14,8 @@ import Synchronization
 ///
 /// The default plan (``init()``) arms nothing, and every ``reach(_:)`` returns at once. Library types that reach
 /// points take the plan as a stored value in their options or initialisers and pass it on to what they build; the
-/// shipped `deployctl` always uses the default. Only the test-only `deployctl-faults` executable (which reads
-/// `DEPLOYCTL_CRASH_AT`) and test targets arm one.
+/// shipped `deployctl` always uses the default. Only the test-only `deployctl-faults` executable (which reads its
+/// crash variable, docs/reliability.md) and test targets arm one.
 ///
 /// Copies of a plan share one count of how often the armed point was reached, so a plan handed to several types of
 /// one run counts their reaches together (`stepRunning@2` is the second step of the run, whichever runner starts it).
@@ -56,8 +56,8 @@ public struct FaultInjection: Sendable, Hashable {
         reaches = ReachCounter()
     }
 
-    /// A kill plan from its written form, `NAME` (the first reach) or `NAME@N` (the N-th), as `DEPLOYCTL_CRASH_AT`
-    /// spells it; `nil` when NAME is none of ``FaultPoint/killPoints`` or N is not a positive integer.
+    /// A kill plan from its written form, `NAME` (the first reach) or `NAME@N` (the N-th), as `deployctl-faults`'
+    /// crash variable spells it; `nil` when NAME is none of ``FaultPoint/killPoints`` or N is not a positive integer.
     public init?(killSpecification specification: String) {
         let parts = specification.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
         guard let name = parts.first, let point = FaultPoint.killPoints.first(where: { $0.rawValue == name }) else {

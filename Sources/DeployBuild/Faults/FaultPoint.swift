@@ -3,7 +3,7 @@
 /// The kill points (``killPoints``) are declared here, in DeployBuild, the lowest module DeployBuild, DeployFeedback
 /// and DeployCore all see; each is reached by one `faults.reach(.name)` line in the type named in its comment. Other
 /// modules add points of their own in extensions (DeployFeedback's journal phases, where a plan can halt). The raw
-/// value is the name the test-only `deployctl-faults` executable accepts in `DEPLOYCTL_CRASH_AT` (docs/reliability.md).
+/// value is the name the test-only `deployctl-faults` executable accepts in its crash variable (docs/reliability.md).
 public struct FaultPoint: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
     /// The point's name, e.g. `stepRunning`.
     public let rawValue: String
