@@ -67,8 +67,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .executableTarget(
-            name: "deployctl",
+        // The subcommands (argument parsing, printing, exit statuses), shared by the two executables below.
+        .target(
+            name: "DeployCLI",
             dependencies: [
                 "DeployCore",
                 "DeployBuild",
@@ -79,6 +80,11 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        // The shipped binary: DeployCLI with no fault injection.
+        .executableTarget(name: "deployctl", dependencies: ["DeployCLI", "DeployBuild"]),
+        // TEST-ONLY, not a product: DeployCLI with a fault-injection plan armed from DEPLOYCTL_CRASH_AT, for the crash
+        // suite (Tests/ReliabilityTests, docs/reliability.md). `swift build` builds it beside `deployctl`.
+        .executableTarget(name: "deployctl-faults", dependencies: ["DeployCLI", "DeployBuild"]),
         .executableTarget(
             name: "deployctl-bench",
             dependencies: [

@@ -23,15 +23,19 @@ public struct FeedbackInbox: Sendable {
 
     /// Whether every write and rename is also synced to disk (see ``FeedbackProcessor/Options/syncToDisk``).
     public let syncs: Bool
+    /// Fault injection for crash tests (``FaultPoint/feedbackClaimed``, ``FaultPoint/feedbackRecorded``); the default
+    /// injects nothing.
+    public let faults: FaultInjection
     /// The ledger as last read or appended by this value (valid while the folder lock is held).
     let cache = LedgerCache()
 
     static let resultSuffix = ".result.json"
     static let reasonSuffix = ".reason.json"
 
-    public init(directory: URL, syncs: Bool = false) {
+    public init(directory: URL, syncs: Bool = false, faults: FaultInjection = FaultInjection()) {
         self.directory = directory
         self.syncs = syncs
+        self.faults = faults
     }
 
     public var appliedDirectory: URL { directory.appendingPathComponent("applied", isDirectory: true) }
@@ -118,7 +122,7 @@ public struct FeedbackInbox: Sendable {
             throw FeedbackError(.io, "'\(claim.name)' is already claimed")
         }
         try AtomicFile.move(pending, to: claim.file, sync: syncs)
-        CrashPoint.reach(.feedbackClaimed)
+        faults.reach(.feedbackClaimed)
         var journal = FeedbackJournal(file: claim.name)
         journal.attempts = 1
         return (claim, journal)
@@ -203,7 +207,7 @@ public struct FeedbackInbox: Sendable {
             record.timings.finishedAt = record.timings.finishedAt ?? Date()
             try AtomicFile.writeJSON(record, to: folder.appendingPathComponent(stem + Self.reasonSuffix), sync: syncs)
         }
-        CrashPoint.reach(.feedbackRecorded)
+        faults.reach(.feedbackRecorded)
         if AtomicFile.exists(claim.file) {
             try AtomicFile.move(claim.file, to: destination, sync: syncs)
         }

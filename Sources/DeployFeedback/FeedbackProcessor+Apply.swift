@@ -32,7 +32,7 @@ extension FeedbackProcessor {
                     repository: validated.repository)
             }
             try apply(plan.diff, to: worktree, at: directory, .workTreeAndIndex)
-            CrashPoint.reach(.patchApplied)
+            options.faults.reach(.patchApplied)
             if options.verify {
                 guard let verifier else {
                     throw StageFailure(
@@ -62,7 +62,7 @@ extension FeedbackProcessor {
             let commit = try gitStep(.commit) { () throws(GitError) in
                 try worktree.commit(paths: plan.paths, message: message, author: author)
             }
-            CrashPoint.reach(.patchCommitted)
+            options.faults.reach(.patchCommitted)
             journal.expectedTree = try gitStep(.commit) { () throws(GitError) in try git.treeID(of: commit).hex }
             if publisher != nil {
                 // Keep the commit referenced before recording it, so that it survives until it is published.

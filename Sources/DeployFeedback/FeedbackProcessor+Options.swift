@@ -1,3 +1,4 @@
+import DeployBuild
 import Foundation
 
 extension FeedbackProcessor {
@@ -27,6 +28,10 @@ extension FeedbackProcessor {
         /// Leave a pending file that looks unfinished (``FeedbackInbox/isBeingWritten(_:now:)``) for a later run: for
         /// a loop woken by the folder changing while an agent is still writing the file in place.
         public var waitsForWriters: Bool
+        /// Fault injection for crash tests: the kill points of the inbox and of applying, and a halt right after the
+        /// journal records a phase (``FaultPoint/journaled(_:)``, as if the process had been killed there). The
+        /// default injects nothing.
+        public var faults: FaultInjection
 
         public init(
             policy: PatchPolicy = PatchPolicy(),
@@ -38,8 +43,10 @@ extension FeedbackProcessor {
             worktreeDirectory: URL? = nil,
             syncToDisk: Bool = false,
             changelogPath: String? = nil,
-            waitsForWriters: Bool = false
+            waitsForWriters: Bool = false,
+            faults: FaultInjection = FaultInjection()
         ) {
+            self.faults = faults
             self.waitsForWriters = waitsForWriters
             self.changelogPath = changelogPath
             self.policy = policy

@@ -1,3 +1,4 @@
+import DeployBuild
 import DeployGit
 import Foundation
 import Logging
@@ -29,8 +30,6 @@ public struct FeedbackProcessor: Sendable {
     /// Writes commit messages from the staged diff (e.g. ``ChatCommitMessageWriter``); `nil` uses the description.
     public var commitMessageWriter: (any CommitMessageWriter)? = nil
     let logger: Logger
-    /// Fault injection for crash tests: stop right after the journal records this phase.
-    var haltAfter: FeedbackJournal.Phase?
     let repositoryCache = RepositoryCache()
     let historyCache = FeedbackHistoryCache()
 
@@ -56,7 +55,7 @@ public struct FeedbackProcessor: Sendable {
         author: Signature = Signature(name: "deployctl", email: "deployctl@localhost"),
         logger: Logger = Logger(label: "deployctl.feedback")
     ) {
-        self.inbox = FeedbackInbox(directory: feedbackDirectory, syncs: options.syncToDisk)
+        self.inbox = FeedbackInbox(directory: feedbackDirectory, syncs: options.syncToDisk, faults: options.faults)
         self.commandsDirectory = commandsDirectory
         self.repositories = repositories
         self.options = options
@@ -234,13 +233,14 @@ public struct FeedbackProcessor: Sendable {
         try checkpoint(journal, claim, persist: true)
     }
 
-    /// Reaches a phase: writes the journal when `persist` (recovery needs it), and with ``haltAfter`` set (fault
-    /// injection for crash tests) stops right there, as if the process had been killed at that point.
+    /// Reaches a phase: writes the journal when `persist` (recovery needs it), and when the options' fault plan halts
+    /// at ``FaultPoint/journaled(_:)`` of the phase (crash tests) stops right there, as if the process had been killed
+    /// at that point.
     func checkpoint(_ journal: FeedbackJournal, _ claim: FeedbackInbox.Claim, persist: Bool) throws(StageFailure) {
         if persist {
             do { try inbox.save(journal, for: claim) } catch { throw StageFailure(.journal, error) }
         }
-        if let haltAfter, haltAfter == journal.phase {
+        if options.faults.halts(at: .journaled(journal.phase)) {
             throw StageFailure(
                 .halt, FeedbackError(.io, "halted after phase \(journal.phase.rawValue) (fault injection)"))
         }

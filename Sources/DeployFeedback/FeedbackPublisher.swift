@@ -71,14 +71,17 @@ public struct DirectPushPublisher: FeedbackPublisher {
     public var credentials: GitCredentials
     public var timeout: Duration?
     public var raceRetries: Int
+    /// Fault injection for crash tests (``FaultPoint/pushed``); the default injects nothing.
+    public var faults: FaultInjection
 
     public init(
         credentials: GitCredentials = .none, timeout: Duration? = .seconds(120),
-        raceRetries: Int = DirectPushPublisher.defaultRaceRetries
+        raceRetries: Int = DirectPushPublisher.defaultRaceRetries, faults: FaultInjection = FaultInjection()
     ) {
         self.credentials = credentials
         self.timeout = timeout
         self.raceRetries = raceRetries
+        self.faults = faults
     }
 
     public func catchUp(_ repository: FeedbackRepository, git: GitRepository) async throws(FeedbackError) {
@@ -102,7 +105,7 @@ public struct DirectPushPublisher: FeedbackPublisher {
             try await request.git.push(
                 branch: Self.stagingBranch, to: request.branch, remote: request.repository.remote,
                 lease: .fastForwardOnly, credentials: credentials, timeout: timeout)
-                CrashPoint.reach(.pushed)
+            faults.reach(.pushed)
         } catch {
             if error.code == .pushRejected {
                 throw FeedbackError(.publishRejected, "the remote refused the push: \(error.message)")

@@ -48,7 +48,8 @@ public struct StepRestartRunner: RestartRunner {
         }
         defer { log.close() }
         let step = BuildStep(
-            name: "restart", command: invocation, workingDirectory: directory, environment: facts, timeout: timeout)
+            name: "restart", command: invocation, workingDirectory: directory, environment: facts, timeout: timeout,
+            ownership: .independent)
         let outcome = await runner.run(step, log: log, repository: directory.lastPathComponent, redacting: secrets)
         var result = RestartOutcome(
             command: command.displayPath, exitStatus: nil, seconds: outcome.duration.seconds, logFile: logFile.path)

@@ -40,6 +40,29 @@ import Testing
         }
     }
 
+    /// A step the dispatcher owns carries its pid for OrphanedSteps, whatever its name; an independent one (a restart
+    /// command, which may start services) does not.
+    @Test(arguments: [
+        (BuildStep.Name("restart"), ProcessOwnership.dispatcher, true),
+        (BuildStep.Name.build, ProcessOwnership.independent, false),
+        (BuildStep.Name("restart"), ProcessOwnership.independent, false),
+    ])
+    func ownershipDecidesWhetherAStepIsMarkedForOrphanReaping(
+        name: BuildStep.Name, ownership: ProcessOwnership, marked: Bool
+    ) async throws {
+        try await ScratchDirectory.with { scratch in
+            let sink = MemorySink()
+            let step = BuildStep(
+                name: name, command: ["/bin/sh", "-c", "env"], workingDirectory: scratch.url, timeout: .seconds(30),
+                ownership: ownership)
+            let outcome = await StepRunner(inheritedEnvironment: Self.inherited).run(step, log: sink)
+            #expect(outcome.result == .passed)
+            let owner = sink.lines.dropFirst().first { $0.hasPrefix(OrphanedSteps.ownerVariable + "=") }
+            #expect((owner != nil) == marked, "\(name), \(ownership): \(owner ?? "no owner")")
+            if marked { #expect(owner == "\(OrphanedSteps.ownerVariable)=\(getpid())") }
+        }
+    }
+
     // MARK: The sandbox (bubblewrap; skipped where it is not installed)
 
     static var bubblewrap: StepSandbox.Tool? {

@@ -1,3 +1,4 @@
+import DeployBuild
 import DeployGit
 import DeployTestSupport
 import Foundation
@@ -46,7 +47,8 @@ final class DeployRoot {
         return file
     }
 
-    /// A processor for this root; verification is off unless a verifier is given.
+    /// A processor for this root; verification is off unless a verifier is given. With `haltAfter`, its options'
+    /// fault plan halts right after the journal records that phase (``FaultPoint/journaled(_:)``).
     func processor(
         _ options: FeedbackProcessor.Options? = nil,
         verifier: FeedbackVerifier? = nil,
@@ -56,14 +58,13 @@ final class DeployRoot {
     ) -> FeedbackProcessor {
         var settings = options ?? FeedbackProcessor.Options(verify: verifier != nil)
         settings.worktreeDirectory = folder.url.appendingPathComponent("worktrees")
-        var processor = FeedbackProcessor(
+        if let haltAfter { settings.faults = FaultInjection(.halt, at: .journaled(haltAfter)) }
+        return FeedbackProcessor(
             feedbackDirectory: feedback, commandsDirectory: commands, repositories: repositories, options: settings,
             verifier: verifier, publisher: publish ? DirectPushPublisher() : nil,
             restartRunner: restart
                 ? StepRestartRunner(logFile: url.appendingPathComponent("deploy/logs/restart.log")) : nil,
             author: Signature(name: "deployctl test", email: "deployctl@example.invalid"))
-        processor.haltAfter = haltAfter
-        return processor
     }
 
     /// Commit subjects and `Feedback-Id` trailers on the checkout's branch, newest first.

@@ -1,3 +1,4 @@
+import DeployBuild
 import DeployTestSupport
 import Foundation
 import Testing
@@ -53,6 +54,19 @@ struct RestartCommandTests {
         // A run bit without a #! line cannot be executed directly: bash runs it.
         let bare = try script("restart-x.sh", "echo hi\n", executable: true)
         #expect(StepRestartRunner.invocation(of: bare.script, searchPath: nil)?.first == "/bin/bash")
+    }
+
+    /// A restart may start services meant to keep running: its processes are not marked as the dispatcher's, so a
+    /// dispatcher that finds its killed predecessor's steps (OrphanedSteps) leaves them alone.
+    @Test func aRestartIsNotMarkedAsAStepOfTheDispatcher() async throws {
+        let environment = folder.url.appendingPathComponent("environment")
+        let command = try script("restart-api.sh", "env > '\(environment.path)'\n")
+        let outcome = await run(command)
+        #expect(outcome.succeeded, "\(outcome)")
+        let names = try String(contentsOf: environment, encoding: .utf8).split(separator: "\n")
+            .map { String($0.prefix { $0 != "=" }) }
+        #expect(names.contains("PATH"), "\(names)")
+        #expect(!names.contains(OrphanedSteps.ownerVariable), "\(names)")
     }
 
     @Test func bashIsLookedForOnThePathWhenItIsNotInBin() {

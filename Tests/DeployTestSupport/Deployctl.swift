@@ -2,20 +2,27 @@ import Foundation
 
 /// Runs the built `deployctl` executable, as users and CI do.
 ///
-/// The binary is the one SwiftPM built beside the test bundle (`swift build --build-tests` builds both).
+/// The binaries are the ones SwiftPM built beside the test bundle (`swift build --build-tests` builds them all).
 public enum Deployctl {
-    /// The path of the built `deployctl`.
-    public static var executable: URL {
+    /// The path of the built `deployctl`, the shipped binary.
+    public static var executable: URL { builtExecutable(named: "deployctl") }
+
+    /// The path of the built `deployctl-faults`: the test-only binary, `deployctl`'s commands with a fault-injection
+    /// plan armed from `DEPLOYCTL_CRASH_AT` (the crash suite runs it; it is not a product).
+    public static var faultsExecutable: URL { builtExecutable(named: "deployctl-faults") }
+
+    /// The executable `name` in the build folder the test bundle runs from.
+    static func builtExecutable(named name: String) -> URL {
         let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent()
-        var candidates = [bundleDirectory.appendingPathComponent("deployctl")]
+        var candidates = [bundleDirectory.appendingPathComponent(name)]
         // On macOS the runner is xctest inside the toolchain; the bundle sits in the build folder instead.
         for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("deployctl"))
+            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent(name))
         }
         let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        candidates.append(packageRoot.appendingPathComponent(".build/debug/deployctl"))
+        candidates.append(packageRoot.appendingPathComponent(".build/debug/\(name)"))
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }
 

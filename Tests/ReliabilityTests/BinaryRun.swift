@@ -1,7 +1,8 @@
 import DeployTestSupport
 import Foundation
 
-/// One run of the built `deployctl` that may end by a signal: with a crash point armed, or killed after a delay.
+/// One run of the built `deployctl` that may end by a signal: with a kill point armed (then the run is of the
+/// test-only `deployctl-faults`, which reads `DEPLOYCTL_CRASH_AT`), or killed after a delay.
 ///
 /// Output goes to files in the run's folder (kept for the secret scan), not pipes, so a killed run never leaves a
 /// reader waiting. The environment is clean, as in ``Deployctl/run(_:in:environment:)``.
@@ -15,9 +16,9 @@ struct BinaryRun: Sendable {
     var killed: Bool { signaled && status == SIGKILL }
     var transcript: String { "status \(status)\(signaled ? " (signal)" : "")\nstdout:\n\(stdout)\nstderr:\n\(stderr)" }
 
-    /// Runs `deployctl ARGUMENTS`.
+    /// Runs `deployctl ARGUMENTS`, or `deployctl-faults ARGUMENTS` when `crashAt` is given.
     /// - Parameters:
-    ///   - crashAt: arms `DEPLOYCTL_CRASH_AT` (`NAME` or `NAME@N`).
+    ///   - crashAt: arms `DEPLOYCTL_CRASH_AT` (`NAME` or `NAME@N`) and runs the test-only `deployctl-faults`.
     ///   - killAfter: sends `SIGKILL` after this long if the process still runs.
     ///   - outputFolder: where stdout and stderr are written.
     static func run(
@@ -44,7 +45,7 @@ struct BinaryRun: Sendable {
             try? err.close()
         }
         let process = try ChildProcess(
-            [Deployctl.executable.path] + arguments, environment: env, output: out.fileDescriptor,
+            [(crashAt == nil ? Deployctl.executable : Deployctl.faultsExecutable).path] + arguments, environment: env, output: out.fileDescriptor,
             error: err.fileDescriptor)
         if let killAfter {
             let deadline = Date().addingTimeInterval(killAfter.seconds)

@@ -3,9 +3,9 @@ import DeployTestSupport
 import Foundation
 import Testing
 
-/// The built binary, killed with `SIGKILL` at named points of a cycle (``CrashPoint``, armed through
-/// `DEPLOYCTL_CRASH_AT`) and at random moments, then run again: nothing is lost, nothing is done twice, and the next
-/// cycle completes.
+/// The built binary, killed with `SIGKILL` at named points of a cycle (``FaultPoint/killPoints``, armed through
+/// `DEPLOYCTL_CRASH_AT` in the test-only `deployctl-faults`) and at random moments, then run again: nothing is lost,
+/// nothing is done twice, and the next cycle completes.
 @Suite("Crash safety: SIGKILL at every point of a cycle")
 struct CrashSafetyTests {
     /// Every kill point of the direct-push cycle, in the order a cycle reaches them. `@N` is the N-th time the point
@@ -18,9 +18,9 @@ struct CrashSafetyTests {
     /// Points exercised by the other tests of this suite.
     static let otherPoints = ["pullRequestWaiting"]
 
-    @Test func everyCrashPointIsExercised() {
+    @Test func everyKillPointIsExercised() {
         let exercised = Set((Self.cyclePoints + Self.otherPoints).map { String($0.prefix { $0 != "@" }) })
-        #expect(exercised == Set(CrashPoint.allCases.map(\.rawValue)))
+        #expect(exercised == Set(FaultPoint.killPoints.map(\.rawValue)))
     }
 
     /// A root whose next cycle reaches every point: three repositories (one with a new commit on its remote), old

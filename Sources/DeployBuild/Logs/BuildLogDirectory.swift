@@ -19,11 +19,15 @@ public struct BuildLogDirectory: Sendable {
     /// Whether ``makeCycleLog(at:)`` points `build.log` at the new log. Turned off where a git repository tracks
     /// `build.log` as a regular file (the seed's layout): replacing a tracked file would count as a local change.
     public var linksLatest: Bool
+    /// Fault injection for crash tests (``prune(_:now:)`` reaches ``FaultPoint/logRotating`` after each removal); the
+    /// default injects nothing.
+    public var faults: FaultInjection
 
     /// Creates a handle on `url`; nothing is created until ``makeCycleLog(at:)``.
-    public init(url: URL, linksLatest: Bool = true) {
+    public init(url: URL, linksLatest: Bool = true, faults: FaultInjection = FaultInjection()) {
         self.url = url
         self.linksLatest = linksLatest
+        self.faults = faults
     }
 
     /// `build-YYYYMMDD-HHMMSS` for `date` in UTC.
@@ -128,7 +132,7 @@ public struct BuildLogDirectory: Sendable {
             for file in [entry.url] + entry.reports where (try? FileManager.default.removeItem(at: file)) != nil {
                 removed.append(file)
             }
-            CrashPoint.reach(.logRotating)
+            faults.reach(.logRotating)
         }
         if let age = policy.maximumAge {
             while kept.count > 1, now.timeIntervalSince(kept[0].date) > age { remove(kept.removeFirst()) }

@@ -36,6 +36,9 @@ public struct BuildStep: Sendable {
     public var timeout: Duration
     /// How long processes get between `SIGTERM` and `SIGKILL` when the step is stopped.
     public var gracePeriod: Duration
+    /// Whether the step's processes belong to this dispatcher (reaped by ``OrphanedSteps`` when a killed
+    /// dispatcher left them running) or may outlive it.
+    public var ownership: ProcessOwnership
 
     /// Creates a step.
     public init(
@@ -46,7 +49,8 @@ public struct BuildStep: Sendable {
         inheritedVariables: [String] = [],
         timeout: Duration,
         gracePeriod: Duration = .seconds(3),
-        sandbox: StepSandbox? = nil
+        sandbox: StepSandbox? = nil,
+        ownership: ProcessOwnership = .dispatcher
     ) {
         self.name = name
         self.command = command
@@ -56,5 +60,6 @@ public struct BuildStep: Sendable {
         self.sandbox = sandbox
         self.timeout = timeout
         self.gracePeriod = gracePeriod
+        self.ownership = ownership
     }
 }

@@ -24,13 +24,18 @@ public struct StepRunner: Sendable {
     public var tailLineCount: Int
     /// The dispatcher's environment, which each step gets only through ``StepEnvironment``'s allow-list.
     public var inheritedEnvironment: [String: String]
+    /// Fault injection for crash tests (reaches ``FaultPoint/stepRunning`` as each step's process starts); the
+    /// default injects nothing.
+    public var faults: FaultInjection
 
     /// Creates a runner.
     public init(
-        tailLineCount: Int = 30, inheritedEnvironment: [String: String] = ProcessInfo.processInfo.environment
+        tailLineCount: Int = 30, inheritedEnvironment: [String: String] = ProcessInfo.processInfo.environment,
+        faults: FaultInjection = FaultInjection()
     ) {
         self.tailLineCount = tailLineCount
         self.inheritedEnvironment = inheritedEnvironment
+        self.faults = faults
     }
 
     /// Runs `step` to its end.
@@ -89,7 +94,7 @@ public struct StepRunner: Sendable {
                     ) { execution in
                         let pid = execution.processIdentifier.value
                         groupID.set(pid)
-                        CrashPoint.reach(.stepRunning)
+                        faults.reach(.stepRunning)
                         try await withThrowingTaskGroup(of: Bool.self) { drains in
                             drains.addTask {
                                 try await capture.drain(execution.standardOutput)
@@ -172,8 +177,8 @@ public struct StepRunner: Sendable {
             .gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: step.gracePeriod)
         ]
         var settings = step.environment
-        // Marks the step for OrphanedSteps; restart commands may start services meant to outlive deployctl.
-        if step.name != "restart" { settings[OrphanedSteps.ownerVariable] = String(getpid()) }
+        // Marks the step for OrphanedSteps, unless its processes may outlive deployctl (a restart's services).
+        if step.ownership == .dispatcher { settings[OrphanedSteps.ownerVariable] = String(getpid()) }
         if let sandbox = step.sandbox {
             // Its own HOME, and the private /tmp for temporary files (a TMPDIR elsewhere is read-only in there).
             settings["HOME"] = StepSandbox.path(sandbox.home)

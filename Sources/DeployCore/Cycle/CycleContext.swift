@@ -27,6 +27,8 @@ struct CycleContext: Sendable {
     let observer: (@Sendable (CycleEvent) -> Void)?
     /// How long one fetch, push or clone may take.
     let networkTimeout: Duration
+    /// Fault injection for crash tests; injects nothing outside them.
+    let faults: FaultInjection
 
     /// The repositories this root manages: folders under `repos/` and manifest entries, sorted by name.
     var managedRepositories: [RepositoryName] {
@@ -62,8 +64,11 @@ struct CycleContext: Sendable {
         CycleContext(
             root: root, configuration: configuration, manifest: manifest, credentials: credentials,
             toolchain: toolchain, log: log, previous: previous, store: store, logger: logger, observer: observer,
-            networkTimeout: networkTimeout)
+            networkTimeout: networkTimeout, faults: faults)
     }
+
+    /// A step runner that reaches the context's fault points.
+    var stepRunner: StepRunner { StepRunner(faults: faults) }
 
     /// The toolchain of the context, or the one found now.
     func locatedToolchain() async throws(BuildError) -> Toolchain {

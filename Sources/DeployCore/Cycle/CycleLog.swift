@@ -7,10 +7,12 @@ final class CycleLog: @unchecked Sendable {
     private let startedAt: Date
     private let lock = NSLock()
     private var opened: BuildLogFile?
+    private let faults: FaultInjection
 
-    init(directory: BuildLogDirectory, startedAt: Date) {
+    init(directory: BuildLogDirectory, startedAt: Date, faults: FaultInjection = FaultInjection()) {
         self.directory = directory
         self.startedAt = startedAt
+        self.faults = faults
     }
 
     /// The log, created now if needed.
@@ -19,7 +21,7 @@ final class CycleLog: @unchecked Sendable {
             if let opened { return opened }
             let file = try directory.makeCycleLog(at: startedAt)
             opened = file
-            CrashPoint.reach(.logOpened)
+            faults.reach(.logOpened)
             return file
         }
     }

@@ -28,7 +28,7 @@ struct CycleRecorder: Sendable {
             repositories: repositories, feedback: feedback, log: log.existing?.url.path)
         let states = repositories.map { nextState(for: $0, previous: previous[$0.repository]) }
         let cycleID = try context.store.record(record, states: states)
-        CrashPoint.reach(.stateWritten)
+        context.faults.reach(.stateWritten)
         log.close()
         let configuration = context.configuration
         if configuration.commitLogs, let file = log.existing?.url,
@@ -40,7 +40,7 @@ struct CycleRecorder: Sendable {
                 credentials: context.credentials, networkTimeout: context.networkTimeout, logger: context.logger
             ).commit(log: file, cycleResult: result, records: repositories)
         }
-        let removed = BuildLogDirectory(url: context.root.logs).prune(
+        let removed = BuildLogDirectory(url: context.root.logs, faults: context.faults).prune(
             LogRetentionPolicy(
                 maximumCount: configuration.logRetentionCount,
                 maximumAge: Double(configuration.logRetentionDays) * 86400))

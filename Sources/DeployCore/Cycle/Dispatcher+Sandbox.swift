@@ -21,7 +21,7 @@ extension Dispatcher {
         } else {
             // Found at start-up (without starting it) or not at all: tried once now, when it is first needed.
             do throws(BuildError) {
-                let locator = SandboxLocator()
+                let locator = SandboxLocator(runner: StepRunner(faults: faults))
                 let found: SandboxLocator.Availability
                 if let known = sandboxAvailability.withLock({ $0 }) {
                     found = known.availability

@@ -26,6 +26,8 @@ public final class Dispatcher: Sendable {
     /// How long one fetch, push or clone may take.
     public let networkTimeout: Duration
     let backoff: BackoffPolicy
+    /// Fault injection for crash tests, handed to everything the dispatcher builds that reaches a ``FaultPoint``.
+    let faults: FaultInjection
     /// The verification sandbox as found, and whether it was tried yet (``verificationSandbox()``).
     let sandboxAvailability: Mutex<(availability: SandboxLocator.Availability, isConfirmed: Bool)?>
 
@@ -39,11 +41,15 @@ public final class Dispatcher: Sendable {
     ///   - backoff: how long a repository that cannot be updated waits before the next attempt (loop only).
     ///   - verificationSandbox: the sandbox already looked up (``locateVerificationSandbox(_:)``); it is tried, or
     ///     looked for, when feedback is first verified.
+    ///   - faults: fault injection for crash tests (the test-only `deployctl-faults` executable arms it); the
+    ///     default injects nothing.
     public init(
         root: OpenedRoot, configuration: DispatcherConfiguration, store: any StateStore,
         logger: Logger = Logger(label: "deployctl"), networkTimeout: Duration = .seconds(300),
-        backoff: BackoffPolicy = BackoffPolicy(), verificationSandbox: SandboxLocator.Availability? = nil
+        backoff: BackoffPolicy = BackoffPolicy(), verificationSandbox: SandboxLocator.Availability? = nil,
+        faults: FaultInjection = FaultInjection()
     ) {
+        self.faults = faults
         opened = root
         self.root = root.root
         self.configuration = configuration
@@ -61,12 +67,14 @@ public final class Dispatcher: Sendable {
     public static func open(
         root: DeployRoot, configuration: DispatcherConfiguration, command: String = "deployctl",
         logger: Logger = Logger(label: "deployctl"), networkTimeout: Duration = .seconds(300),
-        backoff: BackoffPolicy = BackoffPolicy(), verificationSandbox: SandboxLocator.Availability? = nil
+        backoff: BackoffPolicy = BackoffPolicy(), verificationSandbox: SandboxLocator.Availability? = nil,
+        faults: FaultInjection = FaultInjection()
     ) throws -> Dispatcher {
         let opened = try root.open(command: command, logger: logger)
         return Dispatcher(
-            root: opened, configuration: configuration, store: try SQLiteStateStore(url: root.stateDatabase),
-            logger: logger, networkTimeout: networkTimeout, backoff: backoff, verificationSandbox: verificationSandbox)
+            root: opened, configuration: configuration,
+            store: try SQLiteStateStore(url: root.stateDatabase, faults: faults), logger: logger,
+            networkTimeout: networkTimeout, backoff: backoff, verificationSandbox: verificationSandbox, faults: faults)
     }
 
     /// The repositories this root manages: folders under `repos/` and manifest entries, sorted by name.
@@ -97,14 +105,15 @@ public final class Dispatcher: Sendable {
         let update = await UpdatePhase(
             root: root, manifest: manifest, credentials: credentials, previous: previous, options: options,
             configuration: configuration, networkTimeout: networkTimeout,
-            interruptedHolderLifetime: opened.interruptedHolderLifetime, logger: logger, observer: observer
+            interruptedHolderLifetime: opened.interruptedHolderLifetime, faults: faults, logger: logger,
+            observer: observer
         ).run(selected)
         let toolchain = try await located
-        let log = CycleLog(directory: logs, startedAt: startedAt)
+        let log = CycleLog(directory: logs, startedAt: startedAt, faults: faults)
         let context = CycleContext(
             root: root, configuration: configuration, manifest: manifest, credentials: credentials,
             toolchain: toolchain, log: log, previous: previous, store: store, logger: logger, observer: observer,
-            networkTimeout: networkTimeout)
+            networkTimeout: networkTimeout, faults: faults)
 
         let built = await BuildPhase(context: context, toolchain: toolchain, log: log, options: options).run(update)
         let repositories = selected.compactMap { built.records[$0.rawValue] }
@@ -163,7 +172,7 @@ public final class Dispatcher: Sendable {
             root: root, configuration: configuration, manifest: try Manifest.load(at: root.manifestFile),
             credentials: configuration.gitCredentials, toolchain: toolchain, log: nil,
             previous: try store.repositoryStates(), store: store, logger: logger, observer: observer,
-            networkTimeout: networkTimeout)
+            networkTimeout: networkTimeout, faults: faults)
     }
 
     /// `names` when each is managed (all when empty), in name order.

@@ -1,3 +1,4 @@
+import DeployBuild
 import DeployFeedback
 import DeployGit
 import Foundation
@@ -14,6 +15,8 @@ struct ForgeRoutingPublisher: FeedbackPublisher {
     let configuration: DispatcherConfiguration
     let networkTimeout: Duration
     let logger: Logger
+    /// Fault injection for crash tests, handed to each pull request's publisher.
+    let faults: FaultInjection
 
     func publish(_ request: FeedbackPublishRequest) async throws(FeedbackError) -> FeedbackPublication {
         let remoteURL: String
@@ -42,7 +45,7 @@ struct ForgeRoutingPublisher: FeedbackPublisher {
             credentials: GitCredentials(token: configuration.githubToken?.revealed),
             options: .init(
                 pollInterval: .seconds(configuration.prPollInterval), timeout: .seconds(configuration.prTimeout),
-                gitTimeout: networkTimeout, commentsBuildSummary: configuration.pullRequestComment),
+                gitTimeout: networkTimeout, commentsBuildSummary: configuration.pullRequestComment, faults: faults),
             logger: logger)
         return try await publisher.publish(request)
     }

@@ -9,9 +9,14 @@ import GRDB
 public final class SQLiteStateStore: StateStore {
     let pool: DatabasePool
     public let url: URL
+    /// Fault injection for crash tests (``record(_:states:)`` reaches `FaultPoint.stateWriting` before it commits).
+    let faults: FaultInjection
 
     /// Opens (creating and migrating when needed) the store at `url`.
-    public init(url: URL) throws {
+    /// - Parameters:
+    ///   - url: the SQLite file.
+    ///   - faults: fault injection for crash tests; the default injects nothing.
+    public init(url: URL, faults: FaultInjection = FaultInjection()) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
@@ -21,6 +26,7 @@ public final class SQLiteStateStore: StateStore {
             return pool
         }
         self.url = url
+        self.faults = faults
     }
 
     /// Runs `body` (opening the pool, which switches a new file to WAL, and migrating) holding an exclusive `flock`
@@ -155,7 +161,7 @@ public final class SQLiteStateStore: StateStore {
                         state.nextAttemptAt,
                     ])
             }
-            CrashPoint.reach(.stateWriting)
+            faults.reach(.stateWriting)
             return cycleID
         }
     }

@@ -35,6 +35,8 @@ public struct PullRequestPublisher: FeedbackPublisher {
         /// `DISPATCHER_PR_COMMENT`). A pull request found from an earlier try gets no second comment, and a failed
         /// comment is logged, never a reason to fail the publish.
         public var commentsBuildSummary: Bool
+        /// Fault injection for crash tests (``FaultPoint/pullRequestWaiting``); the default injects nothing.
+        public var faults: FaultInjection
 
         public init(
             pollInterval: Duration = .seconds(30),
@@ -42,8 +44,10 @@ public struct PullRequestPublisher: FeedbackPublisher {
             gitTimeout: Duration? = .seconds(120),
             createAttempts: Int = 3,
             sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-            commentsBuildSummary: Bool = true
+            commentsBuildSummary: Bool = true,
+            faults: FaultInjection = FaultInjection()
         ) {
+            self.faults = faults
             self.commentsBuildSummary = commentsBuildSummary
             self.pollInterval = pollInterval
             self.timeout = timeout
@@ -261,7 +265,7 @@ public struct PullRequestPublisher: FeedbackPublisher {
             case .open:
                 break
             }
-            CrashPoint.reach(.pullRequestWaiting)
+            options.faults.reach(.pullRequestWaiting)
             var wait = options.pollInterval
             do {
                 state = try await forge.mergeState(of: pullRequest.number, in: repository)

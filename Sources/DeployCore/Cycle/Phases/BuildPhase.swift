@@ -13,7 +13,7 @@ struct BuildPhase: Sendable {
     let toolchain: Toolchain
     let log: CycleLog
     let options: CycleOptions
-    let builder = RepositoryBuilder()
+    let builder: RepositoryBuilder
     let statuses: CommitStatusReporter?
 
     init(context: CycleContext, toolchain: Toolchain, log: CycleLog, options: CycleOptions) {
@@ -21,6 +21,7 @@ struct BuildPhase: Sendable {
         self.toolchain = toolchain
         self.log = log
         self.options = options
+        builder = RepositoryBuilder(runner: context.stepRunner)
         statuses =
             context.configuration.postCommitStatus
             ? CommitStatusReporter(

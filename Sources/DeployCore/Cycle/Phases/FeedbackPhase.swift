@@ -30,6 +30,7 @@ struct FeedbackPhase: Sendable {
         let repositories = Self.targets(root: context.root, manifest: context.manifest)
         let verifier = toolchain.map { toolchain in
             FeedbackVerifier(
+                builder: RepositoryBuilder(runner: context.stepRunner),
                 settings: context.verificationSettings(for: nil),
                 repositorySettings: Dictionary(
                     uniqueKeysWithValues: repositories.map { ($0.name, context.verificationSettings(for: $0.name)) }),
@@ -42,9 +43,11 @@ struct FeedbackPhase: Sendable {
             options: FeedbackProcessor.Options(
                 maxFileBytes: configuration.feedbackMaxBytes, verify: configuration.verifyFeedback, dryRun: dryRun,
                 worktreeDirectory: context.root.deploy.appendingPathComponent("worktrees"),
-                changelogPath: configuration.changelog ? "CHANGELOG.md" : nil, waitsForWriters: waitingForWriters),
+                changelogPath: configuration.changelog ? "CHANGELOG.md" : nil, waitsForWriters: waitingForWriters,
+                faults: context.faults),
             verifier: verifier, publisher: Self.publisher(context),
-            restartRunner: StepRestartRunner(logFile: restartLog, secrets: configuration.secrets),
+            restartRunner: StepRestartRunner(
+                runner: context.stepRunner, logFile: restartLog, secrets: configuration.secrets),
             author: Signature(name: configuration.gitUserName, email: configuration.gitUserEmail),
             logger: context.logger)
         processor.commitMessageWriter = context.commitMessageWriter()
@@ -80,10 +83,11 @@ struct FeedbackPhase: Sendable {
             return LocalOnlyFallbackPublisher(
                 ForgeRoutingPublisher(
                     manifest: context.manifest, configuration: context.configuration,
-                    networkTimeout: context.networkTimeout, logger: context.logger))
+                    networkTimeout: context.networkTimeout, logger: context.logger, faults: context.faults))
         }
         return LocalOnlyFallbackPublisher(
-            DirectPushPublisher(credentials: context.credentials, timeout: context.networkTimeout))
+            DirectPushPublisher(
+                credentials: context.credentials, timeout: context.networkTimeout, faults: context.faults))
     }
 
     /// The repositories feedback may target: managed folders that are git checkouts of their own, and vendored

@@ -16,6 +16,7 @@ struct UpdatePhase: Sendable {
     let configuration: DispatcherConfiguration
     let networkTimeout: Duration
     let interruptedHolderLifetime: Range<Date>?
+    let faults: FaultInjection
     let logger: Logger
     let observer: (@Sendable (CycleEvent) -> Void)?
 
@@ -57,6 +58,7 @@ struct UpdatePhase: Sendable {
             killedDispatcherLifetime: interruptedHolderLifetime)
         let limit = max(1, configuration.fetchConcurrency)
         let observer = observer
+        let faults = faults
         typealias Update = Swift.Result<UpdatedRepository, UpdateFailure>
         return await withTaskGroup(of: (RepositoryName, Update).self) { group in
             var results: [RepositoryName: Update] = [:]
@@ -73,7 +75,7 @@ struct UpdatePhase: Sendable {
                     observer?(.updated(repository: name.rawValue, summary: failure.summary, succeeded: false))
                 }
                 results[name] = result
-                CrashPoint.reach(.fetched)
+                faults.reach(.fetched)
                 if let next = pending.popFirst() {
                     group.addTask { (next, await updater.update(next)) }
                 }

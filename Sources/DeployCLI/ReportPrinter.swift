@@ -8,7 +8,7 @@ enum ReportPrinter {
     /// The start-up report: which optional features are off and why (as the seed's check_env did).
     static func announce(_ configuration: DispatcherConfiguration, logger: Logger) {
         for feature in configuration.disabledFeatures {
-            logger.info("\(feature)")
+            logger.info("\(feature)", source: CommandContext.logSource)
         }
     }
 

@@ -4,7 +4,7 @@ import DeployCore
 import Foundation
 
 extension Deployctl {
-    struct RunOnce: AsyncParsableCommand {
+    struct RunOnce: DispatcherCommand {
         static let configuration = CommandConfiguration(
             commandName: "run-once",
             abstract: "Run one cycle (update, build and test what changed, apply feedback), then exit.",
@@ -37,8 +37,8 @@ extension Deployctl {
             }
         }
 
-        func run() async throws {
-            let context = try CommandContext(options: options)
+        func run(faults: FaultInjection) async throws {
+            let context = try CommandContext(options: options, faults: faults)
             let names = try repositories.map { name throws(ConfigurationError) in try RepositoryName(name) }
             let dispatcher = try await openDispatcher(context, command: "deployctl run-once")
             ReportPrinter.announce(context.configuration, logger: context.logger)

@@ -1,16 +1,26 @@
+import DeployBuild
 import DeployCore
 import Foundation
 import Logging
 import Synchronization
 
-/// What every subcommand starts from: the deploy root, its effective configuration and a logger.
+/// What every subcommand starts from: the deploy root, its effective configuration, a logger, and the executable's
+/// fault-injection plan (handed to the dispatcher).
 struct CommandContext {
     let root: DeployRoot
     let configuration: DispatcherConfiguration
     let logger: Logger
+    let faults: FaultInjection
+
+    /// The source the commands' own log lines name (`[deployctl]`, as documented), not the module they are in.
+    static let logSource = "deployctl"
 
     /// Resolves the root and loads the configuration; configuration errors become exit status 2.
-    init(options: GlobalOptions, extraFlags: [ConfigurationLoader.FlagValue] = []) throws {
+    init(
+        options: GlobalOptions, extraFlags: [ConfigurationLoader.FlagValue] = [],
+        faults: FaultInjection = FaultInjection()
+    ) throws {
+        self.faults = faults
         LoggingBootstrap.bootstrap(level: options.logLevel)
         var logger = Logger(label: "deployctl")
         logger.logLevel = options.logLevel
@@ -27,7 +37,7 @@ struct CommandContext {
             throw CommandFailure(message: error.description, exitStatus: ExitStatus.usage)
         }
         for warning in configuration.warnings {
-            logger.warning("\(warning)")
+            logger.warning("\(warning)", source: Self.logSource)
         }
         self.logger = logger
     }

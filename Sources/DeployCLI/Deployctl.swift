@@ -1,9 +1,15 @@
 import ArgumentParser
+import DeployBuild
 import Foundation
 
-@main
-struct Deployctl: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+/// The `deployctl` command tree, shared by the shipped `deployctl` executable and the test-only `deployctl-faults`.
+///
+/// Each executable's entry point is one call of ``main(faults:)``: `deployctl` passes the plan that injects nothing,
+/// `deployctl-faults` one armed from its crash variable. The plan reaches the subcommands that open a dispatcher
+/// through ``DispatcherCommand/run(faults:)``, and the libraries as a value from there.
+public struct Deployctl: AsyncParsableCommand {
+    /// The root command: its subcommands, version and exit statuses.
+    public static let configuration = CommandConfiguration(
         commandName: "deployctl",
         abstract: "Keeps git repositories built, tested and patched in a loop.",
         discussion: """
@@ -15,11 +21,26 @@ struct Deployctl: AsyncParsableCommand {
         subcommands: [RunOnce.self, Loop.self, Status.self, ApplyFeedback.self, Analyze.self]
     )
 
-    /// Runs the command; usage and configuration errors exit with status 2 (ArgumentParser's default is 64).
-    static func main() async {
+    /// The root command has no work of its own; parsing picks a subcommand.
+    public init() {}
+
+    /// Runs the command line without fault injection (what the shipped `deployctl` does).
+    public static func main() async {
+        await main(faults: FaultInjection())
+    }
+
+    /// Parses the command line and runs the chosen subcommand, then exits the process.
+    ///
+    /// Usage and configuration errors exit with status 2 (ArgumentParser's default is 64); an error worded for the
+    /// user (``CommandFailure``) exits with its own status.
+    /// - Parameter faults: the fault-injection plan handed to every subcommand that opens a dispatcher; only the
+    ///   test-only `deployctl-faults` arms one.
+    public static func main(faults: FaultInjection) async {
         do {
             var command = try await asyncParseAsRoot(nil)
-            if var asyncCommand = command as? any AsyncParsableCommand {
+            if let dispatcherCommand = command as? any DispatcherCommand {
+                try await dispatcherCommand.run(faults: faults)
+            } else if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()

@@ -1,9 +1,10 @@
 import ArgumentParser
+import DeployBuild
 import DeployCore
 import Foundation
 
 extension Deployctl {
-    struct ApplyFeedback: AsyncParsableCommand {
+    struct ApplyFeedback: DispatcherCommand {
         static let configuration = CommandConfiguration(
             commandName: "apply-feedback",
             abstract: "Process pending feedback files now (or the named ones).",
@@ -53,8 +54,8 @@ extension Deployctl {
             }
         }
 
-        func run() async throws {
-            let context = try CommandContext(options: options)
+        func run(faults: FaultInjection) async throws {
+            let context = try CommandContext(options: options, faults: faults)
             let dispatcher = try await openDispatcher(context, command: "deployctl apply-feedback")
             if let propose {
                 try await runProposals(try RepositoryName(propose), dispatcher: dispatcher)
@@ -70,11 +71,8 @@ extension Deployctl {
             for record in records where !json {
                 print(ReportPrinter.feedbackLine(record, prefix: ""))
             }
-            switch CycleRecord.Result(feedback: records) {
-            case .passed: break
-            case .failed: throw ExitCode(ExitStatus.buildFailed)
-            case .infrastructure, .cancelled: throw ExitCode(ExitStatus.infrastructure)
-            }
+            let status = ApplyFeedbackExitPolicy.exitStatus(for: records)
+            if status != ExitStatus.success { throw ExitCode(status) }
         }
 
         /// `--propose REPO`: the attempts, one line each (or one JSON object with `--json`), and the exit status.
@@ -92,11 +90,8 @@ extension Deployctl {
                 }
                 print(run.summary)
             }
-            if run.fixed || (run.attempts.isEmpty && !run.stopped) { return }
-            if let last = run.attempts.last, last.outcome == .failed || last.outcome == .deferred {
-                throw ExitCode(ExitStatus.infrastructure)
-            }
-            throw ExitCode(ExitStatus.buildFailed)
+            let status = ApplyFeedbackExitPolicy.exitStatus(for: run)
+            if status != ExitStatus.success { throw ExitCode(status) }
         }
     }
 }

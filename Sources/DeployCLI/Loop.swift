@@ -1,4 +1,5 @@
 import ArgumentParser
+import DeployBuild
 import DeployCore
 import Dispatch
 import Foundation
@@ -7,7 +8,7 @@ import ServiceLifecycle
 import UnixSignals
 
 extension Deployctl {
-    struct Loop: AsyncParsableCommand {
+    struct Loop: DispatcherCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run cycles forever, sleeping DISPATCHER_INTERVAL seconds between them.",
             discussion: """
@@ -30,13 +31,13 @@ extension Deployctl {
             }
         }
 
-        func run() async throws {
+        func run(faults: FaultInjection) async throws {
             // Before any handler is installed, so an inherited `nohup` (SIGHUP ignored) is seen.
             let hangupRule = HangupRule.detect()
             let flags = interval.map {
                 [ConfigurationLoader.FlagValue(variable: "DISPATCHER_INTERVAL", flag: "--interval", value: String($0))]
             } ?? []
-            let context = try CommandContext(options: options, extraFlags: flags)
+            let context = try CommandContext(options: options, extraFlags: flags, faults: faults)
             let dispatcher = try await openDispatcher(context, command: "deployctl loop")
             ReportPrinter.announce(context.configuration, logger: context.logger)
             let progress = ProgressPrinter(style: .detect(fileDescriptor: STDERR_FILENO))
@@ -61,7 +62,7 @@ extension Deployctl {
             defer { hangup?.cancel() }
             let hangupMeaning =
                 hangupRule == .stopsTheLoop ? "stops the loop (it runs under a terminal)" : "starts the next cycle"
-            context.logger.info("SIGHUP \(hangupMeaning)")
+            context.logger.info("SIGHUP \(hangupMeaning)", source: CommandContext.logSource)
             let group = ServiceGroup(
                 configuration: .init(
                     services: [.init(service: service)], gracefulShutdownSignals: shutdownSignals,
