@@ -1,4 +1,5 @@
 import DeployGit
+import DeployHTTP
 import DeployTestSupport
 import Foundation
 import Testing
