@@ -3,6 +3,7 @@ import DeployGit
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// The one HTTP transport of the forges and the model endpoint, on AsyncHTTPClient: builds requests under an API base
 /// URL with the auth headers, gives every exchange a real deadline, waits out rate limits and retries server errors
@@ -213,10 +214,11 @@ struct HTTPTransport: Sendable {
         }
         let timeout = policy.requestTimeout
         let client = self.client
+        let prepared = request
         do {
             return try await withThrowingTaskGroup(of: Response.self) { group in
                 group.addTask {
-                    let answer = try await client.execute(request, deadline: .now() + TimeAmount(timeout))
+                    let answer = try await client.execute(prepared, deadline: .now() + TimeAmount(timeout))
                     var headers: [String: String] = [:]
                     for (name, value) in answer.headers {
                         let key = name.lowercased()
