@@ -55,7 +55,7 @@ struct ForgeContractTests {
             })
         #expect(error.code == .unauthorized)
         #expect(error.status == 401)
-        #expect(error.forgeMessage == "Bad credentials")
+        #expect(error.serverMessage == "Bad credentials")
         #expect(!error.description.contains(secret))
         #expect(!error.isTransient)
         try await server.expectNoViolations()
@@ -86,7 +86,7 @@ struct ForgeContractTests {
             })
         // GitHub answers 422 (validation-error), Gitea 409 for "already exists".
         #expect(error.code == (flavor == .github ? .validationFailed : .conflict))
-        #expect(error.forgeMessage?.contains("already exists") == true)
+        #expect(error.serverMessage?.contains("already exists") == true)
         try await server.expectNoViolations()
     }
 
@@ -105,7 +105,7 @@ struct ForgeContractTests {
             })
         #expect(error.code == .validationFailed)
         #expect(error.status == 422)
-        #expect(error.forgeMessage?.contains("base branch is invalid") == true)
+        #expect(error.serverMessage?.contains("base branch is invalid") == true)
         #expect(try await server.report().requests.count == 1, "a refused create is not retried")
         try await server.expectNoViolations()
     }

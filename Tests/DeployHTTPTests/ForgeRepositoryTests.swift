@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import DeployFeedback
 @testable import DeployHTTP
 
 @Suite("Forge repository names and branch names")

@@ -15,7 +15,7 @@ struct CommitStatusReporter: Sendable {
     let logger: Logger
 
     /// Posts `state` for the commit `updated` is at.
-    func post(_ state: CommitStatus.State, description: String, for updated: UpdatedRepository) async {
+    func post(_ state: State, description: String, for updated: UpdatedRepository) async {
         guard let token = configuration.githubToken?.revealed, let commit = updated.head else { return }
         do {
             guard let remoteURL = try updated.owner.remoteURL(name: "origin") else { return }
@@ -23,7 +23,7 @@ struct CommitStatusReporter: Sendable {
                 remoteURL: remoteURL, repository: updated.name.rawValue, manifest: manifest,
                 configuration: configuration)
             try await endpoint.forge(token: token, logger: logger).createStatus(
-                CommitStatus(state: state, description: String(description.prefix(140)), context: "deployctl"),
+                CommitStatus(state: state.forgeState, description: String(description.prefix(140)), context: "deployctl"),
                 commit: commit.hex, in: endpoint.repository)
         } catch {
             logger.warning(
@@ -33,11 +33,26 @@ struct CommitStatusReporter: Sendable {
 
     /// The status a finished build maps to: green → success, failed tests or errors → failure, anything that
     /// stopped the build (timeout, cancellation) → error.
-    static func state(for result: RepositoryBuildResult) -> CommitStatus.State {
+    static func state(for result: RepositoryBuildResult) -> State {
         if result.isGreen { return .success }
         switch result.result {
         case .failed, .passed: return .failure
         case .timedOut, .cancelled, .skipped: return .error
+        }
+    }
+
+    /// The states a build's status takes: DeployHTTP's `CommitStatus.State`, named in DeployCore so that the cycle's
+    /// files that post statuses need not import DeployHTTP.
+    enum State: Sendable, Hashable {
+        case pending, success, failure, error
+
+        var forgeState: CommitStatus.State {
+            switch self {
+            case .pending: .pending
+            case .success: .success
+            case .failure: .failure
+            case .error: .error
+            }
         }
     }
 }

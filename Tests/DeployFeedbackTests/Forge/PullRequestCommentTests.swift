@@ -1,10 +1,11 @@
 import DeployGit
 import DeployFeedback
+import DeployHTTP
 import DeployTestSupport
 import Foundation
 import Testing
 
-@testable import DeployHTTP
+@testable import DeployFeedback
 
 /// The build-summary comment on a feedback pull request, against the contract server (GitHub and Gitea).
 @Suite("Build summary comments on pull requests")
