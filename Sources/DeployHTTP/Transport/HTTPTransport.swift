@@ -203,41 +203,48 @@ struct HTTPTransport: Sendable {
 
     /// One exchange: the answer's head and whole body within ``HTTPRetryPolicy/requestTimeout``, or
     /// ``HTTPError/Code/timedOut``; cancelled with the calling task.
+    ///
+    /// The deadline is AsyncHTTPClient's own, on the `EventLoopFuture` API: a timer on the request's event loop fails
+    /// the request when the whole answer (head and body, read by a `ResponseAccumulator`) is not in by then, and
+    /// closes the connection. (The `HTTPClientRequest` API's deadline ends once the head is in, so a body that stalls
+    /// would not be bounded by it.) Neither the deadline nor a cancellation waits for a task of Swift's
+    /// cooperative pool: both end the exchange on the event loop, and the caller resumes once.
     private func exchange(_ method: String, _ url: URL, body: Data?) async throws(HTTPError) -> Response {
-        var request = HTTPClientRequest(url: url.absoluteString)
-        request.method = HTTPMethod(rawValue: method)
-        for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
-        request.headers.replaceOrAdd(name: "User-Agent", value: "deployctl")
-        if let body {
-            request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
-        let timeout = policy.requestTimeout
-        let client = self.client
-        let prepared = request
+        var headers = HTTPHeaders()
+        for (name, value) in self.headers { headers.replaceOrAdd(name: name, value: value) }
+        headers.replaceOrAdd(name: "User-Agent", value: "deployctl")
+        if body != nil { headers.replaceOrAdd(name: "Content-Type", value: "application/json") }
+        let request: HTTPClient.Request
         do {
-            return try await withThrowingTaskGroup(of: Response.self) { group in
-                group.addTask {
-                    let answer = try await client.execute(prepared, deadline: .now() + TimeAmount(timeout))
-                    var headers: [String: String] = [:]
-                    for (name, value) in answer.headers {
-                        let key = name.lowercased()
-                        headers[key] = headers[key].map { "\($0), \(value)" } ?? value
-                    }
-                    let bytes = try await answer.body.collect(upTo: Self.maxBodyBytes)
-                    return Response(status: Int(answer.status.code), headers: headers, body: Data(bytes.readableBytesView))
-                }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    throw DeadlinePassed()
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next() else { throw DeadlinePassed() }
-                return first
+            request = try HTTPClient.Request(
+                url: url.absoluteString, method: HTTPMethod(rawValue: method), headers: headers,
+                body: body.map { .bytes($0) })
+        } catch {
+            throw HTTPError(
+                .invalidURL, "cannot make a request of the URL: \(scrubber.scrub("\(error)"))", method: method,
+                url: scrubber.redacted(url))
+        }
+        let deadline = NIODeadline.now() + TimeAmount(policy.requestTimeout)
+        let task = client.execute(
+            request: request, delegate: ResponseAccumulator(request: request, maxBodySize: Self.maxBodyBytes),
+            deadline: deadline)
+        let answer: HTTPClient.Response
+        do {
+            answer = try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
             }
         } catch {
             throw transportFailure(error, method: method, url: url)
         }
+        var fields: [String: String] = [:]
+        for (name, value) in answer.headers {
+            let key = name.lowercased()
+            fields[key] = fields[key].map { "\($0), \(value)" } ?? value
+        }
+        let bytes = answer.body.map { Data($0.readableBytesView) } ?? Data()
+        return Response(status: Int(answer.status.code), headers: fields, body: bytes)
     }
 
     /// A failed exchange as an ``HTTPError``.
@@ -246,11 +253,11 @@ struct HTTPTransport: Sendable {
         if Task.isCancelled {
             return HTTPError(.cancelled, "the request was cancelled", method: method, url: shown)
         }
-        if error is DeadlinePassed || (error as? HTTPClientError).map(Self.timeouts.contains) == true {
+        if (error as? HTTPClientError).map(Self.timeouts.contains) == true {
             return HTTPError(
                 .timedOut, "no whole answer within \(policy.requestTimeout.seconds) s", method: method, url: shown)
         }
-        if error is NIOTooManyBytesError {
+        if error is ResponseAccumulator.ResponseTooBigError {
             return HTTPError(
                 .malformedResponse, "the answer is larger than \(Self.maxBodyBytes) bytes", method: method, url: shown)
         }
@@ -259,9 +266,6 @@ struct HTTPTransport: Sendable {
 
     /// AsyncHTTPClient's errors that mean the deadline (or a connect or read timeout inside it) passed.
     private static let timeouts: [HTTPClientError] = [.deadlineExceeded, .readTimeout, .connectTimeout]
-
-    /// Thrown by the deadline's side of an exchange.
-    private struct DeadlinePassed: Error {}
 
     private func wait(_ duration: Duration, method: String, url: String, reason: String) async throws(HTTPError) {
         logger.info(
