@@ -77,7 +77,7 @@ public struct GitHubForge: Forge {
 
         var number: Int
         var title: String
-        var state: String
+        var state: PullRequestPayloadState
         var merged: Bool?
         var merged_at: String?
         var merge_commit_sha: String?
@@ -89,7 +89,7 @@ public struct GitHubForge: Forge {
         var pullRequest: ForgePullRequest {
             let isMerged = merged ?? (merged_at != nil)
             return ForgePullRequest(
-                number: number, title: title, isOpen: state == "open", merged: isMerged, head: head.ref,
+                number: number, title: title, isOpen: state == .open, merged: isMerged, head: head.ref,
                 headSHA: head.sha, base: base.ref, webURL: html_url, mergeCommitSHA: isMerged ? merge_commit_sha : nil,
                 createdAt: forgeDate(created_at))
         }

@@ -80,7 +80,7 @@ public struct GiteaForge: Forge {
 
         var number: Int
         var title: String?
-        var state: String?
+        var state: PullRequestPayloadState?
         var merged: Bool?
         var merge_commit_sha: String?
         var html_url: String?
@@ -91,7 +91,7 @@ public struct GiteaForge: Forge {
         var pullRequest: ForgePullRequest {
             let isMerged = merged ?? false
             return ForgePullRequest(
-                number: number, title: title ?? "", isOpen: state == "open", merged: isMerged, head: head?.ref ?? "",
+                number: number, title: title ?? "", isOpen: state == .open, merged: isMerged, head: head?.ref ?? "",
                 headSHA: head?.sha, base: base?.ref ?? "", webURL: html_url,
                 mergeCommitSHA: isMerged ? merge_commit_sha : nil, createdAt: forgeDate(created_at))
         }
