@@ -105,6 +105,13 @@ let package = Package(
             path: "Tests/DeployTestSupport",
             exclude: ["git-http-server.py", "forge-contract-server.py", "chat-completions-server.py"]
         ),
+        // ForgeContractServer's forge clients, shared by DeployHTTPTests and DeployFeedbackTests; apart from
+        // DeployTestSupport so that the test targets that speak no HTTP do not link DeployHTTP.
+        .target(
+            name: "DeployHTTPTestSupport",
+            dependencies: ["DeployHTTP", "DeployFeedback", "DeployTestSupport"],
+            path: "Tests/DeployHTTPTestSupport"
+        ),
         .testTarget(name: "DeployGitTests", dependencies: ["DeployGit", "DeployTestSupport"]),
         .testTarget(
             name: "DeployBuildTests",
@@ -116,9 +123,11 @@ let package = Package(
             dependencies: [
                 "DeployFeedback", "DeployTestSupport", .product(name: "Crypto", package: "swift-crypto"),
                 // The processor publishing through DeployHTTP's pull requests and commit messages (Forge/, Proposal/).
-                "DeployHTTP",
+                "DeployHTTP", "DeployHTTPTestSupport",
             ]),
-        .testTarget(name: "DeployHTTPTests", dependencies: ["DeployHTTP", "DeployFeedback", "DeployTestSupport"]),
+        .testTarget(
+            name: "DeployHTTPTests",
+            dependencies: ["DeployHTTP", "DeployFeedback", "DeployTestSupport", "DeployHTTPTestSupport"]),
         .testTarget(
             name: "DeployCoreTests",
             dependencies: [

@@ -1,4 +1,5 @@
 import DeployFeedback
+import DeployHTTPTestSupport
 import DeployTestSupport
 import Foundation
 import Testing
