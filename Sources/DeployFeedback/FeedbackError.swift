@@ -137,8 +137,11 @@ extension FeedbackError.Code {
     public static let model = Self(rawValue: "model")
 
     /// Whether this code describes a fault of the feedback file (see ``FeedbackError``).
+    ///
+    /// ``emptyAnswer`` is not one: it is the model's answer, never a file's code (``FixProposer`` records an empty
+    /// answer as ``noDiff``, and a commit message falls back to the description).
     public var isRejection: Bool {
-        ![Self.io, .locked, .git, .build, .publish, .journal, .model].contains(self)
+        ![Self.io, .locked, .git, .build, .publish, .journal, .model, .emptyAnswer].contains(self)
     }
 
     /// Whether the model answered but the answer is not a usable fix (``noDiff``, ``diffOutsideReport``,
