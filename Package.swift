@@ -20,6 +20,9 @@ let package = Package(
         // SHA-256 for derived feedback ids (and HMAC for webhooks): BoringSSL on Linux, CryptoKit on macOS.
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // HTTP for the forges and the model endpoint (DeployHTTP): real deadlines, no redirect followed by itself.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
         // `swift package generate-documentation --target DeployCore` builds the API reference (docs/README.md).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -57,11 +60,24 @@ let package = Package(
             ]
         ),
         .target(
+            name: "DeployHTTP",
+            dependencies: [
+                "DeployBuild",
+                "DeployGit",
+                "DeployFeedback",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "DeployCore",
             dependencies: [
                 "DeployGit",
                 "DeployBuild",
                 "DeployFeedback",
+                "DeployHTTP",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -99,6 +115,13 @@ let package = Package(
             path: "Tests/DeployTestSupport",
             exclude: ["git-http-server.py", "forge-contract-server.py", "chat-completions-server.py"]
         ),
+        // ForgeContractServer's forge clients, shared by DeployHTTPTests and DeployFeedbackTests; apart from
+        // DeployTestSupport so that the test targets that speak no HTTP do not link DeployHTTP.
+        .target(
+            name: "DeployHTTPTestSupport",
+            dependencies: ["DeployHTTP", "DeployFeedback", "DeployTestSupport"],
+            path: "Tests/DeployHTTPTestSupport"
+        ),
         .testTarget(name: "DeployGitTests", dependencies: ["DeployGit", "DeployTestSupport"]),
         .testTarget(
             name: "DeployBuildTests",
@@ -107,11 +130,18 @@ let package = Package(
         ),
         .testTarget(
             name: "DeployFeedbackTests",
-            dependencies: ["DeployFeedback", "DeployTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: [
+                "DeployFeedback", "DeployTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                // The processor publishing through DeployHTTP's pull requests and commit messages (Forge/, Proposal/).
+                "DeployHTTP", "DeployHTTPTestSupport",
+            ]),
+        .testTarget(
+            name: "DeployHTTPTests",
+            dependencies: ["DeployHTTP", "DeployFeedback", "DeployTestSupport", "DeployHTTPTestSupport"]),
         .testTarget(
             name: "DeployCoreTests",
             dependencies: [
-                "DeployCore", "DeployTestSupport",
+                "DeployCore", "DeployHTTP", "DeployTestSupport",
                 // Rows as older versions wrote them, for the tests that read them back (RecordSpellingTests).
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

@@ -105,6 +105,17 @@ extension FeedbackError.Code {
     /// A restart request (a file without `patch`) for a repository that has no restart command
     /// (`commands/restart-NAME.sh`, `commands/restart-services.sh`).
     public static let noRestartCommand = Self(rawValue: "no-restart-command")
+    /// The pull request was closed without being merged (a rejection: people said no).
+    public static let pullRequestClosed = Self(rawValue: "pull-request-closed")
+    /// The pull request was neither merged nor closed within the configured wait (a rejection).
+    public static let pullRequestTimedOut = Self(rawValue: "pull-request-timed-out")
+    /// A proposed fix: the model's answer held no unified diff (recorded in `feedback/rejected/`, stage `propose`).
+    public static let noDiff = Self(rawValue: "no-diff")
+    /// A proposed fix: the model's diff touches files outside the build report's files (stage `propose`).
+    public static let diffOutsideReport = Self(rawValue: "diff-outside-report")
+    /// A proposed fix or commit message: the model's message was empty (or the model refused); recorded like
+    /// ``noDiff``.
+    public static let emptyAnswer = Self(rawValue: "empty-answer")
     /// Environment failures repeated on every attempt; the file is rejected so that it does not block the queue.
     public static let tooManyAttempts = Self(rawValue: "too-many-attempts")
 
@@ -121,11 +132,21 @@ extension FeedbackError.Code {
     public static let publish = Self(rawValue: "publish")
     /// The journal of a claimed file could not be read.
     public static let journal = Self(rawValue: "journal")
+    /// The model endpoint could not be used (timeout, rate limit, refused key, an answer that is not the documented
+    /// JSON); the message is the HTTP layer's error, which names its own code and never the key.
+    public static let model = Self(rawValue: "model")
 
     /// Whether this code describes a fault of the feedback file (see ``FeedbackError``).
+    ///
+    /// ``emptyAnswer`` is not one: it is the model's answer, never a file's code (``FixProposer`` records an empty
+    /// answer as ``noDiff``, and a commit message falls back to the description).
     public var isRejection: Bool {
-        ![Self.io, .locked, .git, .build, .publish, .journal].contains(self)
+        ![Self.io, .locked, .git, .build, .publish, .journal, .model, .emptyAnswer].contains(self)
     }
+
+    /// Whether the model answered but the answer is not a usable fix (``noDiff``, ``diffOutsideReport``,
+    /// ``emptyAnswer``): the attempt is recorded as a rejection, not as a failure.
+    public var isAnswerFault: Bool { [Self.noDiff, .diffOutsideReport, .emptyAnswer].contains(self) }
 }
 
 extension FeedbackError {

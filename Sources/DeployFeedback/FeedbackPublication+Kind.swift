@@ -5,7 +5,7 @@ extension FeedbackPublication {
     public enum Kind: String, Sendable, Codable, Hashable, CaseIterable, CustomStringConvertible {
         /// Pushed to the branch (``DirectPushPublisher``).
         case push
-        /// Proposed as a pull request and merged (``PullRequestPublisher``).
+        /// Proposed as a pull request and merged (DeployHTTP's `PullRequestPublisher`).
         case pullRequest = "pull-request"
         /// Not published: no publisher is configured (and a restart request publishes nothing).
         case noPublisher = "none"

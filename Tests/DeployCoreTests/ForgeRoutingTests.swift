@@ -1,5 +1,6 @@
 @testable import DeployCore
 import DeployFeedback
+import DeployHTTP
 import DeployTestSupport
 import Foundation
 import Testing

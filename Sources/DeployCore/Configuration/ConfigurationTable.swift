@@ -1,5 +1,6 @@
 import DeployBuild
 import DeployFeedback
+import DeployHTTP
 import Foundation
 
 /// Every configuration variable deployctl reads, each declared once (see ``ConfigurationSetting``).

@@ -1,6 +1,7 @@
 import DeployBuild
 import DeployFeedback
 import DeployGit
+import DeployHTTP
 import Foundation
 import Logging
 

@@ -1,4 +1,5 @@
 import DeployFeedback
+import DeployHTTP
 import Foundation
 import Logging
 

@@ -1,6 +1,7 @@
 import DeployBuild
 import DeployFeedback
 import DeployGit
+import DeployHTTP
 import Foundation
 import Logging
 
@@ -54,7 +55,7 @@ struct ForgeRoutingPublisher: FeedbackPublisher {
     /// `GITHUB_API_URL` for a remote on github.com or on `GITHUB_API_URL`'s host; else derived from the remote's host.
     static func endpoint(
         remoteURL: String, repository: String, manifest: Manifest, configuration: DispatcherConfiguration
-    ) throws(ForgeError) -> ForgeEndpoint {
+    ) throws(HTTPError) -> ForgeEndpoint {
         let entry = (try? RepositoryName(repository)).flatMap { manifest.repository(named: $0) }
         let onGitHubAPIHost = isServed(remoteURL: remoteURL, byGitHubAPI: configuration.githubAPIURL)
         let kind = entry?.forge ?? (onGitHubAPIHost ? .github : nil)

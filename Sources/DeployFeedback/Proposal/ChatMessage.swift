@@ -25,4 +25,11 @@ public struct ChatCompletion: Sendable, Hashable {
     public var content: String
     /// `stop`, `length`, `content_filter`, … (`nil` when absent).
     public var finishReason: String?
+
+    public init(id: String, model: String, content: String, finishReason: String? = nil) {
+        self.id = id
+        self.model = model
+        self.content = content
+        self.finishReason = finishReason
+    }
 }

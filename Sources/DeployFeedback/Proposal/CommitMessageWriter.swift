@@ -14,10 +14,11 @@ public protocol CommitMessageWriter: Sendable {
     func commitMessage(for diff: String, description: String, fallback: String) async -> String?
 }
 
-/// Asks a chat-completions endpoint for a commit message describing the staged diff; on a timeout, an error or an
+/// Asks a chat model for a commit message describing the staged diff; on a timeout, an error or an
 /// unusable answer, returns `nil` so the feedback description is used.
 public struct ChatCommitMessageWriter: CommitMessageWriter {
-    public var client: ChatCompletionsClient
+    /// The model asked (DeployHTTP's `ChatCompletionsClient` in a dispatcher).
+    public var client: any ChatModel
     /// The largest part of the diff sent, in UTF-8 bytes (the rest is cut).
     public var maxDiffBytes: Int
     let logger: Logger
@@ -29,7 +30,7 @@ public struct ChatCommitMessageWriter: CommitMessageWriter {
         """
 
     public init(
-        client: ChatCompletionsClient, maxDiffBytes: Int = 24 * 1024, logger: Logger = Logger(label: "deployctl.model")
+        client: any ChatModel, maxDiffBytes: Int = 24 * 1024, logger: Logger = Logger(label: "deployctl.model")
     ) {
         self.client = client
         self.maxDiffBytes = maxDiffBytes

@@ -8,8 +8,9 @@ public struct FixProposal: Sendable {
         case written(URL)
         /// The answer was not a usable diff; the file and its reason record are in `feedback/rejected/`.
         case rejected(FeedbackRejection, file: URL)
-        /// The endpoint could not be used (timeout, rate limit, refused key); nothing was written.
-        case failed(ProposalError)
+        /// The endpoint could not be used (``FeedbackError/Code/model``: timeout, rate limit, refused key), or the
+        /// file could not be written (``FeedbackError/Code/io``); nothing is pending.
+        case failed(FeedbackError)
     }
 
     /// The feedback file's name, `proposed-<repo>-<commit>-<attempt>.json`.

@@ -10,7 +10,8 @@ import Logging
 /// verifies like any other file. An answer without a usable diff is recorded straight in `feedback/rejected/` with
 /// stage `propose` and the reason, so it feeds the next attempt like a failed verification does.
 public struct FixProposer: Sendable {
-    public var client: ChatCompletionsClient
+    /// The model asked (DeployHTTP's `ChatCompletionsClient` in a dispatcher).
+    public var client: any ChatModel
     /// The root's `feedback/` folder.
     public var inbox: FeedbackInbox
     /// The largest prompt, in UTF-8 bytes of message content.
@@ -24,7 +25,7 @@ public struct FixProposer: Sendable {
     public static let defaultPromptBudget = 48 * 1024
 
     public init(
-        client: ChatCompletionsClient, feedbackDirectory: URL, promptBudget: Int = FixProposer.defaultPromptBudget,
+        client: any ChatModel, feedbackDirectory: URL, promptBudget: Int = FixProposer.defaultPromptBudget,
         secrets: [String] = [], logger: Logger = Logger(label: "deployctl.propose")
     ) {
         self.client = client
@@ -46,16 +47,16 @@ public struct FixProposer: Sendable {
             repository: request.repository.name, commit: request.commit, attempt: request.attempt)
         let id = String(name.dropLast(".json".count))
         var proposal = FixProposal(
-            file: name, id: id, attempt: request.attempt, model: client.options.model, promptBytes: prompt.bytes,
-            outcome: .failed(ProposalError(.cancelled, "not started")))
+            file: name, id: id, attempt: request.attempt, model: client.model, promptBytes: prompt.bytes,
+            outcome: .failed(FeedbackError(.model, "not started")))
         let metadata: [String: String] = [
             "deploy.repo": request.repository.name, "deploy.proposal.file": name,
             "deploy.proposal.bytes": "\(prompt.bytes)",
         ]
-        logger.info("asking \(client.options.model) for a fix", metadata: metadata.mapValues { .string($0) })
+        logger.info("asking \(client.model) for a fix", metadata: metadata.mapValues { .string($0) })
         let completion: ChatCompletion
         do { completion = try await client.complete(prompt.messages) } catch {
-            if error.isAnswerFault {
+            if error.code.isAnswerFault {
                 proposal.outcome = reject(request, prompt: prompt, name: name, id: id, answer: nil, error: error)
             } else {
                 logger.warning(
@@ -64,7 +65,7 @@ public struct FixProposer: Sendable {
             }
             return proposal
         }
-        if completion.model != client.options.model { proposal.model = completion.model }
+        if completion.model != client.model { proposal.model = completion.model }
         let diff: ProposedDiff
         do { diff = try ProposedDiff.extract(from: completion.content, allowedPaths: prompt.files) } catch {
             proposal.outcome = reject(
@@ -78,7 +79,7 @@ public struct FixProposer: Sendable {
             try AtomicFile.makeFolder(inbox.directory)
             try AtomicFile.write(Self.encode(document), to: url)
         } catch {
-            proposal.outcome = .failed(ProposalError(.cancelled, "cannot write \(name): \(error.message)"))
+            proposal.outcome = .failed(FeedbackError(.io, "cannot write \(name): \(error.message)"))
             return proposal
         }
         logger.notice(
@@ -91,7 +92,7 @@ public struct FixProposer: Sendable {
     /// Records an answer that is not a usable fix in `feedback/rejected/`, through a claim like any other file.
     private func reject(
         _ request: FixRequest, prompt: FixPrompt, name: String, id: String, answer: ChatCompletion?,
-        error: ProposalError
+        error: FeedbackError
     ) -> FixProposal.Outcome {
         let code: FeedbackError.Code = error.code == .diffOutsideReport ? .diffOutsideReport : .noDiff
         let rejection = FeedbackError(code, error.message, field: "patch", paths: error.paths)
@@ -99,9 +100,9 @@ public struct FixProposer: Sendable {
         let text = answer?.content ?? "(no answer)"
         let document = Self.document(
             request, id: id, patch: text, completion: answer, prompt: prompt,
-            model: answer?.model ?? client.options.model)
+            model: answer?.model ?? client.model)
         let metadata = Self.metadata(
-            request, completion: answer, prompt: prompt, model: answer?.model ?? client.options.model)
+            request, completion: answer, prompt: prompt, model: answer?.model ?? client.model)
         do {
             try inbox.prepare()
             let lock = try inbox.lock()
@@ -122,7 +123,7 @@ public struct FixProposer: Sendable {
                 metadata: ["deploy.repo": "\(request.repository.name)", "deploy.proposal.file": "\(name)"])
             return .rejected(record, file: destination)
         } catch {
-            return .failed(ProposalError(.cancelled, "cannot record the rejected proposal \(name): \(error.message)"))
+            return .failed(FeedbackError(.io, "cannot record the rejected proposal \(name): \(error.message)"))
         }
     }
 

@@ -16,9 +16,9 @@ public struct ProposedDiff: Sendable, Hashable {
     /// as a whole. Anything else is not a diff: a diff in prose without a fence is refused, since where it ends is a
     /// guess.
     /// - Parameter allowedPaths: the repository-relative paths the diff may touch; `nil` allows any path.
-    /// - Throws: ``ProposalError/Code/noDiff`` (with what was found), ``ProposalError/Code/diffOutsideReport`` (with
-    ///   the paths outside `allowedPaths`).
-    public static func extract(from answer: String, allowedPaths: [String]?) throws(ProposalError) -> ProposedDiff {
+    /// - Throws: ``FeedbackError/Code/noDiff`` (with what was found), ``FeedbackError/Code/diffOutsideReport`` (with
+    ///   the paths outside `allowedPaths`), both with field `patch`.
+    public static func extract(from answer: String, allowedPaths: [String]?) throws(FeedbackError) -> ProposedDiff {
         let text = answer.replacingOccurrences(of: "\r\n", with: "\n")
         let blocks = fencedBlocks(text)
         let diffBlocks = blocks.filter(looksLikeDiff)
@@ -38,24 +38,24 @@ public struct ProposedDiff: Sendable, Hashable {
                 ? (looksLikeDiff(text)
                     ? "a diff inside prose without a fenced block" : "no diff (\(text.count) characters of prose)")
                 : "\(blocks.count) fenced block(s), none of them a unified diff"
-            throw ProposalError(.noDiff, "the answer holds no unified diff: \(found)")
+            throw FeedbackError(.noDiff, "the answer holds no unified diff: \(found)", field: "patch")
         }
         let patch = withGitHeaders(raw)
         let summary: PatchSummary
         do { summary = try UnifiedDiff.summarize(patch) } catch {
-            throw ProposalError(.noDiff, "the answer's diff cannot be read: \(error.message)")
+            throw FeedbackError(.noDiff, "the answer's diff cannot be read: \(error.message)", field: "patch")
         }
         let paths = summary.paths
-        guard !paths.isEmpty else { throw ProposalError(.noDiff, "the answer's diff names no file") }
+        guard !paths.isEmpty else { throw FeedbackError(.noDiff, "the answer's diff names no file", field: "patch") }
         if let allowedPaths {
             let allowed = Set(allowedPaths)
             let outside = paths.filter { !allowed.contains($0) }
             guard outside.isEmpty else {
-                throw ProposalError(
+                throw FeedbackError(
                     .diffOutsideReport,
                     "the diff touches \(outside.joined(separator: ", ")), which the build report does not involve "
                         + "(allowed: \(allowedPaths.isEmpty ? "none" : allowedPaths.joined(separator: ", ")))",
-                    paths: outside)
+                    field: "patch", paths: outside)
             }
         }
         return ProposedDiff(patch: patch, paths: paths, wasFenced: fenced)

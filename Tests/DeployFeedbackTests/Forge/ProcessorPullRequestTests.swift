@@ -1,4 +1,6 @@
 import DeployGit
+import DeployHTTP
+import DeployHTTPTestSupport
 import DeployTestSupport
 import Foundation
 import Testing

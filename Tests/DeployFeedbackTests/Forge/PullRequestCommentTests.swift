@@ -1,4 +1,6 @@
 import DeployGit
+import DeployFeedback
+import DeployHTTP
 import DeployTestSupport
 import Foundation
 import Testing

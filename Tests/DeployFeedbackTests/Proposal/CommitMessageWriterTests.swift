@@ -1,4 +1,5 @@
 import DeployFeedback
+import DeployHTTP
 import DeployTestSupport
 import Foundation
 import Testing

@@ -46,15 +46,15 @@ import Testing
     }
 
     @Test func proseIsNotADiff() throws {
-        let error = try #require(throws: ProposalError.self) {
+        let error = try #require(throws: FeedbackError.self) {
             try ProposedDiff.extract(from: "I think you should return 42 instead of 41.", allowedPaths: Self.allowed)
         }
         #expect(error.code == .noDiff)
-        #expect(error.isAnswerFault)
+        #expect(error.code.isAnswerFault)
     }
 
     @Test func aDiffInsideProseWithoutAFenceIsRefused() throws {
-        let error = try #require(throws: ProposalError.self) {
+        let error = try #require(throws: FeedbackError.self) {
             try ProposedDiff.extract(from: "Apply this:\n\(Self.diff)Thanks.", allowedPaths: Self.allowed)
         }
         #expect(error.code == .noDiff)
@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test func aFencedBlockThatIsNotADiffIsRefused() throws {
-        let error = try #require(throws: ProposalError.self) {
+        let error = try #require(throws: FeedbackError.self) {
             try ProposedDiff.extract(
                 from: "```swift\npublic func answer() -> Int { 42 }\n```", allowedPaths: Self.allowed)
         }
@@ -71,7 +71,7 @@ import Testing
 
     @Test func aDiffForOtherFilesIsRefusedWithThosePaths() throws {
         let other = Self.diff.replacingOccurrences(of: "Sources/Svc/Answer.swift", with: "Package.swift")
-        let error = try #require(throws: ProposalError.self) {
+        let error = try #require(throws: FeedbackError.self) {
             try ProposedDiff.extract(from: "```diff\n\(other)```", allowedPaths: Self.allowed)
         }
         #expect(error.code == .diffOutsideReport)
@@ -102,7 +102,7 @@ import Testing
 
     @Test func aCorruptHunkIsNotADiff() throws {
         let corrupt = "--- a/Sources/Svc/Answer.swift\n+++ b/Sources/Svc/Answer.swift\n@@ -1,3 +1,3 @@\ngarbage\n"
-        #expect(throws: ProposalError.self) {
+        #expect(throws: FeedbackError.self) {
             try ProposedDiff.extract(from: "```diff\n\(corrupt)```", allowedPaths: Self.allowed)
         }
     }

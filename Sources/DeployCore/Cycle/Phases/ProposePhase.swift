@@ -10,7 +10,7 @@ import Logging
 /// as any other.
 struct ProposePhase: Sendable {
     let context: CycleContext
-    let client: ChatCompletionsClient
+    let client: any ChatModel
     let feedback: FeedbackPhase
 
 
