@@ -18,10 +18,15 @@ sample: build
 # TEST_ARTIFACTS, which scripts/scan-secrets.sh then scans for the test tokens (docs/reliability.md). Last, the
 # patch-headers fuzzer runs for 30 s (docs/faults-and-fuzzing.md).
 TEST_ARTIFACTS ?= /tmp/deployctl-test-artifacts
+BINARY_SUITES := EndToEndTests|ReliabilityTests
 test: deps
 	$(SWIFT) build --build-tests
 	rm -rf $(TEST_ARTIFACTS)
-	DEPLOYCTL_TEST_ARTIFACTS=$(TEST_ARTIFACTS) $(SWIFT) test --skip-build
+	@# Two runs: the suites that drive the built binary and wait for it synchronously (end to end, crash, soak) hold
+	@# threads of Swift's task pool (one per core) for seconds at a time, so they run beside each other, not beside
+	@# the timing-sensitive unit tests (step timeouts, wake-ups, deadlines).
+	DEPLOYCTL_TEST_ARTIFACTS=$(TEST_ARTIFACTS) $(SWIFT) test --skip-build --skip '$(BINARY_SUITES)'
+	DEPLOYCTL_TEST_ARTIFACTS=$(TEST_ARTIFACTS) $(SWIFT) test --skip-build --filter '$(BINARY_SUITES)'
 	./scripts/scan-secrets.sh $(TEST_ARTIFACTS) && rm -rf $(TEST_ARTIFACTS)
 	./scripts/run-example.sh
 	@# The patch-header reader against libgit2's, for a bounded time (libFuzzer ships with the Linux toolchain).

@@ -5,12 +5,18 @@ import Foundation
 #endif
 
 /// An HTTP server on 127.0.0.1 that stalls: it reads a request, writes `prefix` (e.g. a status line and headers that
-/// promise a body), then holds the connection open without another byte until it is closed.
+/// promise a body), then holds the connection open without another byte until the client hangs up.
+///
+/// It notes when each connection was accepted and when its client hung up, on threads of its own: what a test
+/// measures is then when the transport ended the exchange, not when the test's task was next scheduled (on 2 cores
+/// the suite's other tests can keep Swift's task pool busy for many seconds).
 final class StallingServer: @unchecked Sendable {
     let port: UInt16
     private let descriptor: Int32
     private let lock = NSLock()
     private var clients: [Int32] = []
+    private var accepted: [ContinuousClock.Instant] = []
+    private var hungUp: [Int: ContinuousClock.Instant] = [:]
 
     /// - Parameter prefix: what is written after the request is read; empty writes nothing at all.
     init(prefix: String) throws {
@@ -32,10 +38,20 @@ final class StallingServer: @unchecked Sendable {
             while true {
                 let client = accept(descriptor, nil, nil)
                 guard client >= 0 else { return }
-                lock.withLock { clients.append(client) }
+                let index = lock.withLock {
+                    clients.append(client)
+                    accepted.append(ContinuousClock.now)
+                    return clients.count - 1
+                }
                 var buffer = [UInt8](repeating: 0, count: 65_536)
                 _ = read(client, &buffer, buffer.count)
                 if !bytes.isEmpty { _ = bytes.withUnsafeBytes { write(client, $0.baseAddress, $0.count) } }
+                // Whatever else the client sends is read and dropped; end of file (or a reset) is its hang-up.
+                Thread { [self] in
+                    var rest = [UInt8](repeating: 0, count: 4096)
+                    while read(client, &rest, rest.count) > 0 {}
+                    lock.withLock { hungUp[index] = ContinuousClock.now }
+                }.start()
             }
         }
         thread.start()
@@ -46,6 +62,24 @@ final class StallingServer: @unchecked Sendable {
 
     /// Connections accepted so far.
     var connections: Int { lock.withLock { clients.count } }
+
+    /// When the first connection's client hung up, waiting up to `limit` for it.
+    func firstHangUp(within limit: Duration = .seconds(60)) async throws -> ContinuousClock.Instant? {
+        let end = ContinuousClock.now + limit
+        while ContinuousClock.now < end {
+            if let instant = lock.withLock({ hungUp[0] }) { return instant }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return nil
+    }
+
+    /// How long the first connection stayed open: from its accept to its client's hang-up.
+    func firstConnectionLifetime(within limit: Duration = .seconds(60)) async throws -> Duration? {
+        guard let end = try await firstHangUp(within: limit), let start = lock.withLock({ accepted.first }) else {
+            return nil
+        }
+        return end - start
+    }
 
     func close() {
         shutdown(descriptor, Int32(SHUT_RDWR))
