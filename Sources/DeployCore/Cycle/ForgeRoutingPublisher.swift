@@ -43,7 +43,7 @@ struct ForgeRoutingPublisher: FeedbackPublisher {
         let forge = endpoint.forge(token: configuration.githubToken?.revealed ?? "", logger: logger)
         let publisher = PullRequestPublisher(
             forge: forge, repository: endpoint.repository,
-            credentials: GitCredentials(token: configuration.githubToken?.revealed),
+            credentials: configuration.gitCredentials,
             options: .init(
                 pollInterval: .seconds(configuration.prPollInterval), timeout: .seconds(configuration.prTimeout),
                 gitTimeout: networkTimeout, commentsBuildSummary: configuration.pullRequestComment, faults: faults),
