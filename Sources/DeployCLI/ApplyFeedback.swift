@@ -62,7 +62,10 @@ extension Deployctl {
                 return
             }
             let urls = files.isEmpty ? nil : files.map { URL(fileURLWithPath: $0).standardizedFileURL }
-            let records = try await dispatcher.processFeedback(files: urls, dryRun: dryRun)
+            let records: [FeedbackEventRecord]
+            do { records = try await dispatcher.processFeedback(files: urls, dryRun: dryRun) } catch {
+                throw CommandFailure(error)
+            }
             if json {
                 print(try JSONOutput.encode(records))
             } else if records.isEmpty {
@@ -78,9 +81,7 @@ extension Deployctl {
         /// `--propose REPO`: the attempts, one line each (or one JSON object with `--json`), and the exit status.
         private func runProposals(_ repository: RepositoryName, dispatcher: Dispatcher) async throws {
             let run: ProposalRun
-            do { run = try await dispatcher.proposeFix(for: repository) } catch let error as ConfigurationError {
-                throw CommandFailure(message: error.description, exitStatus: ExitStatus.usage)
-            }
+            do { run = try await dispatcher.proposeFix(for: repository) } catch { throw CommandFailure(error) }
             if json {
                 print(try JSONOutput.encode(run))
             } else {

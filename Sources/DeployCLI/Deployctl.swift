@@ -1,5 +1,6 @@
 import ArgumentParser
 import DeployBuild
+import DeployCore
 import Foundation
 
 /// The `deployctl` command tree, shared by the shipped `deployctl` executable and the test-only `deployctl-faults`.
@@ -71,4 +72,14 @@ enum ExitStatus {
 struct CommandFailure: Error {
     let message: String
     let exitStatus: Int32
+}
+
+extension CommandFailure {
+    /// A library error as the command ends with it: a configuration problem is a usage error (2), a failure to run
+    /// (the lock held, the state store, no toolchain, feedback not processed) an infrastructure failure (3).
+    init(_ error: DispatcherError) {
+        self.init(
+            message: error.description,
+            exitStatus: error.code.isConfiguration ? ExitStatus.usage : ExitStatus.infrastructure)
+    }
 }

@@ -28,7 +28,7 @@ func openDispatcher(_ context: CommandContext, command: String) async throws -> 
         return try Dispatcher.open(
             root: context.root, configuration: context.configuration, command: command, logger: context.logger,
             verificationSandbox: sandbox, faults: context.faults)
-    } catch let error as DispatcherLock.HeldError {
-        throw CommandFailure(message: error.description, exitStatus: ExitStatus.infrastructure)
+    } catch {
+        throw CommandFailure(error)
     }
 }

@@ -39,7 +39,7 @@ extension Deployctl {
 
         func run(faults: FaultInjection) async throws {
             let context = try CommandContext(options: options, faults: faults)
-            let names = try repositories.map { name throws(ConfigurationError) in try RepositoryName(name) }
+            let names = try repositories.map { name throws(DispatcherError) in try RepositoryName(name) }
             let dispatcher = try await openDispatcher(context, command: "deployctl run-once")
             ReportPrinter.announce(context.configuration, logger: context.logger)
             let progress = ProgressPrinter(style: .detect(fileDescriptor: STDERR_FILENO))
@@ -48,11 +48,10 @@ extension Deployctl {
                 report = try await dispatcher.runCycle(
                     CycleOptions(repositories: names, force: force, trigger: .runOnce),
                     observer: { progress.handle($0) })
-            } catch let error as ConfigurationError {
-                throw CommandFailure(message: error.description, exitStatus: ExitStatus.usage)
-            } catch let error as BuildError {
-                // No usable toolchain: nothing could be built, which is not a build failure.
-                throw CommandFailure(message: error.description, exitStatus: ExitStatus.infrastructure)
+            } catch {
+                // A bad --repo or manifest is 2; no usable toolchain (nothing could be built, which is not a build
+                // failure) or a state store that fails is 3.
+                throw CommandFailure(error)
             }
             progress.finish()
             StandardError.write(ReportPrinter.summary(report))

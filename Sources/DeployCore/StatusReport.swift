@@ -116,7 +116,7 @@ public struct StatusReport: Sendable, Codable, Hashable {
     /// - Parameters:
     ///   - root: the deploy root.
     ///   - history: how many recent cycles to include (0 for none).
-    public static func load(root: DeployRoot, history: Int = 0) throws -> StatusReport {
+    public static func load(root: DeployRoot, history: Int = 0) throws(DispatcherError) -> StatusReport {
         let store = try SQLiteStateStore.openExisting(at: root.stateDatabase)
         let states = try store?.repositoryStates() ?? [:]
         let cycles = try store?.history(limit: max(history, 1)) ?? []

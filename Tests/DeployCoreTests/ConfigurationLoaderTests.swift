@@ -13,7 +13,7 @@ import Testing
     func load(
         env: [String: String] = [:], file: String? = nil, flags: [ConfigurationLoader.FlagValue] = [],
         git: ConfigurationLoader.GitIdentity = .init()
-    ) throws(ConfigurationError) -> DispatcherConfiguration {
+    ) throws(DispatcherError) -> DispatcherConfiguration {
         if let file {
             try? Data(file.utf8).write(to: scratch.appending("dispatcher.env"))
         }
@@ -155,7 +155,7 @@ import Testing
         #expect {
             try load(env: [name: value])
         } throws: { error in
-            let error = error as! ConfigurationError
+            let error = error as! DispatcherError
             return error.code == .invalidValue && error.location.hasPrefix(name) && error.found == "'\(value)'"
                 && error.accepted == accepted
         }
@@ -165,7 +165,7 @@ import Testing
         #expect {
             try load(file: "# comment\n\nDISPATCHER_INTERVAL=soon\n")
         } throws: { error in
-            (error as! ConfigurationError).location == "\(scratch.appending("dispatcher.env").path):3: DISPATCHER_INTERVAL"
+            (error as! DispatcherError).location == "\(scratch.appending("dispatcher.env").path):3: DISPATCHER_INTERVAL"
         }
     }
 
@@ -209,7 +209,7 @@ import Testing
         #expect(try loader.resolveRoot(flag: scratch.path, currentDirectory: URL(fileURLWithPath: "/")) == scratch.url.standardizedFileURL)
         #expect(try loader.resolveRoot(flag: nil, currentDirectory: URL(fileURLWithPath: "/")).path == other.path)
         #expect(try ConfigurationLoader(environment: [:]).resolveRoot(flag: nil, currentDirectory: scratch.url).path == scratch.path)
-        #expect(throws: ConfigurationError.self) {
+        #expect(throws: DispatcherError.self) {
             try loader.resolveRoot(flag: scratch.appending("missing").path, currentDirectory: scratch.url)
         }
     }

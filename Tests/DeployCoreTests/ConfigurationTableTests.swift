@@ -62,7 +62,7 @@ import Testing
         #expect {
             try ConfigurationLoader(environment: [name: value]).load(root: scratch.url)
         } throws: { error in
-            let error = error as! ConfigurationError
+            let error = error as! DispatcherError
             return error.description == "\(name) (environment): invalid value: found '\(value)'; accepted: \(accepted)"
         }
     }

@@ -46,7 +46,7 @@ import Testing
         #expect {
             try EnvironmentFile(contents: text, path: "root/dispatcher.env")
         } throws: { error in
-            let error = error as! ConfigurationError
+            let error = error as! DispatcherError
             return error.code == .malformedFile && error.location == "root/dispatcher.env:\(line)" && error.found == found
         }
     }

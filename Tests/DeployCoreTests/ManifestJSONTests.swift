@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Manifest JSON")
 struct ManifestJSONTests {
-    private func refusal(_ json: String) -> ConfigurationError? {
+    private func refusal(_ json: String) -> DispatcherError? {
         do {
             _ = try Manifest.parse(Data(json.utf8), path: "deployctl.json")
             Issue.record("accepted: \(json)")

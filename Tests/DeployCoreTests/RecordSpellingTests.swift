@@ -199,7 +199,11 @@ import Testing
                         VALUES ('2026-11-25 14:00:00.000', '2026-11-25 14:00:01.000', 'cron', 'passed', NULL)
                         """)
             }
-            #expect(throws: DecodingError.self) { try store.history(limit: 1) }
+            let error = try #require(throws: DispatcherError.self) { try store.history(limit: 1) }
+            #expect(error.code == .store)
+            #expect(error.location == scratch.appending("state.sqlite").path, "the error names the store")
+            #expect(error.found.contains("could not read the history"), "and the operation: \(error)")
+            #expect(error.found.contains("'cron'"), "and the spelling it does not know: \(error)")
         }
     }
 }

@@ -12,7 +12,7 @@ import Testing
     @Test(arguments: ["", "..", ".", "../x", "a/b", "-rf", ".hidden", "x; rm -rf /", "a b", "naïve", "x\u{0}y",
                       String(repeating: "a", count: 101)])
     func invalidRepositoryNamesAreRejected(_ name: String) {
-        #expect(throws: ConfigurationError.self) { try RepositoryName(name) }
+        #expect(throws: DispatcherError.self) { try RepositoryName(name) }
     }
 
     @Test func repositoryFoldersAreListedSortedAndInvalidOnesReported() async throws {
@@ -57,7 +57,7 @@ import Testing
             #expect {
                 try Manifest.parse(Data(json.utf8), path: "deployctl.json")
             } throws: { error in
-                (error as! ConfigurationError).found == found
+                (error as! DispatcherError).found == found
             }
         }
     }

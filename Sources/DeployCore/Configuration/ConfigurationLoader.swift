@@ -6,7 +6,7 @@ import Foundation
 /// An empty (or blank) value means unset, in every layer and for every variable: `GIT_USER_NAME=` or `GITHUB_TOKEN=`
 /// (as the seed's sample `dispatcher.env` has them) falls through to the next layer and finally to the default.
 ///
-/// Every bad value is a ``ConfigurationError`` that names where it was found (flag, variable or `file:line`); the
+/// Every bad value is a ``DispatcherError`` that names where it was found (flag, variable or `file:line`); the
 /// loader never falls back silently. Unknown `DISPATCHER_*` names become warnings that suggest the closest known name.
 public struct ConfigurationLoader: Sendable {
     /// A value given on the command line for a variable.
@@ -52,7 +52,7 @@ public struct ConfigurationLoader: Sendable {
     }
 
     /// The deploy root: `--root`, else `DEPLOY_ROOT`, else `currentDirectory`. It must be an existing folder.
-    public func resolveRoot(flag: String?, currentDirectory: URL) throws(ConfigurationError) -> URL {
+    public func resolveRoot(flag: String?, currentDirectory: URL) throws(DispatcherError) -> URL {
         let (path, location): (String, String) =
             if let flag { (flag, "--root") } else if let env = environment["DEPLOY_ROOT"], !env.isEmpty {
                 (env, "DEPLOY_ROOT")
@@ -60,7 +60,7 @@ public struct ConfigurationLoader: Sendable {
         let url = URL(fileURLWithPath: path, relativeTo: currentDirectory).standardizedFileURL
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ConfigurationError(
+            throw DispatcherError(
                 .invalidRoot, location: location, found: "'\(url.path)', which is not an existing folder",
                 accepted: "the path of a deploy root folder (it holds repos/, feedback/, dispatcher.env)")
         }
@@ -69,8 +69,8 @@ public struct ConfigurationLoader: Sendable {
 
     /// Reads `<root>/dispatcher.env` and resolves every variable of ``ConfigurationVariable/all``.
     /// - Parameter root: the deploy root, as ``resolveRoot(flag:currentDirectory:)`` found it.
-    /// - Throws: ``ConfigurationError`` for a malformed or unreadable `dispatcher.env` or the first bad value.
-    public func load(root: URL) throws(ConfigurationError) -> DispatcherConfiguration {
+    /// - Throws: ``DispatcherError`` for a malformed or unreadable `dispatcher.env` or the first bad value.
+    public func load(root: URL) throws(DispatcherError) -> DispatcherConfiguration {
         let file = try EnvironmentFile.load(at: root.appendingPathComponent("dispatcher.env"))
         var layers = ConfigurationLayers(
             flags: flags, environment: environment, file: file, gitIdentity: gitIdentity, root: root)

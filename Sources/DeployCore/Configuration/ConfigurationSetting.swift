@@ -48,9 +48,9 @@ protocol AnyConfigurationSetting: Sendable {
     /// The field this setting writes, to check that no two settings write the same one.
     var anyKeyPath: AnyKeyPath { get }
     /// Looks the variable up in `layers` and writes its value, or its default, into `configuration`.
-    /// - Throws: ``ConfigurationError`` (`invalidValue`) naming where the rejected value was found.
+    /// - Throws: ``DispatcherError`` (`invalidValue`) naming where the rejected value was found.
     func read(into configuration: inout DispatcherConfiguration, from layers: inout ConfigurationLayers)
-        throws(ConfigurationError)
+        throws(DispatcherError)
     /// The value of this setting in `configuration` as shown to people (a secret as `set`/`not set`).
     func displayValue(in configuration: DispatcherConfiguration) -> String
 }
@@ -64,14 +64,14 @@ extension ConfigurationSetting: AnyConfigurationSetting {
     var anyKeyPath: AnyKeyPath { keyPath }
 
     func read(into configuration: inout DispatcherConfiguration, from layers: inout ConfigurationLayers)
-        throws(ConfigurationError)
+        throws(DispatcherError)
     {
         guard let found = layers.find(name, source: source) else {
             configuration[keyPath: keyPath] = defaultValue
             return
         }
         guard let value = format.parse(found.value) else {
-            throw ConfigurationError(
+            throw DispatcherError(
                 .invalidValue, location: found.location, found: format.describeRejected(found.value),
                 accepted: format.accepted)
         }

@@ -4,7 +4,7 @@ import Foundation
 /// a choice, a secret or free text.
 ///
 /// `parse` receives a value that is not blank (a blank value means unset and never reaches it) and returns `nil` for
-/// text it does not accept; the ``ConfigurationError`` then says ``accepted``. `display` is what `status --config`
+/// text it does not accept; the ``DispatcherError`` then says ``accepted``. `display` is what `status --config`
 /// shows, and also how a typed default is written on the environment-variables page, so the two cannot drift.
 struct ConfigurationValueFormat<Value: Sendable>: Sendable {
     /// What is accepted, as an error message says it.

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Accepted: blank lines, `#` comments, an optional `export ` prefix, values in single quotes (literal) or double
 /// quotes (with `\"`, `\\`, `\n`, `\t` escapes), unquoted values with a trailing ` # comment`. Anything else is a
-/// ``ConfigurationError`` naming `file:line`, what was found and what is accepted; the parser never guesses.
+/// ``DispatcherError`` naming `file:line`, what was found and what is accepted; the parser never guesses.
 public struct EnvironmentFile: Sendable {
     /// One `KEY=VALUE` assignment with the line it came from.
     public struct Entry: Sendable, Hashable {
@@ -26,8 +26,8 @@ public struct EnvironmentFile: Sendable {
     }
 
     /// Parses the text of a `dispatcher.env` file.
-    /// - Throws: ``ConfigurationError`` with code `malformedFile` for the first bad line.
-    public init(contents: String, path: String) throws(ConfigurationError) {
+    /// - Throws: ``DispatcherError`` with code `malformedFile` for the first bad line.
+    public init(contents: String, path: String) throws(DispatcherError) {
         self.path = path
         var entries: [Entry] = []
         var lineNumber = 0
@@ -44,7 +44,7 @@ public struct EnvironmentFile: Sendable {
     }
 
     /// Reads and parses the file at `url`; a missing file is an empty file.
-    public static func load(at url: URL) throws(ConfigurationError) -> EnvironmentFile {
+    public static func load(at url: URL) throws(DispatcherError) -> EnvironmentFile {
         guard FileManager.default.fileExists(atPath: url.path) else {
             return try EnvironmentFile(contents: "", path: url.path)
         }
@@ -52,12 +52,12 @@ public struct EnvironmentFile: Sendable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw ConfigurationError(
+            throw DispatcherError(
                 .unreadableFile, location: url.path, found: "\(error.localizedDescription)",
                 accepted: "a readable UTF-8 text file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigurationError(
+            throw DispatcherError(
                 .malformedFile, location: url.path, found: "bytes that are not UTF-8", accepted: "UTF-8 text")
         }
         return try EnvironmentFile(contents: text, path: url.path)
@@ -65,19 +65,19 @@ public struct EnvironmentFile: Sendable {
 
     private static let accepted = "KEY=VALUE, export KEY=VALUE, KEY=\"quoted\", KEY='quoted', # comments, blank lines"
 
-    private static func parseAssignment(_ text: String, path: String, line: Int) throws(ConfigurationError) -> Entry {
+    private static func parseAssignment(_ text: String, path: String, line: Int) throws(DispatcherError) -> Entry {
         var body = Substring(text)
         if body.hasPrefix("export ") || body.hasPrefix("export\t") {
             body = body.dropFirst("export".count).drop(while: { $0 == " " || $0 == "\t" })
         }
         let location = "\(path):\(line)"
         guard let equals = body.firstIndex(of: "=") else {
-            throw ConfigurationError(
+            throw DispatcherError(
                 .malformedFile, location: location, found: "a line without '='", accepted: accepted)
         }
         let key = String(body[..<equals])
         guard isValidKey(key) else {
-            throw ConfigurationError(
+            throw DispatcherError(
                 .malformedFile, location: location, found: "a key with characters other than letters, digits and '_'",
                 accepted: "keys made of letters, digits and '_', not starting with a digit")
         }
@@ -91,7 +91,7 @@ public struct EnvironmentFile: Sendable {
         return key.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && CharacterSet.alphanumerics.contains($0)) }
     }
 
-    private static func parseValue(_ raw: Substring, location: String) throws(ConfigurationError) -> String {
+    private static func parseValue(_ raw: Substring, location: String) throws(DispatcherError) -> String {
         guard let quote = raw.first, quote == "\"" || quote == "'" else {
             // Unquoted: a ` #` starts a comment; surrounding blanks are dropped.
             var value = raw
@@ -126,13 +126,13 @@ public struct EnvironmentFile: Sendable {
             index = raw.index(after: index)
         }
         guard closed else {
-            throw ConfigurationError(
+            throw DispatcherError(
                 .malformedFile, location: location, found: "an unterminated \(quote) quote",
                 accepted: "a value closed by the same quote on the same line")
         }
         let rest = raw[index...].trimmingCharacters(in: .whitespaces)
         guard rest.isEmpty || rest.hasPrefix("#") else {
-            throw ConfigurationError(
+            throw DispatcherError(
                 .malformedFile, location: location, found: "text after the closing quote",
                 accepted: "nothing or a # comment after a quoted value")
         }

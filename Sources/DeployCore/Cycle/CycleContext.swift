@@ -85,6 +85,15 @@ struct CycleContext: Sendable {
             .locate(override: configuration.swiftOverride, cache: ToolchainVersionCache(file: root.toolchainVersionCache))
     }
 
+    /// ``locateToolchain(root:configuration:)`` as a value, for a lookup that runs beside other work (`async let`).
+    static func toolchainLookup(root: DeployRoot, configuration: DispatcherConfiguration) async
+        -> Result<Toolchain, BuildError>
+    {
+        do { return .success(try await locateToolchain(root: root, configuration: configuration)) } catch {
+            return .failure(error)
+        }
+    }
+
     /// A stable text of the settings, stored with each build; a change rebuilds.
     static func fingerprint(_ settings: RepositoryBuildSettings) -> String {
         let encoder = JSONEncoder()

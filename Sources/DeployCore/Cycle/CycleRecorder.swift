@@ -12,11 +12,11 @@ struct CycleRecorder: Sendable {
     let backoff: BackoffPolicy
 
     /// Records the cycle that started at `startedAt` and returns its report.
-    /// - Throws: store errors (nothing of the cycle is recorded then).
+    /// - Throws: ``DispatcherError`` with code `store` (nothing of the cycle is recorded then).
     func record(
         startedAt: Date, trigger: CycleRecord.Trigger, log: CycleLog, repositories: [RepositoryCycleRecord],
         builds: [String: RepositoryBuildResult], feedback: [FeedbackEventRecord]
-    ) async throws -> CycleReport {
+    ) async throws(DispatcherError) -> CycleReport {
         let previous = context.previous
         let lastBuilds = previous.compactMapValues(\.lastBuild)
         var exitStatus = CycleReport.exitStatus(for: repositories, lastBuilds: lastBuilds)

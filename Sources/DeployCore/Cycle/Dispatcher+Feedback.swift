@@ -20,11 +20,18 @@ extension Dispatcher {
     public func processFeedback(
         files: [URL]? = nil, dryRun: Bool = false, toolchain: Toolchain? = nil, logFile: URL? = nil,
         observer: (@Sendable (CycleEvent) -> Void)? = nil, waitingForWriters: Bool = false
-    ) async throws -> [FeedbackEventRecord] {
+    ) async throws(DispatcherError) -> [FeedbackEventRecord] {
         let context = try commandContext(toolchain: toolchain, observer: observer)
-        return try await feedbackPhase(
-            context, dryRun: dryRun, waitingForWriters: waitingForWriters, restartLog: logFile
-        ).run(files: files)
+        let phase = try await feedbackPhase(
+            context, dryRun: dryRun, waitingForWriters: waitingForWriters, restartLog: logFile)
+        do { return try await phase.run(files: files) } catch { throw Self.feedbackError(error) }
+    }
+
+    /// Feedback that could not be processed at all (the inbox unreadable, a named file missing).
+    static func feedbackError(_ error: FeedbackError) -> DispatcherError {
+        DispatcherError(
+            .feedback, location: "feedback/", found: "feedback could not be processed: \(error)",
+            accepted: "a readable feedback/ folder and files that exist")
     }
 
     /// Whether `feedback/` holds pending files or claims a killed run left behind (checked before opening a log).

@@ -12,12 +12,13 @@ extension Dispatcher {
     ///
     /// Runs up to `DISPATCHER_PROPOSE_ATTEMPTS` new attempts, even when the automatic ones for that commit are used
     /// up (an explicit request); needs `OPENAI_API_KEY` but not `DISPATCHER_PROPOSE_FIXES`.
-    /// - Throws: ``ConfigurationError`` when no key is set or the repository is not managed; store errors.
+    /// - Throws: ``DispatcherError``: a configuration code when no key is set or the repository is not managed;
+    ///   `toolchain`, `store` or `feedback` when the attempts cannot run.
     public func proposeFix(
         for repository: RepositoryName, toolchain: Toolchain? = nil, observer: (@Sendable (CycleEvent) -> Void)? = nil
-    ) async throws -> ProposalRun {
+    ) async throws(DispatcherError) -> ProposalRun {
         guard let client = CycleContext.chatClient(configuration, logger: logger) else {
-            throw ConfigurationError(
+            throw DispatcherError(
                 .invalidValue, location: "OPENAI_API_KEY", found: "no key",
                 accepted: "a key for the chat-completions endpoint at \(configuration.openAIAPIBase.absoluteString)")
         }
@@ -35,7 +36,9 @@ extension Dispatcher {
                 summary: "the last build of \(repository) (\(last.head?.prefix(10) ?? "?")) is "
                     + "\(last.buildResult?.rawValue ?? "unknown"), not failed: nothing to fix")
         }
-        let verifying = context.with(toolchain: try await context.locatedToolchain())
+        let located: Toolchain
+        do { located = try await context.locatedToolchain() } catch { throw Self.toolchainError(error) }
+        let verifying = context.with(toolchain: located)
         return try await ProposePhase(context: verifying, client: client, feedback: try await feedbackPhase(verifying))
             .attempt(last, newAttempts: configuration.proposeAttempts)
     }

@@ -11,8 +11,8 @@ extension Dispatcher {
     /// there.
     ///
     /// - Returns: the settings, or `nil` with the reason there is no sandbox (``SandboxLocator/Availability``).
-    /// - Throws: ``ConfigurationError`` when `DISPATCHER_SANDBOX=bwrap` and bubblewrap is missing or cannot start.
-    public func verificationSandbox() async throws(ConfigurationError) -> (
+    /// - Throws: ``DispatcherError`` when `DISPATCHER_SANDBOX=bwrap` and bubblewrap is missing or cannot start.
+    public func verificationSandbox() async throws(DispatcherError) -> (
         settings: SandboxSettings?, availability: SandboxLocator.Availability
     ) {
         let availability: SandboxLocator.Availability
@@ -61,15 +61,15 @@ extension Dispatcher {
     /// tool (before the root's lock is taken, so that a command starts at once; hand it to
     /// ``init(root:configuration:command:logger:networkTimeout:backoff:verificationSandbox:)``, which tries it the
     /// first time a patch is verified).
-    /// - Throws: ``ConfigurationError`` when `DISPATCHER_SANDBOX=bwrap` and bubblewrap is not installed.
-    public static func locateVerificationSandbox(_ configuration: DispatcherConfiguration) throws(ConfigurationError)
+    /// - Throws: ``DispatcherError`` when `DISPATCHER_SANDBOX=bwrap` and bubblewrap is not installed.
+    public static func locateVerificationSandbox(_ configuration: DispatcherConfiguration) throws(DispatcherError)
         -> SandboxLocator.Availability
     {
         do { return try SandboxLocator().find(configuration.sandbox) } catch { throw sandboxError(error) }
     }
 
-    private static func sandboxError(_ error: BuildError) -> ConfigurationError {
-        ConfigurationError(
+    private static func sandboxError(_ error: BuildError) -> DispatcherError {
+        DispatcherError(
             .invalidValue, location: ConfigurationTable.sandbox.name, found: error.message,
             accepted: "auto or none, or bubblewrap installed and able to start")
     }

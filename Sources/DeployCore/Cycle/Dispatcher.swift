@@ -63,13 +63,13 @@ public final class Dispatcher: Sendable {
     /// Opens `root` (takes its lock, ends orphaned steps, creates its folders) and its SQLite state store, and
     /// returns a dispatcher on them: what a command does before its first cycle.
     /// - Parameter command: how this dispatcher describes itself to a second one that finds the lock held.
-    /// - Throws: ``DispatcherLock/HeldError`` when another dispatcher works on the root; store errors.
+    /// - Throws: ``DispatcherError``: `rootLocked` when another dispatcher works on the root, `invalidRoot`, `store`.
     public static func open(
         root: DeployRoot, configuration: DispatcherConfiguration, command: String = "deployctl",
         logger: Logger = Logger(label: "deployctl"), networkTimeout: Duration = .seconds(300),
         backoff: BackoffPolicy = BackoffPolicy(), verificationSandbox: SandboxLocator.Availability? = nil,
         faults: FaultInjection = FaultInjection()
-    ) throws -> Dispatcher {
+    ) throws(DispatcherError) -> Dispatcher {
         let opened = try root.open(command: command, logger: logger)
         return Dispatcher(
             root: opened, configuration: configuration,
@@ -87,10 +87,10 @@ public final class Dispatcher: Sendable {
     /// A failing build, an unreachable remote or a rejected feedback file is a normal result recorded in the report,
     /// never a throw. Cancelling the calling task stops running steps (their process groups are killed) and the cycle
     /// is recorded as cancelled.
-    /// - Throws: ``ConfigurationError`` for a bad manifest or an unknown repository in `options`; `BuildError`
-    ///   when no Swift toolchain can be found; store errors.
-    public func runCycle(_ options: CycleOptions, observer: (@Sendable (CycleEvent) -> Void)? = nil) async throws
-        -> CycleReport
+    /// - Throws: ``DispatcherError``: a configuration code for a bad manifest or an unknown repository in `options`,
+    ///   `toolchain` when no Swift toolchain can be found, `store` when the state store fails.
+    public func runCycle(_ options: CycleOptions, observer: (@Sendable (CycleEvent) -> Void)? = nil)
+        async throws(DispatcherError) -> CycleReport
     {
         let startedAt = Date()
         let manifest = try Manifest.load(at: root.manifestFile)
@@ -101,14 +101,15 @@ public final class Dispatcher: Sendable {
         let logs = logDirectory()
 
         // The toolchain is asked for its version while the repositories are fetched.
-        async let located = CycleContext.locateToolchain(root: root, configuration: configuration)
+        async let located = CycleContext.toolchainLookup(root: root, configuration: configuration)
         let update = await UpdatePhase(
             root: root, manifest: manifest, credentials: credentials, previous: previous, options: options,
             configuration: configuration, networkTimeout: networkTimeout,
             interruptedHolderLifetime: opened.interruptedHolderLifetime, faults: faults, logger: logger,
             observer: observer
         ).run(selected)
-        let toolchain = try await located
+        let toolchain: Toolchain
+        do { toolchain = try await located.get() } catch { throw Self.toolchainError(error) }
         let log = CycleLog(directory: logs, startedAt: startedAt, faults: faults)
         let context = CycleContext(
             root: root, configuration: configuration, manifest: manifest, credentials: credentials,
@@ -151,11 +152,11 @@ public final class Dispatcher: Sendable {
     /// The feedback phase on `context`: a toolchain and the sandbox when it verifies.
     func feedbackPhase(
         _ context: CycleContext, dryRun: Bool = false, waitingForWriters: Bool = false, restartLog: URL? = nil
-    ) async throws -> FeedbackPhase {
+    ) async throws(DispatcherError) -> FeedbackPhase {
         var toolchain: Toolchain?
         var sandbox: SandboxSettings?
         if FeedbackPhase.verifies(configuration, dryRun: dryRun) {
-            toolchain = try await context.locatedToolchain()
+            do { toolchain = try await context.locatedToolchain() } catch { throw Self.toolchainError(error) }
             sandbox = try await verificationSandbox().settings
         }
         return FeedbackPhase(
@@ -165,8 +166,8 @@ public final class Dispatcher: Sendable {
     }
 
     /// A context outside a cycle (`apply-feedback`, the loop's feedback task): the manifest loaded now, no cycle log.
-    func commandContext(toolchain: Toolchain? = nil, observer: (@Sendable (CycleEvent) -> Void)?) throws
-        -> CycleContext
+    func commandContext(toolchain: Toolchain? = nil, observer: (@Sendable (CycleEvent) -> Void)?)
+        throws(DispatcherError) -> CycleContext
     {
         CycleContext(
             root: root, configuration: configuration, manifest: try Manifest.load(at: root.manifestFile),
@@ -176,16 +177,23 @@ public final class Dispatcher: Sendable {
     }
 
     /// `names` when each is managed (all when empty), in name order.
-    /// - Throws: ``ConfigurationError`` naming `flag` for a repository this root does not manage.
-    func select(_ names: [RepositoryName], from all: [RepositoryName], flag: String) throws(ConfigurationError)
+    /// - Throws: ``DispatcherError`` naming `flag` for a repository this root does not manage.
+    func select(_ names: [RepositoryName], from all: [RepositoryName], flag: String) throws(DispatcherError)
         -> [RepositoryName]
     {
         for name in names where !all.contains(name) {
-            throw ConfigurationError(
+            throw DispatcherError(
                 .invalidRepositoryName, location: flag, found: "'\(name)', which this root does not manage",
                 accepted: all.isEmpty ? "no repository (repos/ is empty)" : all.map(\.rawValue).joined(separator: ", "))
         }
         return names.isEmpty ? all : all.filter { names.contains($0) }
+    }
+
+    /// No toolchain to build with: the toolchain locator's own message (what it tried, what to set).
+    static func toolchainError(_ error: BuildError) -> DispatcherError {
+        DispatcherError(
+            .toolchain, location: ConfigurationTable.swiftOverride.name, found: error.description,
+            accepted: "a Swift toolchain: \(ConfigurationTable.swiftOverride.name), xcrun swift, or swift on PATH")
     }
 
     /// The cycle logs' folder; `build.log` is not pointed at the latest log where the root's repository tracks it.

@@ -52,9 +52,16 @@ public struct DeployRoot: Sendable, Hashable {
     }
 
     /// Creates the folders deployctl writes to (`deploy/logs`, `feedback/applied`, `feedback/rejected`).
-    public func createWritableFolders() throws {
+    /// - Throws: ``DispatcherError`` with code `invalidRoot` naming the folder that cannot be created.
+    public func createWritableFolders() throws(DispatcherError) {
         for folder in [logs, feedback.appendingPathComponent("applied"), feedback.appendingPathComponent("rejected")] {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw DispatcherError(
+                    .invalidRoot, location: folder.path, found: "it cannot be created: \(error.localizedDescription)",
+                    accepted: "a deploy root deployctl can write to")
+            }
         }
     }
 

@@ -11,18 +11,6 @@ import Foundation
 /// The kernel drops the lock when the holder exits, however it exits, so a crashed dispatcher never leaves it stuck.
 /// The file holds a line naming the holder (pid, command, start time) so a second dispatcher can say who has it.
 public final class DispatcherLock: Sendable {
-    /// A failure to take the lock because another process holds it.
-    public struct HeldError: Error, Sendable, CustomStringConvertible {
-        /// The holder as it described itself, e.g. `pid 4242 (deployctl loop) since 2026-11-25T13:00:00Z`.
-        public let holder: String
-        public let lockFile: String
-
-        public var description: String {
-            "another dispatcher holds the lock on this root: \(holder) (\(lockFile)); "
-                + "stop it first, or use another --root"
-        }
-    }
-
     private let descriptor: Int32
     public let url: URL
     /// When the previous holder worked, if it ended without releasing the lock cleanly (killed, or crashed; its
@@ -30,22 +18,30 @@ public final class DispatcherLock: Sendable {
     /// operations left then are known to be no one's (see `GitRepository.removeStaleLocks`).
     public let interruptedHolderLifetime: Range<Date>?
 
-    /// Takes the lock or throws ``HeldError`` at once (never waits).
+    /// Takes the lock or throws at once (never waits).
     /// - Parameters:
     ///   - root: the deploy root whose `deploy/dispatcher.lock` is taken.
     ///   - command: how the holder describes itself, e.g. `deployctl loop`.
-    public init(root: DeployRoot, command: String) throws {
-        try FileManager.default.createDirectory(at: root.deploy, withIntermediateDirectories: true)
+    /// - Throws: ``DispatcherError/Code/rootLocked`` when another process holds it (naming the holder);
+    ///   ``DispatcherError/Code/invalidRoot`` when `deploy/dispatcher.lock` cannot be created.
+    public init(root: DeployRoot, command: String) throws(DispatcherError) {
         url = root.lockFile
+        do {
+            try FileManager.default.createDirectory(at: root.deploy, withIntermediateDirectories: true)
+        } catch {
+            throw Self.unwritable(root.deploy.path, "it cannot be created: \(error.localizedDescription)")
+        }
         let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+            throw Self.unwritable(url.path, "it cannot be opened for writing: \(String(cString: strerror(errno)))")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let holder = (try? String(contentsOf: url, encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             close(fd)
-            throw HeldError(holder: holder.flatMap { $0.isEmpty ? nil : $0 } ?? "an unknown process", lockFile: url.path)
+            throw DispatcherError(
+                .rootLocked, location: url.path, found: holder.flatMap { $0.isEmpty ? nil : $0 } ?? "an unknown process",
+                accepted: "stop it first, or use another --root")
         }
         descriptor = fd
         // A clean release empties the file (deinit): a line still there names a holder that was killed.
@@ -55,6 +51,10 @@ public final class DispatcherLock: Sendable {
         let line = "pid \(getpid()) (\(command)) since \(ISO8601DateFormatter().string(from: Date()))\n"
         _ = ftruncate(fd, 0)
         _ = line.withCString { pwrite(fd, $0, strlen($0), 0) }
+    }
+
+    private static func unwritable(_ path: String, _ found: String) -> DispatcherError {
+        DispatcherError(.invalidRoot, location: path, found: found, accepted: "a deploy root whose deploy/ folder is writable")
     }
 
     /// The start time in a holder line (`pid 4242 (deployctl loop) since 2026-11-25T13:00:00Z`).

@@ -52,53 +52,53 @@ public struct Manifest: Sendable, Hashable {
     }
 
     /// Reads the manifest at `url`; a missing file is an empty manifest.
-    public static func load(at url: URL) throws(ConfigurationError) -> Manifest {
+    public static func load(at url: URL) throws(DispatcherError) -> Manifest {
         guard FileManager.default.fileExists(atPath: url.path) else { return Manifest() }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw ConfigurationError(
+            throw DispatcherError(
                 .invalidManifest, location: url.path, found: "an unreadable file", accepted: "a readable JSON file")
         }
         return try parse(data, path: url.path)
     }
 
     /// Parses manifest JSON; `path` is used in messages.
-    public static func parse(_ data: Data, path: String) throws(ConfigurationError) -> Manifest {
+    public static func parse(_ data: Data, path: String) throws(DispatcherError) -> Manifest {
         let object: JSONValue
         do { object = try JSONValue(parsing: data) } catch {
-            throw ConfigurationError(
+            throw DispatcherError(
                 .invalidManifest, location: path, found: "text that is not JSON",
                 accepted: "a JSON object (\(error.message))")
         }
         guard case .object(let top) = object else {
-            throw ConfigurationError(
+            throw DispatcherError(
                 .invalidManifest, location: path, found: "JSON that is not an object",
                 accepted: "{\"repositories\": [...]}")
         }
         try rejectUnknownKeys(top, allowed: ["repositories"], location: path)
         guard let list = top["repositories"] else { return Manifest() }
         guard case .array(let entries) = list else {
-            throw ConfigurationError(
+            throw DispatcherError(
                 .invalidManifest, location: "\(path): repositories", found: list.typePhrase, accepted: "an array")
         }
         var repositories: [Repository] = []
         for (index, element) in entries.enumerated() {
             let location = "\(path): repositories[\(index)]"
             guard case .object(let entry) = element else {
-                throw ConfigurationError(
+                throw DispatcherError(
                     .invalidManifest, location: location, found: element.typePhrase, accepted: "an object")
             }
             try rejectUnknownKeys(entry, allowed: ["name", "url", "branch", "build", "test", "shallow", "forge", "forgeAPI", "env"], location: location)
             let nameText = try field(entry, "name", .string, location: location)
             let name = try RepositoryName(nameText, location: "\(location).name")
             guard !repositories.contains(where: { $0.name == name }) else {
-                throw ConfigurationError(
+                throw DispatcherError(
                     .invalidManifest, location: "\(location).name", found: "'\(name)' a second time",
                     accepted: "each name once")
             }
             let url = try optionalField(entry, "url", .string, location: location)
             if let url, url.isEmpty || url.hasPrefix("-") {
-                throw ConfigurationError(
+                throw DispatcherError(
                     .invalidManifest, location: "\(location).url", found: "'\(url)'",
                     accepted: "a git URL or path, not empty, not starting with '-' (or no url for a vendored folder)")
             }
@@ -106,33 +106,33 @@ public struct Manifest: Sendable, Hashable {
             let build = try optionalField(entry, "build", .strings, location: location)
             let test = try optionalField(entry, "test", .strings, location: location)
             for (key, command) in [("build", build), ("test", test)] where command?.isEmpty == true {
-                throw ConfigurationError(
+                throw DispatcherError(
                     .invalidManifest, location: "\(location).\(key)", found: "an empty command",
                     accepted: "an array of strings: the program and its arguments")
             }
             let shallow = try optionalField(entry, "shallow", .boolean, location: location)
             if url == nil, let key = [("branch", branch != nil), ("shallow", shallow != nil)].first(where: \.1)?.0 {
-                throw ConfigurationError(
+                throw DispatcherError(
                     .invalidManifest, location: "\(location).\(key)", found: "'\(key)' without 'url'",
                     accepted: "'\(key)' only with 'url' (an entry without 'url' is a folder of the root's repository, never cloned)")
             }
             let forgeText = try optionalField(entry, "forge", .string, location: location)
-            let forge = try forgeText.map { text throws(ConfigurationError) -> ForgeKind in
+            let forge = try forgeText.map { text throws(DispatcherError) -> ForgeKind in
                 guard let kind = ForgeKind(rawValue: text) else {
-                    throw ConfigurationError(
+                    throw DispatcherError(
                         .invalidManifest, location: "\(location).forge", found: "'\(text)'", accepted: "github or gitea")
                 }
                 return kind
             }
             let forgeAPI = try optionalField(entry, "forgeAPI", .string, location: location)
             if let forgeAPI, URL(string: forgeAPI)?.host == nil {
-                throw ConfigurationError(
+                throw DispatcherError(
                     .invalidManifest, location: "\(location).forgeAPI", found: "'\(forgeAPI)'",
                     accepted: "an http:// or https:// URL")
             }
             let names = try optionalField(entry, "env", .strings, location: location) ?? []
             for variable in names where !Self.isVariableName(variable) || StepEnvironment.secretNames.contains(variable) {
-                throw ConfigurationError(
+                throw DispatcherError(
                     .invalidManifest, location: "\(location).env", found: "'\(variable)'",
                     accepted: "names of environment variables ([A-Za-z_][A-Za-z0-9_]*), never a secret's "
                         + "(\(StepEnvironment.secretNames.sorted().joined(separator: ", ")))")
@@ -153,10 +153,10 @@ public struct Manifest: Sendable, Hashable {
     }
 
     private static func rejectUnknownKeys(_ object: [String: JSONValue], allowed: Set<String>, location: String)
-        throws(ConfigurationError)
+        throws(DispatcherError)
     {
         if let unknown = object.firstUnknownKey(allowed: allowed) {
-            throw ConfigurationError(
+            throw DispatcherError(
                 .invalidManifest, location: location, found: "the unknown key '\(unknown)'",
                 accepted: allowed.sorted().joined(separator: ", "))
         }
@@ -164,9 +164,9 @@ public struct Manifest: Sendable, Hashable {
 
     private static func field<Value>(
         _ object: [String: JSONValue], _ key: String, _ type: JSONFieldType<Value>, location: String
-    ) throws(ConfigurationError) -> Value {
+    ) throws(DispatcherError) -> Value {
         guard let value = try optionalField(object, key, type, location: location) else {
-            throw ConfigurationError(
+            throw DispatcherError(
                 .invalidManifest, location: "\(location).\(key)", found: "nothing", accepted: "a required \(key)")
         }
         return value
@@ -175,9 +175,9 @@ public struct Manifest: Sendable, Hashable {
     /// The field `key` as `type`; nil when absent or null.
     private static func optionalField<Value>(
         _ object: [String: JSONValue], _ key: String, _ type: JSONFieldType<Value>, location: String
-    ) throws(ConfigurationError) -> Value? {
+    ) throws(DispatcherError) -> Value? {
         try object.field(key, as: type) { found in
-            ConfigurationError(
+            DispatcherError(
                 .invalidManifest, location: "\(location).\(key)", found: found.typePhrase,
                 accepted: type.phrase)
         }

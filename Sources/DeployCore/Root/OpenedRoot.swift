@@ -27,8 +27,11 @@ public final class OpenedRoot: Sendable {
     }
 
     /// Takes the lock on `root` (never waits), ends orphaned steps and creates the writable folders.
-    /// - Throws: ``DispatcherLock/HeldError`` when another dispatcher holds the lock; file-system errors.
-    fileprivate static func open(_ root: DeployRoot, command: String, logger: Logger) throws -> OpenedRoot {
+    /// - Throws: ``DispatcherError`` (`rootLocked` when another dispatcher holds the lock, `invalidRoot` when its
+    ///   folders cannot be created).
+    fileprivate static func open(_ root: DeployRoot, command: String, logger: Logger) throws(DispatcherError)
+        -> OpenedRoot
+    {
         let lock = try DispatcherLock(root: root, command: command)
         for group in OrphanedSteps.reap(under: root.url) {
             logger.warning("ended process group \(group), a step left running by a killed dispatcher")
@@ -43,8 +46,11 @@ extension DeployRoot {
     /// - Parameters:
     ///   - command: how the dispatcher describes itself to a second one that finds the lock held.
     ///   - logger: told about the orphaned steps that were ended.
-    /// - Throws: ``DispatcherLock/HeldError`` when another dispatcher holds the lock; file-system errors.
-    public func open(command: String = "deployctl", logger: Logger = Logger(label: "deployctl")) throws -> OpenedRoot {
+    /// - Throws: ``DispatcherError`` (`rootLocked` when another dispatcher holds the lock, `invalidRoot` when its
+    ///   folders cannot be created).
+    public func open(command: String = "deployctl", logger: Logger = Logger(label: "deployctl")) throws(DispatcherError)
+        -> OpenedRoot
+    {
         try OpenedRoot.open(self, command: command, logger: logger)
     }
 }

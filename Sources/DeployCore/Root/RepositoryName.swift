@@ -7,10 +7,10 @@ import DeployFeedback
 public struct RepositoryName: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public let rawValue: String
 
-    /// - Throws: ``ConfigurationError`` with code `invalidRepositoryName`, naming what was found.
-    public init(_ rawValue: String, location: String = "repository name") throws(ConfigurationError) {
+    /// - Throws: ``DispatcherError`` with code `invalidRepositoryName`, naming what was found.
+    public init(_ rawValue: String, location: String = "repository name") throws(DispatcherError) {
         guard Self.isValid(rawValue) else {
-            throw ConfigurationError(
+            throw DispatcherError(
                 .invalidRepositoryName, location: location, found: "'\(Self.printable(rawValue))'",
                 accepted: Self.accepted)
         }

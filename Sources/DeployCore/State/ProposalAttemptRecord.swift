@@ -56,12 +56,12 @@ public struct ProposalAttemptRecord: Sendable, Codable, Hashable {
 /// Where proposal attempts are kept (the embedded store implements it; ``StateStore`` refines it).
 public protocol ProposalAttemptStore: Sendable {
     /// Inserts or replaces the attempt with the same repository, commit and attempt number.
-    func saveProposalAttempt(_ attempt: ProposalAttemptRecord) throws
+    func saveProposalAttempt(_ attempt: ProposalAttemptRecord) throws(DispatcherError)
 
     /// The attempts for one commit of one repository, oldest first.
-    func proposalAttempts(repository: String, commit: String) throws -> [ProposalAttemptRecord]
+    func proposalAttempts(repository: String, commit: String) throws(DispatcherError) -> [ProposalAttemptRecord]
 
     /// The newest record of a build that passed in the end (``RecordedBuildResult/passedEventually``: `passed` or
     /// `flaky`) of a repository, if any.
-    func lastGreenBuild(repository: String) throws -> RepositoryCycleRecord?
+    func lastGreenBuild(repository: String) throws(DispatcherError) -> RepositoryCycleRecord?
 }

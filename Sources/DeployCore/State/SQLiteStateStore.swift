@@ -16,17 +16,40 @@ public final class SQLiteStateStore: StateStore {
     /// - Parameters:
     ///   - url: the SQLite file.
     ///   - faults: fault injection for crash tests; the default injects nothing.
-    public init(url: URL, faults: FaultInjection = FaultInjection()) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
-        pool = try Self.opening(url) {
-            let pool = try DatabasePool(path: url.path, configuration: configuration)
-            try Self.migrator.migrate(pool)
-            return pool
-        }
+    /// - Throws: ``DispatcherError`` with code `store` when the file cannot be created, opened or migrated.
+    public init(url: URL, faults: FaultInjection = FaultInjection()) throws(DispatcherError) {
         self.url = url
         self.faults = faults
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        pool = try Self.storeOperation("open", url: url) {
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            return try Self.opening(url) {
+                let pool = try DatabasePool(path: url.path, configuration: configuration)
+                try Self.migrator.migrate(pool)
+                return pool
+            }
+        }
+    }
+
+    /// Runs one operation on the store; any failure is a ``DispatcherError`` naming the store and the operation.
+    func storeOperation<T>(_ operation: String, _ body: () throws -> T) throws(DispatcherError) -> T {
+        try Self.storeOperation(operation, url: url, body)
+    }
+
+    private static func storeOperation<T>(_ operation: String, url: URL, _ body: () throws -> T)
+        throws(DispatcherError) -> T
+    {
+        do {
+            return try body()
+        } catch let error as DispatcherError {
+            throw error
+        } catch {
+            throw DispatcherError(
+                .store, location: url.path, found: "could not \(operation): \(error)",
+                accepted: "a state store deployctl can read and write (move a damaged one aside to start afresh)")
+        }
     }
 
     /// Runs `body` (opening the pool, which switches a new file to WAL, and migrating) holding an exclusive `flock`
@@ -44,7 +67,7 @@ public final class SQLiteStateStore: StateStore {
     }
 
     /// Opens an existing store read-only, or returns nil when none exists (a root that never ran).
-    public static func openExisting(at url: URL) throws -> SQLiteStateStore? {
+    public static func openExisting(at url: URL) throws(DispatcherError) -> SQLiteStateStore? {
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         return try SQLiteStateStore(url: url)
     }
@@ -116,91 +139,99 @@ public final class SQLiteStateStore: StateStore {
     }
 
     @discardableResult
-    public func record(_ cycle: CycleRecord, states: [RepositoryState]) throws -> Int64 {
-        try pool.write { db in
-            try db.execute(
-                sql: "INSERT INTO cycle (startedAt, finishedAt, trigger, result, log) VALUES (?, ?, ?, ?, ?)",
-                arguments: [
-                    cycle.startedAt, cycle.finishedAt, cycle.trigger.rawValue, cycle.result.rawValue, cycle.log,
-                ])
-            let cycleID = db.lastInsertedRowID
-            var resultIDs: [String: Int64] = [:]
-            for repository in cycle.repositories {
+    public func record(_ cycle: CycleRecord, states: [RepositoryState]) throws(DispatcherError) -> Int64 {
+        try storeOperation("record the cycle") {
+            try pool.write { db in
                 try db.execute(
-                    sql: """
-                        INSERT INTO repositoryResult (cycleId, repository, outcome, buildResult, finishedAt, record)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                        """,
+                    sql: "INSERT INTO cycle (startedAt, finishedAt, trigger, result, log) VALUES (?, ?, ?, ?, ?)",
                     arguments: [
-                        cycleID, repository.repository, repository.outcome.rawValue, repository.buildResult?.rawValue,
-                        repository.finishedAt, try Self.json(repository),
+                        cycle.startedAt, cycle.finishedAt, cycle.trigger.rawValue, cycle.result.rawValue, cycle.log,
                     ])
-                resultIDs[repository.repository] = db.lastInsertedRowID
+                let cycleID = db.lastInsertedRowID
+                var resultIDs: [String: Int64] = [:]
+                for repository in cycle.repositories {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO repositoryResult (cycleId, repository, outcome, buildResult, finishedAt, record)
+                            VALUES (?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            cycleID, repository.repository, repository.outcome.rawValue, repository.buildResult?.rawValue,
+                            repository.finishedAt, try Self.json(repository),
+                        ])
+                    resultIDs[repository.repository] = db.lastInsertedRowID
+                }
+                for event in cycle.feedback {
+                    try db.execute(
+                        sql: "INSERT INTO feedbackEvent (cycleId, file, feedbackId, outcome, record) VALUES (?, ?, ?, ?, ?)",
+                        arguments: [cycleID, event.file, event.feedbackID, event.outcome.rawValue, try Self.json(event)])
+                }
+                for state in states {
+                    let latestID = resultIDs[state.repository]
+                    let built = cycle.repositories.first { $0.repository == state.repository }?.outcome == .built
+                    try db.execute(
+                        sql: """
+                            INSERT INTO repositoryState
+                                (repository, latestResultId, lastBuildResultId, consecutiveFailures, nextAttemptAt)
+                            VALUES (?, ?, ?, ?, ?)
+                            ON CONFLICT(repository) DO UPDATE SET
+                                latestResultId = COALESCE(excluded.latestResultId, latestResultId),
+                                lastBuildResultId = COALESCE(excluded.lastBuildResultId, lastBuildResultId),
+                                consecutiveFailures = excluded.consecutiveFailures,
+                                nextAttemptAt = excluded.nextAttemptAt
+                            """,
+                        arguments: [
+                            state.repository, latestID, built ? latestID : nil, state.consecutiveFailures,
+                            state.nextAttemptAt,
+                        ])
+                }
+                faults.reach(.stateWriting)
+                return cycleID
             }
-            for event in cycle.feedback {
-                try db.execute(
-                    sql: "INSERT INTO feedbackEvent (cycleId, file, feedbackId, outcome, record) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [cycleID, event.file, event.feedbackID, event.outcome.rawValue, try Self.json(event)])
-            }
-            for state in states {
-                let latestID = resultIDs[state.repository]
-                let built = cycle.repositories.first { $0.repository == state.repository }?.outcome == .built
-                try db.execute(
-                    sql: """
-                        INSERT INTO repositoryState
-                            (repository, latestResultId, lastBuildResultId, consecutiveFailures, nextAttemptAt)
-                        VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT(repository) DO UPDATE SET
-                            latestResultId = COALESCE(excluded.latestResultId, latestResultId),
-                            lastBuildResultId = COALESCE(excluded.lastBuildResultId, lastBuildResultId),
-                            consecutiveFailures = excluded.consecutiveFailures,
-                            nextAttemptAt = excluded.nextAttemptAt
-                        """,
-                    arguments: [
-                        state.repository, latestID, built ? latestID : nil, state.consecutiveFailures,
-                        state.nextAttemptAt,
-                    ])
-            }
-            faults.reach(.stateWriting)
-            return cycleID
         }
     }
 
-    public func repositoryStates() throws -> [String: RepositoryState] {
-        try pool.read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT s.repository, s.consecutiveFailures, s.nextAttemptAt,
-                           latest.record AS latestRecord, build.record AS buildRecord
-                    FROM repositoryState s
-                    LEFT JOIN repositoryResult latest ON latest.id = s.latestResultId
-                    LEFT JOIN repositoryResult build ON build.id = s.lastBuildResultId
-                    """)
-            var states: [String: RepositoryState] = [:]
-            for row in rows {
-                let name: String = row["repository"]
-                let latestText: String? = row["latestRecord"]
-                let buildText: String? = row["buildRecord"]
-                states[name] = RepositoryState(
-                    repository: name,
-                    latest: try latestText.map { try Self.decode(RepositoryCycleRecord.self, $0) },
-                    lastBuild: try buildText.map { try Self.decode(RepositoryCycleRecord.self, $0) },
-                    consecutiveFailures: row["consecutiveFailures"],
-                    nextAttemptAt: row["nextAttemptAt"])
+    public func repositoryStates() throws(DispatcherError) -> [String: RepositoryState] {
+        try storeOperation("read the repository states") {
+            try pool.read { db in
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT s.repository, s.consecutiveFailures, s.nextAttemptAt,
+                               latest.record AS latestRecord, build.record AS buildRecord
+                        FROM repositoryState s
+                        LEFT JOIN repositoryResult latest ON latest.id = s.latestResultId
+                        LEFT JOIN repositoryResult build ON build.id = s.lastBuildResultId
+                        """)
+                var states: [String: RepositoryState] = [:]
+                for row in rows {
+                    let name: String = row["repository"]
+                    let latestText: String? = row["latestRecord"]
+                    let buildText: String? = row["buildRecord"]
+                    states[name] = RepositoryState(
+                        repository: name,
+                        latest: try latestText.map { try Self.decode(RepositoryCycleRecord.self, $0) },
+                        lastBuild: try buildText.map { try Self.decode(RepositoryCycleRecord.self, $0) },
+                        consecutiveFailures: row["consecutiveFailures"],
+                        nextAttemptAt: row["nextAttemptAt"])
+                }
+                return states
             }
-            return states
         }
     }
 
-    public func history(limit: Int) throws -> [StoredCycle] {
-        try cycles(sql: "SELECT * FROM cycle ORDER BY id DESC LIMIT ?", arguments: [max(0, limit)])
+    public func history(limit: Int) throws(DispatcherError) -> [StoredCycle] {
+        try storeOperation("read the history") {
+            try cycles(sql: "SELECT * FROM cycle ORDER BY id DESC LIMIT ?", arguments: [max(0, limit)])
+        }
     }
 
-    public func lastCycle(excludingTrigger trigger: CycleRecord.Trigger) throws -> StoredCycle? {
-        try cycles(
-            sql: "SELECT * FROM cycle WHERE trigger != ? ORDER BY id DESC LIMIT 1", arguments: [trigger.rawValue]
-        ).first
+    public func lastCycle(excludingTrigger trigger: CycleRecord.Trigger) throws(DispatcherError) -> StoredCycle? {
+        try storeOperation("read the last cycle") {
+            try cycles(
+                sql: "SELECT * FROM cycle WHERE trigger != ? ORDER BY id DESC LIMIT 1", arguments: [trigger.rawValue]
+            ).first
+        }
     }
 
     private func cycles(sql: String, arguments: StatementArguments) throws -> [StoredCycle] {
@@ -242,23 +273,29 @@ public final class SQLiteStateStore: StateStore {
                     + accepted.map(\.rawValue).joined(separator: ", ")))
     }
 
-    public func updateHealth(_ health: DispatcherHealth) throws {
-        let text = try Self.json(health)
-        try pool.write { db in
-            try db.execute(
-                sql: "INSERT INTO health (id, record) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET record = excluded.record",
-                arguments: [text])
+    public func updateHealth(_ health: DispatcherHealth) throws(DispatcherError) {
+        try storeOperation("write the loop's health") {
+            let text = try Self.json(health)
+            try pool.write { db in
+                try db.execute(
+                    sql: "INSERT INTO health (id, record) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET record = excluded.record",
+                    arguments: [text])
+            }
         }
     }
 
-    public func health() throws -> DispatcherHealth? {
-        try pool.read { db in
-            try String.fetchOne(db, sql: "SELECT record FROM health WHERE id = 1")
-                .map { try Self.decode(DispatcherHealth.self, $0) }
+    public func health() throws(DispatcherError) -> DispatcherHealth? {
+        try storeOperation("read the loop's health") {
+            try pool.read { db in
+                try String.fetchOne(db, sql: "SELECT record FROM health WHERE id = 1")
+                    .map { try Self.decode(DispatcherHealth.self, $0) }
+            }
         }
     }
 
-    public func cycleCount() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cycle") ?? 0 }
+    public func cycleCount() throws(DispatcherError) -> Int {
+        try storeOperation("count the cycles") {
+            try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cycle") ?? 0 }
+        }
     }
 }

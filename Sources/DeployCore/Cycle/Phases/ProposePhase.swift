@@ -39,7 +39,8 @@ struct ProposePhase: Sendable {
 
     /// The attempt loop for one red build record.
     /// - Parameter newAttempts: attempts to make now; `nil` for what is left of the limit for that commit.
-    func attempt(_ red: RepositoryCycleRecord, newAttempts: Int?) async throws -> ProposalRun {
+    /// - Throws: ``DispatcherError`` (`store`, or `feedback` when a proposal file could not be processed at all).
+    func attempt(_ red: RepositoryCycleRecord, newAttempts: Int?) async throws(DispatcherError) -> ProposalRun {
         let name = red.repository
         let configuration = context.configuration
         let store = context.store
@@ -135,7 +136,8 @@ struct ProposePhase: Sendable {
                 done = false
             case .written(let url):
                 try store.saveProposalAttempt(record)
-                let events = try await feedback.run(files: [url])
+                let events: [FeedbackEventRecord]
+                do { events = try await feedback.run(files: [url]) } catch { throw Dispatcher.feedbackError(error) }
                 run.feedback += events
                 let event = events.last { $0.file == proposal.file }
                 record.detail = event?.detail ?? "not processed"
