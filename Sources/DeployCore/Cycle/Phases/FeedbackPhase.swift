@@ -13,6 +13,8 @@ import Logging
 /// the proposal phase hands its files to the same one.
 struct FeedbackPhase: Sendable {
     let context: CycleContext
+    /// The repositories feedback may target (``targets(root:manifest:)``), found once for the phase.
+    let repositories: [FeedbackRepository]
     private let processor: FeedbackProcessor
 
     /// - Parameters:
@@ -28,6 +30,7 @@ struct FeedbackPhase: Sendable {
         self.context = context
         let configuration = context.configuration
         let repositories = Self.targets(root: context.root, manifest: context.manifest)
+        self.repositories = repositories
         let verifier = toolchain.map { toolchain in
             FeedbackVerifier(
                 builder: RepositoryBuilder(runner: context.stepRunner),

@@ -76,10 +76,7 @@ struct ProposePhase: Sendable {
             run.summary = "stopped proposing for \(commit.prefix(10)): \(existing.count) of \(limit) attempts made"
             return run
         }
-        guard
-            let repository = FeedbackPhase.targets(root: context.root, manifest: context.manifest)
-                .first(where: { $0.name == name })
-        else {
+        guard let repository = feedback.repositories.first(where: { $0.name == name }) else {
             run.summary = "\(name) is not a git checkout on a branch; no fix proposed"
             return run
         }
