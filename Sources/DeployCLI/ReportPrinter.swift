@@ -22,6 +22,9 @@ enum ReportPrinter {
             ])
         }
         var out = report.record.repositories.isEmpty ? "no repositories to manage under repos/\n" : table.render()
+        for rollout in report.deployments {
+            out += "deploy " + RolloutPrinter.line(rollout) + "\n"
+        }
         for event in report.record.feedback {
             out += feedbackLine(event) + "\n"
         }

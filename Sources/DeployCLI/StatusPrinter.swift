@@ -39,7 +39,7 @@ struct StatusPrinter {
         }
         out += "\n"
         guard !report.repos.isEmpty else { return out + "no repositories under repos/\n" }
-        var table = TablePrinter(header: ["REPOSITORY", "BRANCH", "HEAD", "RESULT", "WHEN", "TIME", "ERR", "WARN", "TESTS", "NOTE"])
+        var table = TablePrinter(header: ["REPOSITORY", "BRANCH", "HEAD", "DEPLOYED", "RESULT", "WHEN", "TIME", "ERR", "WARN", "TESTS", "NOTE"])
         for repo in report.repos {
             let build = repo.lastBuild
             let tests = build.map { "\($0.testsPassed) passed, \($0.testsFailed) failed" } ?? "-"
@@ -56,11 +56,18 @@ struct StatusPrinter {
                         : "fix proposals: \(proposals.attempts)/\(proposals.limit), last \(proposals.lastOutcome.rawValue)"
                 note += (note.isEmpty ? "" : "; ") + text
             }
+            if let report = repo.deployment?.report, repo.deployment?.state != .healthy {
+                note += (note.isEmpty ? "" : "; ") + "rollout report: \(report)"
+            }
+            if let report = repo.deployment?.report, repo.deployment?.state != .healthy {
+                note += (note.isEmpty ? "" : "; ") + "rollout report: \(report)"
+            }
             if repo.pendingFeedback > 0 { note += (note.isEmpty ? "" : "; ") + "\(repo.pendingFeedback) feedback pending" }
             table.rows.append([
                 repo.name,
                 repo.branch ?? "-",
                 repo.head.map { String($0.prefix(10)) } ?? "-",
+                repo.deployment.map(paint(deployment:)) ?? "-",
                 build.map { paint(result: $0.result) } ?? "-",
                 build.map { Self.relative($0.finishedAt) } ?? "-",
                 build.map { String(format: "%.1fs", $0.durationSeconds) } ?? "-",
@@ -83,7 +90,41 @@ struct StatusPrinter {
             }
             out += "\n" + cycles.render()
         }
+        if let deployments = report.deployments, !deployments.isEmpty {
+            var rollouts = TablePrinter(
+                header: ["REPOSITORY", "REVISION", "OUTCOME", "TRIGGER", "FINISHED", "COMMAND", "GATE", "LAST PROBE"])
+            for rollout in deployments {
+                rollouts.rows.append([
+                    rollout.repository, String(rollout.revision.prefix(10)), paint(outcome: rollout.outcome),
+                    rollout.trigger.rawValue, ISO8601DateFormatter().string(from: rollout.finishedAt),
+                    rollout.commandSeconds.map { String(format: "%.1fs", $0) } ?? "-",
+                    rollout.healthSeconds.map { String(format: "%.1fs", $0) } ?? "-",
+                    String((rollout.lastProbe ?? "-").prefix(60)),
+                ])
+            }
+            out += "\n" + rollouts.render()
+        }
         return out
+    }
+
+    /// `a1b2c3d healthy`: the current release's short revision and state.
+    private func paint(deployment: StatusReport.Deployment) -> String {
+        let revision = deployment.revision.map { String($0.prefix(7)) } ?? "-"
+        let colour: TerminalStyle.Colour =
+            switch deployment.state {
+            case .healthy: .green
+            case .deploying, .rolledBack: .yellow
+            case .failed: .red
+            }
+        return "\(revision) \(style.paint(deployment.state.rawValue, colour))"
+    }
+
+    private func paint(outcome: DeploymentRecord.Outcome) -> String {
+        switch outcome {
+        case .healthy: style.paint(outcome.rawValue, .green)
+        case .rolledBack: style.paint(outcome.rawValue, .yellow)
+        case .failed: style.paint(outcome.rawValue, .red)
+        }
     }
 
     private func paint(result: RecordedBuildResult) -> String {

@@ -30,10 +30,15 @@ public struct DispatcherError: Error, Sendable, Hashable, CustomStringConvertibl
         public static let toolchain = Code(rawValue: "no toolchain")
         /// Feedback could not be processed at all (each file's own outcome is a result, never this).
         public static let feedback = Code(rawValue: "feedback")
+        /// A rollout asked for by hand that cannot be done as asked: no `deploy` block, no such kept release,
+        /// nothing to roll back to.
+        public static let deployment = Code(rawValue: "deployment")
+        /// A release folder or `deploy/current/NAME` could not be written.
+        public static let release = Code(rawValue: "release")
 
         /// Whether this is a configuration problem (the CLI's exit status 2) rather than a failure to run (3).
         public var isConfiguration: Bool {
-            ![Code.rootLocked, .store, .toolchain, .feedback].contains(self)
+            ![Code.rootLocked, .store, .toolchain, .feedback, .release].contains(self)
         }
     }
 
@@ -56,7 +61,7 @@ public struct DispatcherError: Error, Sendable, Hashable, CustomStringConvertibl
         switch code {
         case .rootLocked:
             "another dispatcher holds the lock on this root: \(found) (\(location)); \(accepted)"
-        case .toolchain, .feedback:
+        case .toolchain, .feedback, .release:
             found
         default:
             "\(location): \(code): found \(found); accepted: \(accepted)"

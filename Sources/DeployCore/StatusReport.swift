@@ -46,6 +46,33 @@ public struct StatusReport: Sendable, Codable, Hashable {
         public var stopped: Bool
     }
 
+    /// Where a repository's deployment stands (repositories with a `deploy` block that have deployed).
+    public struct Deployment: Sendable, Codable, Hashable {
+        /// The revision `deploy/current/NAME` points at.
+        public var revision: String?
+        public var state: DeploymentState.State
+        /// The healthy revision before it: what `deployctl rollback` returns to.
+        public var previousRevision: String?
+        /// Revisions never deployed again (they failed their gate).
+        public var blockedRevisions: [String]
+        /// When the state last changed.
+        public var at: Date
+        /// How long the last health gate took.
+        public var healthSeconds: Double?
+        /// The evidence of the last rollback or failure (`deploy/logs/rollout-…md`).
+        public var report: String?
+
+        init(_ state: DeploymentState) {
+            revision = state.revision
+            self.state = state.state
+            previousRevision = state.previousRevision
+            blockedRevisions = state.blockedRevisions
+            at = state.at
+            healthSeconds = state.healthSeconds
+            report = state.report
+        }
+    }
+
     /// One repository.
     public struct Repository: Sendable, Codable, Hashable {
         public var name: String
@@ -58,6 +85,8 @@ public struct StatusReport: Sendable, Codable, Hashable {
         public var nextAttemptAt: Date?
         /// Proposed fixes for the last built commit; absent when none were asked for.
         public var proposals: Proposals?
+        /// The deployment; absent for a repository that never deployed.
+        public var deployment: Deployment?
     }
 
     /// A damaged checkout moved aside to `deploy/quarantine/` and cloned again; kept for a person to recover what
@@ -111,14 +140,20 @@ public struct StatusReport: Sendable, Codable, Hashable {
     public var history: [StoredCycle]?
     /// Damaged checkouts kept in `deploy/quarantine/`, oldest first; absent when there are none.
     public var quarantined: [QuarantinedCheckout]?
+    /// The newest rollouts first, when asked for (`--deployments N`).
+    public var deployments: [DeploymentRecord]?
 
     /// Reads the status of `root` without taking the dispatcher's lock (safe while `loop` runs).
     /// - Parameters:
     ///   - root: the deploy root.
     ///   - history: how many recent cycles to include (0 for none).
-    public static func load(root: DeployRoot, history: Int = 0) throws(DispatcherError) -> StatusReport {
+    ///   - deployments: how many recent rollouts to include (0 for none).
+    public static func load(root: DeployRoot, history: Int = 0, deployments: Int = 0) throws(DispatcherError)
+        -> StatusReport
+    {
         let store = try SQLiteStateStore.openExisting(at: root.stateDatabase)
         let states = try store?.repositoryStates() ?? [:]
+        let deploymentStates = try store?.deploymentStates() ?? [:]
         let cycles = try store?.history(limit: max(history, 1)) ?? []
         let lastBuildCycle = try store?.lastCycle(excludingTrigger: .feedback)
         let health = try store?.health()
@@ -132,7 +167,7 @@ public struct StatusReport: Sendable, Codable, Hashable {
         let legacy = inbox.legacyAppliedFiles()
         let now = Date()
 
-        var names = Set(states.keys)
+        var names = Set(states.keys).union(deploymentStates.keys)
         names.formUnion(root.repositoryFolders().names.map(\.rawValue))
         let repos = names.sorted().map { name in
             let state = states[name]
@@ -158,7 +193,8 @@ public struct StatusReport: Sendable, Codable, Hashable {
                 pendingFeedback: pendingByRepository[name] ?? 0,
                 consecutiveFailures: state?.consecutiveFailures ?? 0,
                 nextAttemptAt: state?.nextAttemptAt,
-                proposals: build?.head.flatMap { proposals(store, repository: name, commit: $0) })
+                proposals: build?.head.flatMap { proposals(store, repository: name, commit: $0) },
+                deployment: deploymentStates[name].map(Deployment.init))
         }
         let holder = DispatcherLock.holder(of: root)
         let last = lastBuildCycle
@@ -180,7 +216,8 @@ public struct StatusReport: Sendable, Codable, Hashable {
                 running: holder != nil, holder: holder, lastCycleAt: last?.record.finishedAt,
                 lastCycleResult: last?.record.result, nextCycleAt: holder != nil ? health?.nextCycleAt : nil),
             history: history > 0 ? Array(cycles.prefix(history)) : nil,
-            quarantined: quarantinedCheckouts(in: root))
+            quarantined: quarantinedCheckouts(in: root),
+            deployments: deployments > 0 ? try store?.deployments(repository: nil, limit: deployments) ?? [] : nil)
     }
 
     /// The folders of `deploy/quarantine/` (named `NAME-YYYYMMDD-HHMMSS`, with `-N` when two fell in one second).

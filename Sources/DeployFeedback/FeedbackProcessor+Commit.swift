@@ -1,3 +1,4 @@
+import DeployBuild
 import DeployGit
 import Foundation
 

@@ -94,3 +94,10 @@ extension [String: JSONValue] {
         keys.sorted().first { !allowed.contains($0) }
     }
 }
+
+extension JSONFieldType where Value == Double {
+    /// A finite JSON number (`60`, `0.5`).
+    public static var number: Self {
+        Self(name: "number", phrase: "a number") { if case .number(let value) = $0, value.isFinite { value } else { nil } }
+    }
+}

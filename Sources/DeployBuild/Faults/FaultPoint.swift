@@ -39,10 +39,19 @@ public struct FaultPoint: RawRepresentable, Sendable, Hashable, CustomStringConv
     /// The outcome record is written; the feedback file has not been moved out of `.inflight/` (`FeedbackInbox`).
     public static let feedbackRecorded = FaultPoint(rawValue: "feedbackRecorded")
 
+    /// `deploy/current/NAME` points at the release being rolled out; its deploy command has not run (`Rollout`).
+    public static let rolloutSwitched = FaultPoint(rawValue: "rolloutSwitched")
+    /// A release's deploy command has succeeded; its health gate is about to probe (`Rollout`; `@2` is the
+    /// rollback's gate after a failed one).
+    public static let rolloutGating = FaultPoint(rawValue: "rolloutGating")
+    /// A failed release was switched back to the previous healthy one; its command has not run (`Rollout`).
+    public static let rollbackSwitched = FaultPoint(rawValue: "rollbackSwitched")
+
     /// Every kill point, in the order a cycle reaches them; the crash suite (`Tests/ReliabilityTests`) fails when one
     /// of them is not exercised.
     public static let killPoints: [FaultPoint] = [
         .fetched, .logOpened, .stepRunning, .feedbackClaimed, .patchApplied, .patchCommitted, .pushed,
-        .pullRequestWaiting, .feedbackRecorded, .stateWriting, .stateWritten, .logRotating,
+        .pullRequestWaiting, .feedbackRecorded, .stateWriting, .stateWritten, .logRotating, .rolloutSwitched,
+        .rolloutGating, .rollbackSwitched,
     ]
 }

@@ -15,13 +15,16 @@ struct CycleRecorder: Sendable {
     /// - Throws: ``DispatcherError`` with code `store` (nothing of the cycle is recorded then).
     func record(
         startedAt: Date, trigger: CycleRecord.Trigger, log: CycleLog, repositories: [RepositoryCycleRecord],
-        builds: [String: RepositoryBuildResult], feedback: [FeedbackEventRecord]
+        builds: [String: RepositoryBuildResult], feedback: [FeedbackEventRecord], deployments: [DeploymentRecord] = []
     ) async throws(DispatcherError) -> CycleReport {
         let previous = context.previous
         let lastBuilds = previous.compactMapValues(\.lastBuild)
         var exitStatus = CycleReport.exitStatus(for: repositories, lastBuilds: lastBuilds)
         // A restart command that failed after its feedback was applied: the deployment did not finish.
         if exitStatus == 0, feedback.contains(where: { $0.restartFailure != nil }) { exitStatus = 3 }
+        // A revision rolled back failed like a red build; a rollout that left no healthy release is an outage.
+        if exitStatus == 0, deployments.contains(where: { $0.outcome == .rolledBack }) { exitStatus = 1 }
+        if exitStatus != 1, deployments.contains(where: { $0.outcome == .failed }) { exitStatus = 3 }
         let result = CycleRecord.Result(exitStatus: exitStatus, cancelled: Task.isCancelled)
         let record = CycleRecord(
             startedAt: startedAt, finishedAt: Date(), trigger: trigger, result: result,
@@ -45,7 +48,8 @@ struct CycleRecorder: Sendable {
                 maximumCount: configuration.logRetentionCount,
                 maximumAge: Double(configuration.logRetentionDays) * 86400))
         if !removed.isEmpty { context.logger.debug("log retention removed \(removed.count) files") }
-        return CycleReport(record: record, cycleID: cycleID, builds: builds, exitStatus: exitStatus)
+        return CycleReport(
+            record: record, cycleID: cycleID, builds: builds, exitStatus: exitStatus, deployments: deployments)
     }
 
     /// Failures in a row and the backoff that follows; a success resets both.

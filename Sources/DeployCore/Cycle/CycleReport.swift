@@ -12,6 +12,8 @@ public struct CycleReport: Sendable, Codable {
     /// infrastructure failure (including a cycle log that could not be written whole, and a restart command that
     /// failed after its feedback was applied) with no build failure.
     public var exitStatus: Int32
+    /// The rollouts this cycle finished (repositories with a `deploy` block), in repository order.
+    public var deployments: [DeploymentRecord] = []
 
     /// Whether a build was superseded by a newer commit, so the next cycle should start at once.
     public var hasSupersededBuilds: Bool {

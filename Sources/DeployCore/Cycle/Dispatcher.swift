@@ -6,8 +6,8 @@ import Logging
 import Synchronization
 
 /// Runs dispatcher cycles on one opened deploy root: a cycle is a sequence of phases over one ``CycleContext`` —
-/// update every repository (fast-forward only), build and test what changed, propose fixes for red builds, apply
-/// pending feedback — and the dispatcher records what they returned in its ``StateStore``.
+/// update every repository (fast-forward only), build and test what changed, roll out green revisions of
+/// repositories with a `deploy` block, propose fixes for red builds, apply pending feedback — and the dispatcher records what they returned in its ``StateStore``.
 ///
 /// ```swift
 /// let dispatcher = try Dispatcher.open(root: root, configuration: configuration, logger: logger)
@@ -118,6 +118,8 @@ public final class Dispatcher: Sendable {
 
         let built = await BuildPhase(context: context, toolchain: toolchain, log: log, options: options).run(update)
         let repositories = selected.compactMap { built.records[$0.rawValue] }
+        // Green revisions of repositories with a `deploy` block are rolled out before feedback is taken.
+        let deployments = Task.isCancelled ? [] : await DeployPhase(context: context).run(built.records)
 
         // Proposals (DISPATCHER_PROPOSE_FIXES=1) are feedback files too: both go through one feedback phase.
         var feedback: [FeedbackEventRecord] = []
@@ -146,7 +148,7 @@ public final class Dispatcher: Sendable {
 
         return try await CycleRecorder(context: context, backoff: backoff).record(
             startedAt: startedAt, trigger: options.trigger, log: log, repositories: repositories,
-            builds: built.builds, feedback: feedback)
+            builds: built.builds, feedback: feedback, deployments: deployments)
     }
 
     /// The feedback phase on `context`: a toolchain and the sandbox when it verifies.

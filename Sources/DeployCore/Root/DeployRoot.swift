@@ -8,6 +8,8 @@ import Foundation
 ///   feedback/*.json         incoming feedback; feedback/applied/, feedback/rejected/
 ///   commands/               restart-NAME.sh, restart-services.sh
 ///   deploy/logs/            build-YYYYMMDD-HHMMSS.log per cycle, build.log → latest
+///   deploy/releases/NAME/SHA/ a release: the files of one revision (repositories with a `deploy` block)
+///   deploy/current/NAME     → the current release of NAME (a symbolic link, switched atomically)
 ///   deploy/state.sqlite     the state store
 ///   deploy/dispatcher.lock  held by the running dispatcher
 ///   dispatcher.env          configuration
@@ -26,6 +28,10 @@ public struct DeployRoot: Sendable, Hashable {
     public var commands: URL { url.appendingPathComponent("commands", isDirectory: true) }
     public var deploy: URL { url.appendingPathComponent("deploy", isDirectory: true) }
     public var logs: URL { deploy.appendingPathComponent("logs", isDirectory: true) }
+    /// The releases of repositories with a `deploy` block: `releases/NAME/<full sha>/`.
+    public var releases: URL { deploy.appendingPathComponent("releases", isDirectory: true) }
+    /// `current/NAME`: a symbolic link to the current release of NAME.
+    public var currentReleases: URL { deploy.appendingPathComponent("current", isDirectory: true) }
     public var stateDatabase: URL { deploy.appendingPathComponent("state.sqlite") }
     /// Where damaged checkouts are moved aside, each as `NAME-YYYYMMDD-HHMMSS` (UTC; ``quarantineStampFormat``).
     public var quarantine: URL { deploy.appendingPathComponent("quarantine", isDirectory: true) }
@@ -43,7 +49,7 @@ public struct DeployRoot: Sendable, Hashable {
     /// local changes: they do not stop the root from being fast-forwarded, whatever its `.gitignore` says.
     public static let ownedPaths: [String] = [
         "deploy/state.sqlite", "deploy/dispatcher.lock", "deploy/toolchain-versions.json", "deploy/logs/",
-        "deploy/worktrees/", "deploy/quarantine/", "feedback/", "repos/.",
+        "deploy/worktrees/", "deploy/quarantine/", "deploy/releases/", "deploy/current/", "feedback/", "repos/.",
     ]
 
     /// The folder of a managed repository.

@@ -19,7 +19,8 @@ import Foundation
 /// clones with depth 1 (both need `url`); `build`/`test` replace the Swift commands (so non-Swift repositories work
 /// too); `forge` (`github` or `gitea`) and `forgeAPI` (the REST API root) say where pull requests are opened when the
 /// remote's host does not tell; `env` names variables of the dispatcher's environment its build, test and
-/// verification steps also get. Unknown keys are an error, so a typo
+/// verification steps also get; `deploy` rolls out every green revision (``DeploySettings``, `docs/deploying.md`).
+/// Unknown keys are an error, so a typo
 /// does not silently do nothing; so is a key given twice. The text is read by ``JSONValue/init(parsing:)``. Documented in `docs/manifest.md`.
 public struct Manifest: Sendable, Hashable {
     /// One repository entry.
@@ -38,6 +39,8 @@ public struct Manifest: Sendable, Hashable {
         /// Names of the dispatcher's environment variables its steps also get (`env`), beyond the allow-list every
         /// step has; a secret's name is refused.
         public var environmentNames: [String] = []
+        /// How green revisions are rolled out (`deploy`); nil keeps the restart-after-feedback behaviour.
+        public var deploy: DeploySettings?
     }
 
     public var repositories: [Repository]
@@ -88,7 +91,7 @@ public struct Manifest: Sendable, Hashable {
                 throw DispatcherError(
                     .invalidManifest, location: location, found: element.typePhrase, accepted: "an object")
             }
-            try rejectUnknownKeys(entry, allowed: ["name", "url", "branch", "build", "test", "shallow", "forge", "forgeAPI", "env"], location: location)
+            try rejectUnknownKeys(entry, allowed: ["name", "url", "branch", "build", "test", "shallow", "forge", "forgeAPI", "env", "deploy"], location: location)
             let nameText = try field(entry, "name", .string, location: location)
             let name = try RepositoryName(nameText, location: "\(location).name")
             guard !repositories.contains(where: { $0.name == name }) else {
@@ -141,6 +144,9 @@ public struct Manifest: Sendable, Hashable {
                 name: name, url: url, branch: branch, buildCommand: build, testCommand: test,
                 shallow: shallow ?? false, forge: forge, forgeAPI: forgeAPI)
             repository.environmentNames = names
+            if let block = try optionalField(entry, "deploy", .object, location: location) {
+                repository.deploy = try DeploySettings(parsing: block, location: "\(location).deploy")
+            }
             repositories.append(repository)
         }
         return Manifest(repositories: repositories)
@@ -152,7 +158,7 @@ public struct Manifest: Sendable, Hashable {
         return text.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
     }
 
-    private static func rejectUnknownKeys(_ object: [String: JSONValue], allowed: Set<String>, location: String)
+    static func rejectUnknownKeys(_ object: [String: JSONValue], allowed: Set<String>, location: String)
         throws(DispatcherError)
     {
         if let unknown = object.firstUnknownKey(allowed: allowed) {
@@ -162,7 +168,7 @@ public struct Manifest: Sendable, Hashable {
         }
     }
 
-    private static func field<Value>(
+    static func field<Value>(
         _ object: [String: JSONValue], _ key: String, _ type: JSONFieldType<Value>, location: String
     ) throws(DispatcherError) -> Value {
         guard let value = try optionalField(object, key, type, location: location) else {
@@ -173,7 +179,7 @@ public struct Manifest: Sendable, Hashable {
     }
 
     /// The field `key` as `type`; nil when absent or null.
-    private static func optionalField<Value>(
+    static func optionalField<Value>(
         _ object: [String: JSONValue], _ key: String, _ type: JSONFieldType<Value>, location: String
     ) throws(DispatcherError) -> Value? {
         try object.field(key, as: type) { found in

@@ -114,6 +114,7 @@ public final class SQLiteStateStore: StateStore {
             }
         }
         registerProposalMigration(&migrator)
+        registerDeploymentMigration(&migrator)
         return migrator
     }
 

@@ -1,3 +1,4 @@
+import DeployBuild
 import DeployFeedback
 import Foundation
 import Logging

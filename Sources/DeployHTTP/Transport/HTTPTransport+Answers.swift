@@ -1,3 +1,4 @@
+import DeployBuild
 import Foundation
 
 /// Reading answers that are not a success: rate limits, `Retry-After`, the server's own message, and the

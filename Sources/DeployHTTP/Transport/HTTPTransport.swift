@@ -1,3 +1,4 @@
+import DeployBuild
 import AsyncHTTPClient
 import DeployGit
 import Foundation
@@ -304,10 +305,3 @@ extension TimeAmount {
     }
 }
 
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}
