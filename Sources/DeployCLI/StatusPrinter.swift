@@ -59,9 +59,6 @@ struct StatusPrinter {
             if let report = repo.deployment?.report, repo.deployment?.state != .healthy {
                 note += (note.isEmpty ? "" : "; ") + "rollout report: \(report)"
             }
-            if let report = repo.deployment?.report, repo.deployment?.state != .healthy {
-                note += (note.isEmpty ? "" : "; ") + "rollout report: \(report)"
-            }
             if repo.pendingFeedback > 0 { note += (note.isEmpty ? "" : "; ") + "\(repo.pendingFeedback) feedback pending" }
             table.rows.append([
                 repo.name,

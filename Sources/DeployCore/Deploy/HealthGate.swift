@@ -49,7 +49,11 @@ struct HealthGate: Sendable {
         while true {
             let remaining = timeout - (clock.now - start)
             let probeStart = clock.now
-            let (healthy, seen) = await probe(check, folder: folder, facts: facts, within: max(remaining, .milliseconds(100)))
+            // One probe may take the interval, and at least a second (a health command, a slow answer), never past
+            // the deadline: AsyncHTTPClient keeps trying to connect until a request's deadline, so an unbounded
+            // first probe of a service still starting would use the whole timeout.
+            let limit = min(max(remaining, .milliseconds(100)), max(interval, .seconds(1)))
+            let (healthy, seen) = await probe(check, folder: folder, facts: facts, within: limit)
             count += 1
             probes.append(seen)
             if probes.count > Self.keptProbes { probes.removeFirst() }

@@ -1,0 +1,225 @@
+import DeployTestSupport
+import Foundation
+import Testing
+
+/// Rollouts through the built binary, with a real service: each revision's `deploy.sh` starts a Python HTTP server
+/// on 127.0.0.1 from its release folder, and the health gate asks it.
+@Suite(.serialized) struct DeployEndToEndTests {
+    struct Root {
+        let scratch: ScratchDirectory
+        let fixture: GitFixture
+        let service: DeployedServiceFixture
+        let remote: URL
+        var url: URL { scratch.appending("root") }
+
+        /// A root managing `api`, whose first revision answers `status`, with `deploy` as its manifest block.
+        init(status: Int = 200, deploy: ((DeployedServiceFixture) -> [String: Any])? = nil) throws {
+            scratch = try ScratchDirectory(prefix: "e2e-deploy")
+            fixture = GitFixture(scratch: scratch)
+            let service = try DeployedServiceFixture(scratch: scratch)
+            self.service = service
+            remote = try fixture.makeRemote("api", files: service.files(status: status, marker: "one"))
+            try FileManager.default.createDirectory(
+                at: scratch.appending("root/repos"), withIntermediateDirectories: true)
+            try Shell.check(["git", "clone", "--quiet", remote.path, scratch.appending("root/repos/api").path])
+            let entry: [String: Any] = [
+                "name": "api", "url": remote.path, "build": ["true"], "test": ["true"],
+                "deploy": deploy?(service) ?? service.deployBlock(),
+            ]
+            try JSONSerialization.data(withJSONObject: ["repositories": [entry]], options: [.sortedKeys])
+                .write(to: scratch.appending("root/deployctl.json"))
+        }
+
+        func run(_ arguments: [String]) throws -> ShellResult {
+            try Deployctl.run(
+                arguments + ["--root", url.path],
+                environment: ["DISPATCHER_USE_PRS": "0", "DISPATCHER_VERIFY_FEEDBACK": "0"])
+        }
+
+        /// Pushes a revision answering `status` (its deploy script exiting with `deployExit`); returns its id.
+        @discardableResult
+        func push(status: Int, deployExit: Int = 0, marker: String) throws -> String {
+            try fixture.pushCommit(
+                to: remote, files: service.files(status: status, deployExit: deployExit, marker: marker))
+        }
+
+        /// `status --json`'s `deployment` of `api`.
+        func deployment() throws -> [String: Any] {
+            let result = try run(["status", "--json", "--deployments", "50"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let status = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+            let repository = try #require((status["repos"] as? [[String: Any]])?.first { $0["name"] as? String == "api" })
+            return try #require(repository["deployment"] as? [String: Any], "\(result.stdout)")
+        }
+
+        /// The finished rollouts, newest first.
+        func rollouts() throws -> [[String: Any]] {
+            let result = try run(["status", "--json", "--deployments", "50"])
+            let status = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+            return status["deployments"] as? [[String: Any]] ?? []
+        }
+
+        /// The revision `deploy/current/api` points at.
+        func current() -> String? {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: url.appendingPathComponent("deploy/current/api").path))
+                .map { URL(fileURLWithPath: $0).lastPathComponent }
+        }
+
+        func head() throws -> String {
+            try Shell.check(["git", "rev-parse", "HEAD"], in: url.appendingPathComponent("repos/api"))
+        }
+
+        func remove() {
+            service.stop()
+            scratch.remove()
+        }
+    }
+
+    @Test func aGreenRevisionDeploysABadOneIsRolledBackAndStaysBlockedTheNextDeploysAndRollbackWorksByHand() throws {
+        let root = try Root()
+        defer { root.remove() }
+
+        // Revision 1 deploys healthy.
+        let first = try root.run(["run-once"])
+        try #require(first.status == 0, "\(first.stdout)\n\(first.stderr)")
+        let one = try root.head()
+        var deployment = try root.deployment()
+        #expect(deployment["state"] as? String == "healthy")
+        #expect(deployment["revision"] as? String == one)
+        #expect(root.current() == one)
+        #expect(root.service.answer()?.status == 200)
+        #expect(root.service.answer()?.body.contains(one) == true, "the service runs from the release of revision 1")
+        let release = root.url.appendingPathComponent("deploy/releases/api/\(one)")
+        #expect(FileManager.default.fileExists(atPath: release.appendingPathComponent("server.py").path))
+        #expect(!FileManager.default.fileExists(atPath: release.appendingPathComponent(".git").path))
+        let firstDeploy = try #require(root.service.deploys().last)
+        #expect(firstDeploy.contains("api \(one) previous=none release=\(release.path)"), "\(firstDeploy)")
+
+        // An unchanged cycle deploys nothing.
+        #expect(try root.run(["run-once"]).status == 0)
+        #expect(root.service.deploys().count == 1)
+
+        // Revision 2 builds green but answers 500: rolled back to 1 within its gate's timeout and the commands.
+        let two = try root.push(status: 500, marker: "two")
+        let started = Date()
+        let second = try root.run(["run-once"])
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(second.status == 1, "a rolled-back revision fails the run: \(second.stdout)\n\(second.stderr)")
+        #expect(second.stderr.contains("deploy api \(two.prefix(10)): rolled-back to \(one.prefix(10))"), "\(second.stderr)")
+        #expect(elapsed < 5 + 15, "timeout 5 s plus the commands and one cycle took \(elapsed) s")
+        deployment = try root.deployment()
+        #expect(deployment["state"] as? String == "rolled-back")
+        #expect(deployment["revision"] as? String == one)
+        #expect(deployment["blockedRevisions"] as? [String] == [two])
+        #expect(root.current() == one)
+        #expect(root.service.answer()?.status == 200)
+        #expect(root.service.answer()?.body.contains(one) == true, "revision 1's service answers again")
+        let report = try #require(deployment["report"] as? String)
+        let evidence = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(evidence.contains("500 revision=\(two) status=500"), "the last probe answers are kept: \(evidence)")
+        #expect(evidence.contains("started the service of \(two)"), "the command's output is kept: \(evidence)")
+        let table = try root.run(["status"])
+        #expect(table.stdout.contains("DEPLOYED"))
+        #expect(table.stdout.contains("\(one.prefix(7)) rolled-back"), "\(table.stdout)")
+        #expect(table.stdout.contains("rollout report: \(report)"), "\(table.stdout)")
+
+        // It stays blocked over further cycles.
+        for _ in 0..<2 {
+            let again = try root.run(["run-once"])
+            #expect(!again.stderr.contains("deploy api"), "\(again.stderr)")
+        }
+        #expect(root.current() == one)
+        #expect(try root.rollouts().count == 2)
+
+        // Revision 3 deploys.
+        let three = try root.push(status: 200, marker: "three")
+        let third = try root.run(["run-once"])
+        #expect(third.status == 0, "\(third.stdout)\n\(third.stderr)")
+        deployment = try root.deployment()
+        #expect(deployment["state"] as? String == "healthy")
+        #expect(deployment["revision"] as? String == three)
+        #expect(deployment["previousRevision"] as? String == one)
+        #expect(root.service.answer()?.body.contains(three) == true)
+        let lastDeploy = try #require(root.service.deploys().last)
+        #expect(lastDeploy.contains("api \(three) previous=\(one)"), "\(lastDeploy)")
+
+        // Rollback by hand: back to 1, and 3 is blocked.
+        let rollback = try root.run(["rollback", "api"])
+        #expect(rollback.status == 0, "\(rollback.stdout)\n\(rollback.stderr)")
+        deployment = try root.deployment()
+        #expect(deployment["revision"] as? String == one)
+        #expect(deployment["state"] as? String == "rolled-back")
+        #expect(Set(deployment["blockedRevisions"] as? [String] ?? []) == [two, three])
+        #expect(root.service.answer()?.body.contains(one) == true)
+        #expect(try root.run(["run-once"]).stderr.contains("deploy api") == false, "3 is not deployed again")
+
+        // --to a kept release by prefix; one that is not kept is a usage error naming what is.
+        let unknown = try root.run(["rollback", "api", "--to", "abcdef12"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("'abcdef12', which is not a kept release of api"), "\(unknown.stderr)")
+        let toThree = try root.run(["rollback", "api", "--to", String(three.prefix(8))])
+        #expect(toThree.status == 0, "\(toThree.stderr)")
+        #expect(root.current() == three)
+
+        let rollouts = try root.rollouts()
+        #expect(rollouts.map { $0["trigger"] as? String } == ["rollback", "rollback", "cycle", "cycle", "cycle"])
+        #expect(rollouts.map { $0["outcome"] as? String } == ["healthy", "healthy", "healthy", "rolled-back", "healthy"])
+        let history = try root.run(["status", "--deployments", "2"])
+        #expect(history.stdout.contains("LAST PROBE"), "\(history.stdout)")
+    }
+
+    @Test func aFailingCommandAndAHealthCommandAndARollbackThatFailsTooLeaveTheRepositoryFailedUntilDeployedByHand()
+        throws
+    {
+        let root = try Root { service in
+            // Healthy while the release's status.txt says 200 and the fixture's `allow` file exists.
+            service.deployBlock(
+                timeout: 2, interval: 0.1,
+                health: [
+                    "command": [
+                        "sh", "-c", "grep -q 200 status.txt && test -f '\(service.stateFolder.path)/allow'",
+                    ]
+                ])
+        }
+        defer { root.remove() }
+        let allow = root.service.stateFolder.appendingPathComponent("allow")
+        try Data().write(to: allow)
+        #expect(try root.run(["run-once"]).status == 0)
+        let one = try root.head()
+        #expect(try root.deployment()["state"] as? String == "healthy")
+
+        // A command that fails: rolled back without probing the broken release.
+        let two = try root.push(status: 200, deployExit: 4, marker: "two")
+        let failing = try root.run(["run-once"])
+        #expect(failing.status == 1)
+        #expect(failing.stderr.contains("deploy.sh ended with exit code 4"), "\(failing.stderr)")
+        #expect(try root.deployment()["revision"] as? String == one)
+        #expect(try root.deployment()["blockedRevisions"] as? [String] == [two])
+
+        // The rollback fails too: the health command refuses every release.
+        try FileManager.default.removeItem(at: allow)
+        let three = try root.push(status: 200, marker: "three")
+        let down = try root.run(["run-once"])
+        #expect(down.status == 3, "no healthy release is an outage: \(down.stdout)\n\(down.stderr)")
+        #expect(down.stderr.contains("deploy api \(three.prefix(10)): failed"), "\(down.stderr)")
+        #expect(down.stderr.contains("the rollback failed too"), "\(down.stderr)")
+        var deployment = try root.deployment()
+        #expect(deployment["state"] as? String == "failed")
+        let deploysBefore = root.service.deploys().count
+        #expect(!(try root.run(["run-once"]).stderr.contains("deploy api")), "nothing more is tried")
+        #expect(root.service.deploys().count == deploysBefore)
+
+        // A person fixes what the gate needs and redeploys the current release.
+        try Data().write(to: allow)
+        let redeploy = try root.run(["deploy", "api"])
+        #expect(redeploy.status == 0, "\(redeploy.stdout)\n\(redeploy.stderr)")
+        deployment = try root.deployment()
+        #expect(deployment["state"] as? String == "healthy")
+        #expect(deployment["revision"] as? String == root.current())
+
+        // Usage errors change nothing.
+        let unknown = try root.run(["deploy", "web"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("no 'deploy' block for web"), "\(unknown.stderr)")
+    }
+}
