@@ -15,8 +15,8 @@ struct CrashSafetyTests {
         "patchCommitted", "pushed", "feedbackRecorded@1", "feedbackRecorded@2", "stateWriting", "stateWritten",
         "logRotating",
     ]
-    /// Points exercised by the other tests of this suite.
-    static let otherPoints = ["pullRequestWaiting"]
+    /// Points exercised by the other tests of this suite and by `RolloutCrashTests`.
+    static let otherPoints = ["pullRequestWaiting", "rolloutSwitched", "rolloutGating", "rollbackSwitched"]
 
     @Test func everyKillPointIsExercised() {
         let exercised = Set((Self.cyclePoints + Self.otherPoints).map { String($0.prefix { $0 != "@" }) })

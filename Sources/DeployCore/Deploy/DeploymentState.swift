@@ -110,8 +110,6 @@ public struct DeploymentRecord: Sendable, Codable, Hashable {
         case deploy
         /// `deployctl rollback NAME`.
         case rollback
-        /// A run found a rollout that a crash had interrupted and finished it.
-        case resumed
     }
 
     /// How it ended.
@@ -133,6 +131,8 @@ public struct DeploymentRecord: Sendable, Codable, Hashable {
     /// What was current before.
     public var previousRevision: String?
     public var trigger: Trigger
+    /// Whether a crash interrupted the rollout and a later run finished it (``startedAt`` is when it began).
+    public var resumed: Bool = false
     public var outcome: Outcome
     public var startedAt: Date
     public var finishedAt: Date

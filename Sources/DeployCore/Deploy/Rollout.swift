@@ -73,7 +73,7 @@ struct Rollout: Sendable {
         logger.notice(
             "resuming the interrupted rollout of \(state.journal!.target.prefix(12)) at \(state.journal!.step.rawValue)",
             metadata: ["deploy.repo": "\(repository)"])
-        return try await run(state)
+        return try await run(state, resumed: true)
     }
 
     /// The healthy release a rollout of `target` returns to: the current revision when it is healthy, the
@@ -89,7 +89,9 @@ struct Rollout: Sendable {
 
     // MARK: The steps
 
-    private func run(_ initial: DeploymentState) async throws(DispatcherError) -> DeploymentRecord {
+    private func run(_ initial: DeploymentState, resumed: Bool = false) async throws(DispatcherError)
+        -> DeploymentRecord
+    {
         var state = initial
         guard var journal = state.journal else { preconditionFailure("run needs a journal") }
         let before = (initial.revision != journal.target ? initial.revision : nil) ?? journal.fallback
@@ -105,7 +107,7 @@ struct Rollout: Sendable {
             if target.failure == nil {
                 return try finish(
                     state, journal: journal, outcome: .healthy, revision: journal.target, target: target,
-                    rollback: nil)
+                    rollback: nil, resumed: resumed)
             }
             journal.failure = target.failure
             journal.step = .rollingBack
@@ -117,6 +119,7 @@ struct Rollout: Sendable {
         guard let fallback = journal.fallback, releases.exists(fallback) else {
             return try finish(
                 state, journal: journal, outcome: .failed, revision: journal.target, target: target, rollback: nil,
+                resumed: resumed,
                 note: journal.fallback == nil
                     ? "no earlier healthy release to return to"
                     : "the release of \(journal.fallback!.prefix(12)) is no longer on disk")
@@ -126,7 +129,7 @@ struct Rollout: Sendable {
             gatingStep: .gatingRollback, state: &state, journal: &journal, switchedPoint: .rollbackSwitched)
         return try finish(
             state, journal: journal, outcome: rollback.failure == nil ? .rolledBack : .failed,
-            revision: journal.target, target: target, rollback: rollback)
+            revision: journal.target, target: target, rollback: rollback, resumed: resumed)
     }
 
     /// Switches `current` to `revision` (unless only its gate is left), runs the command, then the gate.
@@ -218,7 +221,7 @@ struct Rollout: Sendable {
 
     private func finish(
         _ state: DeploymentState, journal: RolloutJournal, outcome: DeploymentRecord.Outcome, revision: String,
-        target: Activation, rollback: Activation?, note: String? = nil
+        target: Activation, rollback: Activation?, resumed: Bool, note: String? = nil
     ) throws(DispatcherError) -> DeploymentRecord {
         var state = state
         let now = Date()
@@ -232,6 +235,7 @@ struct Rollout: Sendable {
             failure: [journal.failure ?? target.failure, note, rollback?.failure.map { "the rollback failed too: \($0)" }]
                 .compactMap { $0 }.joined(separator: "; ").nilIfEmpty,
             lastProbe: (rollback?.gate ?? target.gate)?.lastProbes.last)
+        record.resumed = resumed
         state.journal = nil
         state.at = now
         switch outcome {
