@@ -52,6 +52,14 @@ import Testing
         ])
     }
 
+    @Test func deploymentSpellingsKeepTheirSpellings() throws {
+        try pinSpellings(DeploymentState.State.self, [
+            .deploying: "deploying", .healthy: "healthy", .rolledBack: "rolled-back", .failed: "failed",
+        ])
+        try pinSpellings(DeploymentRecord.Outcome.self, [.healthy: "healthy", .rolledBack: "rolled-back", .failed: "failed"])
+        try pinSpellings(DeploymentRecord.Trigger.self, [.cycle: "cycle", .deploy: "deploy", .rollback: "rollback"])
+    }
+
     @Test func loopPhasesKeepTheirSpellings() throws {
         try pinSpellings(DispatcherHealth.Phase.self, [.running: "running", .sleeping: "sleeping", .stopped: "stopped"])
     }

@@ -103,13 +103,15 @@ public struct RolloutJournal: Sendable, Codable, Hashable {
 /// One finished rollout, kept in the store's history (`status --deployments N`).
 public struct DeploymentRecord: Sendable, Codable, Hashable {
     /// What started the rollout.
-    public enum Trigger: String, Sendable, Codable, Hashable, CaseIterable {
+    public enum Trigger: String, Sendable, Codable, Hashable, CaseIterable, CustomStringConvertible {
         /// A cycle found a green revision newer than the deployed one.
         case cycle
         /// `deployctl deploy NAME`.
         case deploy
         /// `deployctl rollback NAME`.
         case rollback
+
+        public var description: String { rawValue }
     }
 
     /// How it ended.
