@@ -76,12 +76,13 @@ struct Rollout: Sendable {
         return try await run(state, resumed: true)
     }
 
-    /// The healthy release a rollout of `target` returns to: the current revision when it is healthy, the
-    /// previous one when the repository had failed.
+    /// The healthy release a rollout of `target` returns to: the current revision when it is healthy (the one
+    /// before it when `target` is the current one), the previous one when the repository had failed.
     static func fallback(of state: DeploymentState, excluding target: String) -> String? {
         let candidate: String? =
             switch state.state {
-            case .healthy, .rolledBack: state.revision
+            // Rolling the current revision out again (`deployctl deploy`) returns to the one before it.
+            case .healthy, .rolledBack: state.revision == target ? state.previousRevision : state.revision
             case .deploying, .failed: state.previousRevision
             }
         return candidate == target ? nil : candidate
