@@ -28,6 +28,10 @@ extension FeedbackProcessor {
         /// Leave a pending file that looks unfinished (``FeedbackInbox/isBeingWritten(_:now:)``) for a later run: for
         /// a loop woken by the folder changing while an agent is still writing the file in place.
         public var waitsForWriters: Bool
+        /// Repositories whose published revisions are rolled out by the dispatcher (a manifest `deploy` block): a
+        /// feedback file's `restart` runs no restart command for them, since the rollout of the new revision runs
+        /// the deploy command once it builds green.
+        public var rolledOutRepositories: Set<String> = []
         /// Fault injection for crash tests: the kill points of the inbox and of applying, and a halt right after the
         /// journal records a phase (``FaultPoint/journaled(_:)``, as if the process had been killed there). The
         /// default injects nothing.

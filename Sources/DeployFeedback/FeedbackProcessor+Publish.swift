@@ -1,6 +1,7 @@
 import DeployBuild
 import DeployGit
 import Foundation
+import Logging
 
 extension FeedbackProcessor {
     /// Publishes the worktree commit, then fast-forwards the checkout when the push went to its branch.
@@ -46,10 +47,17 @@ extension FeedbackProcessor {
         try checkpoint(journal, claim, persist: false)
     }
 
-    /// Runs the restart command once, when the file asked for it and one is configured.
+    /// Runs the restart command once, when the file asked for it and one is configured (never for a repository whose
+    /// revisions are rolled out: ``Options/rolledOutRepositories``).
     func restartIfAsked(_ validated: Validated, claim: FeedbackInbox.Claim, journal: inout FeedbackJournal)
         async throws(StageFailure)
     {
+        if validated.document.restart, options.rolledOutRepositories.contains(validated.repository.name) {
+            logger.info(
+                "restart left to the rollout: \(validated.repository.name) deploys each green revision",
+                metadata: ["deploy.repo": "\(validated.repository.name)"])
+            return
+        }
         guard validated.document.restart, !journal.restartStarted, let restartRunner,
             let command = RestartCommand.resolve(
                 commandsDirectory: commandsDirectory, repository: validated.repository.name)

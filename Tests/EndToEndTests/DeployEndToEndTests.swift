@@ -222,4 +222,37 @@ import Testing
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("no 'deploy' block for web"), "\(unknown.stderr)")
     }
+
+    @Test func publishedFeedbackIsDeployedByTheNextCycleAndItsRestartIsLeftToTheRollout() throws {
+        let root = try Root()
+        defer { root.remove() }
+        #expect(try root.run(["run-once"]).status == 0)
+        let restarted = root.scratch.appending("restart-ran")
+        let commands = root.url.appendingPathComponent("commands")
+        try FileManager.default.createDirectory(at: commands, withIntermediateDirectories: true)
+        try "touch '\(restarted.path)'\n".write(
+            to: commands.appendingPathComponent("restart-api.sh"), atomically: true, encoding: .utf8)
+        let patch = "diff --git a/marker.txt b/marker.txt\n--- a/marker.txt\n+++ b/marker.txt\n@@ -1 +1 @@\n-one\n+fixed\n"
+        let feedback: [String: Any] = [
+            "version": 1, "id": "fix-marker", "repo": "api", "patch": patch, "description": "Fix the marker",
+            "restart": true,
+        ]
+        try FileManager.default.createDirectory(
+            at: root.url.appendingPathComponent("feedback"), withIntermediateDirectories: true)
+        try JSONSerialization.data(withJSONObject: feedback).write(
+            to: root.url.appendingPathComponent("feedback/001-fix.json"))
+
+        let applied = try root.run(["run-once"])
+        #expect(applied.status == 0, "\(applied.stderr)")
+        #expect(FileManager.default.fileExists(atPath: root.url.appendingPathComponent("feedback/applied/001-fix.json").path))
+        #expect(!FileManager.default.fileExists(atPath: restarted.path), "no restart script for a repository that deploys")
+        let fixed = try root.head()
+
+        let next = try root.run(["run-once"])
+        #expect(next.status == 0, "\(next.stderr)")
+        #expect(next.stderr.contains("deploy api \(fixed.prefix(10)): healthy"), "\(next.stderr)")
+        #expect(root.current() == fixed)
+        #expect(try String(contentsOf: root.url.appendingPathComponent("deploy/current/api/marker.txt"), encoding: .utf8) == "fixed\n")
+        #expect(!FileManager.default.fileExists(atPath: restarted.path))
+    }
 }

@@ -40,15 +40,17 @@ struct FeedbackPhase: Sendable {
                 toolchain: toolchain, logDirectory: context.root.logs, secrets: configuration.secrets,
                 sandbox: sandbox)
         }
+        var options = FeedbackProcessor.Options(
+            maxFileBytes: configuration.feedbackMaxBytes, verify: configuration.verifyFeedback, dryRun: dryRun,
+            worktreeDirectory: context.root.deploy.appendingPathComponent("worktrees"),
+            changelogPath: configuration.changelog ? "CHANGELOG.md" : nil, waitsForWriters: waitingForWriters,
+            faults: context.faults)
+        options.rolledOutRepositories = Set(
+            context.manifest.repositories.filter { $0.deploy != nil }.map(\.name.rawValue))
         var processor = FeedbackProcessor(
             feedbackDirectory: context.root.feedback, commandsDirectory: context.root.commands,
             repositories: repositories,
-            options: FeedbackProcessor.Options(
-                maxFileBytes: configuration.feedbackMaxBytes, verify: configuration.verifyFeedback, dryRun: dryRun,
-                worktreeDirectory: context.root.deploy.appendingPathComponent("worktrees"),
-                changelogPath: configuration.changelog ? "CHANGELOG.md" : nil, waitsForWriters: waitingForWriters,
-                faults: context.faults),
-            verifier: verifier, publisher: Self.publisher(context),
+            options: options, verifier: verifier, publisher: Self.publisher(context),
             restartRunner: StepRestartRunner(
                 runner: context.stepRunner, logFile: restartLog, secrets: configuration.secrets),
             author: Signature(name: configuration.gitUserName, email: configuration.gitUserEmail),
