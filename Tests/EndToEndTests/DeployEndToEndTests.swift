@@ -255,4 +255,79 @@ import Testing
         #expect(try String(contentsOf: root.url.appendingPathComponent("deploy/current/api/marker.txt"), encoding: .utf8) == "fixed\n")
         #expect(!FileManager.default.fileExists(atPath: restarted.path))
     }
+
+    @Test func underLoopOneRepositoryWaitingOnItsGateHoldsUpNoOtherAndAStoppedRolloutIsFinishedByTheNextRun() throws {
+        let scratch = try ScratchDirectory(prefix: "e2e-deploy-loop")
+        let service = try DeployedServiceFixture(scratch: scratch)
+        defer {
+            service.stop()
+            scratch.remove()
+        }
+        let fixture = GitFixture(scratch: scratch)
+        let root = scratch.appending("root")
+        let fast = try fixture.makeRemote("fast", files: service.files(status: 200, marker: "one"))
+        let slow = try fixture.makeRemote("slow", files: ["deploy.sh": "echo deployed\n", "ok": "yes\n"])
+        try fixture.clone(fast, as: "root/repos/fast")
+        try fixture.clone(slow, as: "root/repos/slow")
+        func writeManifest(slowTimeout: Double) throws {
+            let entries: [[String: Any]] = [
+                ["name": "fast", "url": fast.path, "build": ["true"], "test": ["true"], "deploy": service.deployBlock()],
+                [
+                    "name": "slow", "url": slow.path, "build": ["true"], "test": ["true"],
+                    "deploy": [
+                        "command": ["sh", "deploy.sh"], "health": ["command": ["test", "-f", "ok"]],
+                        "timeout": slowTimeout, "interval": 0.2,
+                    ],
+                ],
+            ]
+            try JSONSerialization.data(withJSONObject: ["repositories": entries]).write(
+                to: root.appendingPathComponent("deployctl.json"))
+        }
+        try writeManifest(slowTimeout: 600)
+        let environment = ["DISPATCHER_USE_PRS": "0", "DISPATCHER_VERIFY_FEEDBACK": "0"]
+        func deployments() throws -> [String: [String: Any]] {
+            let result = try Deployctl.run(["status", "--json", "--root", root.path])
+            let status = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+            var states: [String: [String: Any]] = [:]
+            for repository in status["repos"] as? [[String: Any]] ?? [] {
+                states[repository["name"] as! String] = repository["deployment"] as? [String: Any]
+            }
+            return states
+        }
+        #expect(try Deployctl.run(["run-once", "--root", root.path], environment: environment).status == 0)
+        #expect(try deployments().mapValues { $0["state"] as? String } == ["fast": "healthy", "slow": "healthy"])
+
+        let loop = try Deployctl.startWithoutTerminal(
+            ["loop", "--root", root.path, "--interval", "1"], environment: environment)
+        defer { loop.stop() }
+        // slow's next revision never passes its gate (600 s); fast's next one must not wait for it.
+        let slowTwo = try fixture.pushCommit(to: slow, files: ["deploy.sh": "echo deployed two\n"], removing: ["ok"])
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, try deployments()["slow"]?["state"] as? String != "deploying" {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        let fastTwo = try fixture.pushCommit(to: fast, files: service.files(status: 200, marker: "two"))
+        var states = try deployments()
+        while Date() < deadline,
+            states["fast"]?["revision"] as? String != fastTwo || states["fast"]?["state"] as? String != "healthy"
+        {
+            Thread.sleep(forTimeInterval: 0.2)
+            states = try deployments()
+        }
+        #expect(states["fast"]?["revision"] as? String == fastTwo, "fast is deployed while slow waits: \(states)")
+        #expect(states["fast"]?["state"] as? String == "healthy")
+        #expect(states["slow"]?["state"] as? String == "deploying", "\(states)")
+        #expect(service.answer()?.body.contains(fastTwo) == true)
+
+        // Stopping the loop stops slow's gate; its journal stays, and the next run judges the release.
+        loop.send(SIGTERM)
+        #expect(loop.waitUntilExit() == 0)
+        #expect(try deployments()["slow"]?["state"] as? String == "deploying")
+        try writeManifest(slowTimeout: 1)
+        let next = try Deployctl.run(["run-once", "--root", root.path], environment: environment)
+        #expect(next.status == 1, "slow's revision is rolled back: \(next.stderr)")
+        states = try deployments()
+        #expect(states["slow"]?["state"] as? String == "rolled-back")
+        #expect(states["slow"]?["blockedRevisions"] as? [String] == [slowTwo])
+    }
 }

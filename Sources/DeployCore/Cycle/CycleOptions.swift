@@ -13,11 +13,16 @@ public struct CycleOptions: Sendable, Hashable {
     /// While a repository builds, fetch its remote this often; when its branch has moved on, the stale build is
     /// cancelled and recorded as superseded (newest wins). Nil never checks (a one-off run builds what it found).
     public var supersedeCheckInterval: Duration?
+    /// Hand rollouts to the dispatcher's rollout queue instead of waiting for them (the loop, which runs the queue
+    /// beside its cycles: ``DispatcherService``); a one-off run waits, so its exit status includes them.
+    public var handsOffRollouts: Bool
 
     public init(
         repositories: [RepositoryName] = [], force: Bool = false, trigger: CycleRecord.Trigger = .runOnce,
-        respectBackoff: Bool = false, processFeedback: Bool = true, supersedeCheckInterval: Duration? = nil
+        respectBackoff: Bool = false, processFeedback: Bool = true, supersedeCheckInterval: Duration? = nil,
+        handsOffRollouts: Bool = false
     ) {
+        self.handsOffRollouts = handsOffRollouts
         self.supersedeCheckInterval = supersedeCheckInterval
         self.repositories = repositories
         self.force = force

@@ -31,7 +31,7 @@ extension Dispatcher {
             }
             target = previous
         }
-        return try await rollout.rollBack(to: target, state: state)
+        return try Self.finished(await rollout.rollBack(to: target, state: state), name)
     }
 
     /// Runs the rollout of `name`'s current release again (its command and its gate), clearing a `failed` state:
@@ -49,7 +49,21 @@ extension Dispatcher {
         }
         if state.failedRevision == revision { state.failedRevision = nil }
         state.blockedRevisions.removeAll { $0 == revision }
-        return try await rollout.deploy(target: revision, tree: state.tree, state: state, trigger: .deploy)
+        return try Self.finished(
+            await rollout.deploy(target: revision, tree: state.tree, state: state, trigger: .deploy), name)
+    }
+
+    /// The record of a rollout asked for by hand, or the error for one that was stopped before it was judged.
+    private static func finished(_ record: DeploymentRecord?, _ name: RepositoryName) throws(DispatcherError)
+        -> DeploymentRecord
+    {
+        guard let record else {
+            throw DispatcherError(
+                .release, location: name.rawValue,
+                found: "the rollout of \(name) was stopped before its release was judged; the next run finishes it",
+                accepted: "")
+        }
+        return record
     }
 
     /// The rollout of `name` and its state, an interrupted rollout finished first.

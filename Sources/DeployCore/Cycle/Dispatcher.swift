@@ -28,6 +28,8 @@ public final class Dispatcher: Sendable {
     let backoff: BackoffPolicy
     /// Fault injection for crash tests, handed to everything the dispatcher builds that reaches a ``FaultPoint``.
     let faults: FaultInjection
+    /// Rollouts handed over by the loop's cycles (``CycleOptions/handsOffRollouts``), run by ``DispatcherService``.
+    let rollouts = RolloutQueue()
     /// The verification sandbox as found, and whether it was tried yet (``verificationSandbox()``).
     let sandboxAvailability: Mutex<(availability: SandboxLocator.Availability, isConfirmed: Bool)?>
 
@@ -119,7 +121,9 @@ public final class Dispatcher: Sendable {
         let built = await BuildPhase(context: context, toolchain: toolchain, log: log, options: options).run(update)
         let repositories = selected.compactMap { built.records[$0.rawValue] }
         // Green revisions of repositories with a `deploy` block are rolled out before feedback is taken.
-        let deployments = Task.isCancelled ? [] : await DeployPhase(context: context).run(built.records)
+        let deployments =
+            Task.isCancelled
+            ? [] : await DeployPhase(context: context, queue: options.handsOffRollouts ? rollouts : nil).run(built.records)
 
         // Proposals (DISPATCHER_PROPOSE_FIXES=1) are feedback files too: both go through one feedback phase.
         var feedback: [FeedbackEventRecord] = []

@@ -43,9 +43,11 @@ struct Rollout: Sendable {
     /// - Parameters:
     ///   - state: the repository's deployment state before (nil when it never deployed).
     ///   - trigger: `cycle` or `deploy` (`deployctl deploy NAME`).
+    /// - Returns: the finished rollout; nil when the calling task was cancelled before it could be judged (the
+    ///   journal stays, and the next run finishes it).
     /// - Throws: ``DispatcherError`` with code `store` when the journal cannot be written (nothing was switched then).
     func deploy(target: String, tree: String?, state: DeploymentState?, trigger: DeploymentRecord.Trigger)
-        async throws(DispatcherError) -> DeploymentRecord
+        async throws(DispatcherError) -> DeploymentRecord?
     {
         var state = state ?? DeploymentState(repository: repository.rawValue, state: .deploying)
         let fallback = Self.fallback(of: state, excluding: target).flatMap { releases.exists($0) ? $0 : nil }
@@ -56,7 +58,7 @@ struct Rollout: Sendable {
 
     /// Makes the kept release `target` current by hand (`deployctl rollback`): the current revision is blocked,
     /// and when `target` fails its gate nothing else is tried (the repository is `failed`).
-    func rollBack(to target: String, state: DeploymentState?) async throws(DispatcherError) -> DeploymentRecord {
+    func rollBack(to target: String, state: DeploymentState?) async throws(DispatcherError) -> DeploymentRecord? {
         var state = state ?? DeploymentState(repository: repository.rawValue, state: .deploying)
         if let current = state.revision, current != target, !state.blockedRevisions.contains(current) {
             state.blockedRevisions.append(current)
@@ -91,7 +93,7 @@ struct Rollout: Sendable {
     // MARK: The steps
 
     private func run(_ initial: DeploymentState, resumed: Bool = false) async throws(DispatcherError)
-        -> DeploymentRecord
+        -> DeploymentRecord?
     {
         var state = initial
         guard var journal = state.journal else { preconditionFailure("run needs a journal") }
@@ -105,6 +107,8 @@ struct Rollout: Sendable {
             target = try await activate(
                 journal.target, previous: before, gateOnly: journal.step == .gating,
                 gatingStep: .gating, state: &state, journal: &journal, switchedPoint: .rolloutSwitched)
+            // Stopped (the loop shutting down) before the release could be judged: not a failure of the release.
+            if target.failure != nil, Task.isCancelled { return nil }
             if target.failure == nil {
                 return try finish(
                     state, journal: journal, outcome: .healthy, revision: journal.target, target: target,
@@ -128,6 +132,7 @@ struct Rollout: Sendable {
         let rollback = try await activate(
             fallback, previous: journal.target, gateOnly: journal.step == .gatingRollback,
             gatingStep: .gatingRollback, state: &state, journal: &journal, switchedPoint: .rollbackSwitched)
+        if rollback.failure != nil, Task.isCancelled { return nil }
         return try finish(
             state, journal: journal, outcome: rollback.failure == nil ? .rolledBack : .failed,
             revision: journal.target, target: target, rollback: rollback, resumed: resumed)

@@ -8,9 +8,11 @@ import ServiceLifecycle
 /// SIGHUP to it when the loop has no controlling terminal) starts the next cycle at once. Only a wake-up that
 /// happened ends a sleep early: an unchanged root cycles once per interval. Feedback runs beside the cycles in its
 /// own task, so a pull request that waits a day to be merged never holds up the other repositories' builds: a new
-/// file in `feedback/` is taken at once, and an applied one wakes the next cycle. On graceful shutdown (SIGTERM,
-/// SIGINT) no new cycle starts; a running cycle (and feedback step) is cancelled — its steps' process groups are
-/// killed — and recorded, then ``run()`` returns.
+/// file in `feedback/` is taken at once, and an applied one wakes the next cycle. Rollouts (repositories with a
+/// `deploy` block) run beside the cycles too, so a health gate that waits a minute holds up no other repository. On
+/// graceful shutdown (SIGTERM, SIGINT) no new cycle starts; a running cycle (and feedback step) is cancelled — its
+/// steps' process groups are killed — and recorded, a running rollout stops with its journal kept for the next run,
+/// then ``run()`` returns.
 public final class DispatcherService: Service, Sendable {
     private let dispatcher: Dispatcher
     private let interval: Duration
@@ -57,6 +59,8 @@ public final class DispatcherService: Service, Sendable {
                 for await _ in watcher.events { feedbackWakeUp.signal() }
             }
             group.addTask { await self.processFeedbackUntilShutdown() }
+            // Rollouts run beside the cycles: one waiting on its health gate holds up no other repository.
+            group.addTask { [dispatcher] in await dispatcher.rollouts.runSubmitted() }
             await cycleUntilShutdown(started: started)
             group.cancelAll()
         }
@@ -73,7 +77,8 @@ public final class DispatcherService: Service, Sendable {
                 DispatcherHealth(pid: getpid(), startedAt: started, heartbeatAt: Date(), nextCycleAt: nil, phase: .running))
             // Newest wins: while a repository builds, its remote is checked at the loop's own cadence.
             let options = CycleOptions(
-                trigger: trigger, respectBackoff: true, processFeedback: false, supersedeCheckInterval: interval)
+                trigger: trigger, respectBackoff: true, processFeedback: false, supersedeCheckInterval: interval,
+                handsOffRollouts: true)
             var superseded = false
             do {
                 let report = try await cancelWhenGracefulShutdown {

@@ -6,11 +6,15 @@ import Logging
 /// The cycle's deploy phase: every repository with a `deploy` block whose revision built and tested green, and is
 /// neither deployed already (nor a tree equal to the deployed one's) nor blocked, is rolled out (``Rollout``); a
 /// rollout a crash interrupted is finished first. The repositories' rollouts run side by side, so one waiting on
-/// its health gate does not hold up another's.
+/// its health gate does not hold up another's; under `loop` they are handed to the ``RolloutQueue`` and the cycle
+/// goes on without them.
 struct DeployPhase: Sendable {
     let context: CycleContext
+    /// Where rollouts are handed over (the loop); nil runs them in the phase and waits.
+    let queue: RolloutQueue?
 
-    /// Rolls out what the build phase left green; returns the finished rollouts, in repository order.
+    /// Rolls out what the build phase left green; returns the finished rollouts, in repository order (none when
+    /// they were handed to the queue).
     func run(_ records: [String: RepositoryCycleRecord]) async -> [DeploymentRecord] {
         let deployed = context.manifest.repositories.filter { $0.deploy != nil }
         guard !deployed.isEmpty else { return [] }
@@ -19,15 +23,27 @@ struct DeployPhase: Sendable {
             context.logger.error("rollouts skipped: \(error)")
             return []
         }
+        var plans: [RolloutQueue.Plan] = []
+        for entry in deployed {
+            guard let settings = entry.deploy else { continue }
+            let name = entry.name
+            // A rollout in flight (the loop's queue) writes its journal as it goes: not one to resume.
+            if queue?.isInFlight(name) == true { continue }
+            let state = states[name.rawValue]
+            let record = records[name.rawValue]
+            guard state?.journal != nil || Self.wouldDeploy(record, state: state, previous: context.previous[name.rawValue])
+            else { continue }
+            plans.append(RolloutQueue.Plan(repository: name) {
+                await roll(name, settings: settings, state: state, record: record)
+            })
+        }
+        if let queue {
+            for plan in plans { queue.submit(plan) }
+            return []
+        }
         return await withTaskGroup(of: (String, [DeploymentRecord]).self) { group in
-            for entry in deployed {
-                guard let settings = entry.deploy else { continue }
-                let name = entry.name
-                let state = states[name.rawValue]
-                let record = records[name.rawValue]
-                group.addTask {
-                    (name.rawValue, await roll(name, settings: settings, state: state, record: record))
-                }
+            for plan in plans {
+                group.addTask { (plan.repository.rawValue, await plan.run()) }
             }
             var results: [String: [DeploymentRecord]] = [:]
             for await (name, records) in group { results[name] = records }
@@ -43,21 +59,29 @@ struct DeployPhase: Sendable {
         var done: [DeploymentRecord] = []
         var state = state
         do {
-            if let interrupted = state, interrupted.journal != nil,
-                let resumed = try await rollout.resume(interrupted)
-            {
+            if let interrupted = state, interrupted.journal != nil {
+                // Cancelled again (the loop stopping): the journal stays for the next run.
+                guard let resumed = try await rollout.resume(interrupted) else { return done }
                 done.append(resumed)
                 state = try context.store.deploymentStates()[name.rawValue]
             }
             guard let record, let revision = Self.candidate(record, previous: context.previous[name.rawValue]),
-                Self.shouldDeploy(revision: revision, tree: record.tree, state: state)
+                Self.shouldDeploy(revision: revision, tree: record.tree, state: state), !Task.isCancelled
             else { return done }
             try createRelease(name, revision: revision, rollout: rollout)
-            done.append(try await rollout.deploy(target: revision, tree: record.tree, state: state, trigger: .cycle))
+            if let finished = try await rollout.deploy(target: revision, tree: record.tree, state: state, trigger: .cycle) {
+                done.append(finished)
+            }
         } catch {
             context.logger.error("rollout not done: \(error)", metadata: ["deploy.repo": "\(name)"])
         }
         return done
+    }
+
+    /// Whether the cycle's `record` holds a revision to roll out, given the deployment `state`.
+    static func wouldDeploy(_ record: RepositoryCycleRecord?, state: DeploymentState?, previous: RepositoryState?) -> Bool {
+        guard let record, let revision = candidate(record, previous: previous) else { return false }
+        return shouldDeploy(revision: revision, tree: record.tree, state: state)
     }
 
     /// The revision a cycle's record makes deployable: the head it built green, or an unchanged head whose last
