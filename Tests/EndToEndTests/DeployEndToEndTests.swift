@@ -30,10 +30,10 @@ import Testing
                 .write(to: scratch.appending("root/deployctl.json"))
         }
 
-        func run(_ arguments: [String]) throws -> ShellResult {
+        func run(_ arguments: [String], environment: [String: String]? = nil) throws -> ShellResult {
             try Deployctl.run(
                 arguments + ["--root", url.path],
-                environment: ["DISPATCHER_USE_PRS": "0", "DISPATCHER_VERIFY_FEEDBACK": "0"])
+                environment: environment ?? ["DISPATCHER_USE_PRS": "0", "DISPATCHER_VERIFY_FEEDBACK": "0"])
         }
 
         /// Pushes a revision answering `status` (its deploy script exiting with `deployExit`); returns its id.
@@ -329,5 +329,48 @@ import Testing
         states = try deployments()
         #expect(states["slow"]?["state"] as? String == "rolled-back")
         #expect(states["slow"]?["blockedRevisions"] as? [String] == [slowTwo])
+    }
+
+    @Test func aRolledBackRevisionsEvidenceIsOfferedToTheModelAndItsVerifiedFixIsDeployed() async throws {
+        let root = try Root()
+        defer { root.remove() }
+        let server = try ChatCompletionsServer(key: TestSecrets.openAIKey, model: "e2e-model")
+        defer { server.stop() }
+        let fix = "--- a/status.txt\n+++ b/status.txt\n@@ -1 +1 @@\n-500\n+200\n"
+        try await server.script(.fix, [.content("The health check answers 500.\n\n```diff\n\(fix)```")])
+        try await server.script(.commit, [.content("Answer 200 on the health check again")])
+        let environment = [
+            "DISPATCHER_USE_PRS": "0", "DISPATCHER_PROPOSE_FIXES": "1", "DISPATCHER_PROPOSE_ATTEMPTS": "1",
+            "OPENAI_API_KEY": TestSecrets.openAIKey, "OPENAI_API_BASE": server.apiBase.absoluteString,
+            "OPENAI_MODEL": "e2e-model", "DISPATCHER_MODEL_TIMEOUT": "20",
+            "GIT_USER_NAME": "Deploy Bot", "GIT_USER_EMAIL": "bot@example.com",
+        ]
+        #expect(try root.run(["run-once"], environment: environment).status == 0)
+        let one = try root.head()
+        let two = try root.push(status: 500, marker: "two")
+
+        // The rollback, then a proposal from its evidence, verified and pushed in the same run.
+        let rolledBack = try root.run(["run-once"], environment: environment)
+        #expect(rolledBack.status == 1, "\(rolledBack.stderr)")
+        #expect(rolledBack.stderr.contains("deploy api \(two.prefix(10)): rolled-back to \(one.prefix(10))"))
+        let short = String(two.prefix(12))
+        let applied = root.url.appendingPathComponent("feedback/applied/proposed-api-\(short)-1.json")
+        #expect(FileManager.default.fileExists(atPath: applied.path), "\(rolledBack.stderr)")
+        let report = try await server.report()
+        let prompt = try #require(report.requests.first { $0.kind == "fix" }?.userText)
+        #expect(prompt.contains("failed its health check and was rolled back"), "\(prompt)")
+        #expect(prompt.contains("## The failed rollout"))
+        #expect(prompt.contains("500 revision=\(two) status=500"), "the gate's answers are in the prompt")
+        #expect(prompt.contains("## Changes since the last healthy release (\(one.prefix(12)))"))
+        #expect(prompt.contains("status.txt"))
+        #expect(!prompt.contains(TestSecrets.openAIKey))
+
+        // The fix is the new head; the next cycle builds it green and deploys it.
+        let fixed = try root.head()
+        #expect(fixed != two)
+        let next = try root.run(["run-once"], environment: environment)
+        #expect(next.status == 0, "\(next.stderr)")
+        #expect(next.stderr.contains("deploy api \(fixed.prefix(10)): healthy"), "\(next.stderr)")
+        #expect(root.service.answer()?.body.contains("revision=\(fixed) status=200") == true)
     }
 }

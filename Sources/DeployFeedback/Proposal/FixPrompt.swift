@@ -4,7 +4,8 @@ import Foundation
 /// The messages sent to ask for a fix, assembled from a ``FixRequest`` within a size budget, and the files the answer
 /// may touch.
 ///
-/// The user message holds, in this order (what does not fit is cut, and named in a last line): the distinct errors
+/// The user message holds, in this order (what does not fit is cut, and named in a last line): a failed rollout's
+/// evidence (for a revision that built green but failed its deployment's health gate), the distinct errors
 /// with the source lines around each location, the failing tests with their messages and locations, the earlier
 /// attempts' rejections, the full text of the files involved, and the commit's diff since the last green build.
 /// The files involved are those the errors and failing tests point at, the sources of the module a failing test
@@ -27,12 +28,17 @@ public struct FixPrompt: Sendable, Hashable {
 
     /// The instructions (the system message).
     public static let instructions = """
-        You fix Swift packages whose build or tests fail. You get the errors, the failing tests, the source around \
-        each location and the files involved. Answer with one unified diff in a fenced ```diff block, with \
+        You fix Swift packages whose build or tests fail, or whose new revision failed its deployment's health \
+        check. You get the errors, the failing tests, the source around each location (or the failed rollout's \
+        evidence and the changes since the last healthy release) and the files involved. Answer with one unified \
+        diff in a fenced ```diff block, with \
         `--- a/PATH` and `+++ b/PATH` headers relative to the repository root and correct hunk headers, touching \
         only the files listed as involved. Fix the code under test; do not weaken or delete tests. Keep the change \
         as small as possible. If earlier attempts were rejected, their reasons are given: do not repeat them.
         """
+
+    /// The most of a rollout's evidence included.
+    public static let maxRolloutEvidenceBytes = 16 * 1024
 
     /// Assembles the prompt.
     /// - Parameters:
@@ -125,19 +131,32 @@ public struct FixPrompt: Sendable, Hashable {
                     text: "```diff\n\(changes.hasSuffix("\n") ? changes : changes + "\n")```\n"))
         }
 
+        var rolloutPieces: [Piece] = []
+        if let evidence = request.rolloutEvidence, !evidence.isEmpty {
+            let text = truncated(evidence, to: maxRolloutEvidenceBytes)
+            rolloutPieces.append(Piece(name: "the failed rollout", text: text.hasSuffix("\n") ? text : text + "\n"))
+        }
+
         // Header and assembly within the budget.
         let short = String(request.commit.prefix(12))
         var header = "Repository \(request.repository.name), branch \(request.repository.branch), commit \(short): "
-        header += "the build and tests \(request.result.rawValue) (\(request.report.errorCount) errors, "
-        header += "\(request.report.tests.failed) failing tests). This is attempt \(request.attempt).\n"
+        if request.rolloutEvidence != nil {
+            header += "the build and tests \(request.result.rawValue), but the deployment of this revision failed its "
+            header += "health check and was rolled back. This is attempt \(request.attempt).\n"
+        } else {
+            header += "the build and tests \(request.result.rawValue) (\(request.report.errorCount) errors, "
+            header += "\(request.report.tests.failed) failing tests). This is attempt \(request.attempt).\n"
+        }
         header += "Files involved (the diff may touch only these): "
         header += sorted.isEmpty ? "(none found)" : sorted.joined(separator: ", ")
         header += "\n"
         let sections: [(String, [Piece])] = [
+            ("## The failed rollout\n", rolloutPieces),
             ("## Errors\n", errorPieces), ("## Failing tests\n", testPieces),
             ("## Earlier attempts (rejected)\n", previousPieces), ("## Files involved\n", filePieces),
             (
-                "## Changes since the last green build"
+                (request.rolloutEvidence == nil
+                    ? "## Changes since the last green build" : "## Changes since the last healthy release")
                     + (request.greenCommit.map { " (\($0.prefix(12)))" } ?? "") + "\n", changePieces
             ),
         ]

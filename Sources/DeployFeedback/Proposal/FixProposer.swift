@@ -136,11 +136,19 @@ public struct FixProposer: Sendable {
         var summary: [String] = []
         if request.report.errorCount > 0 { summary.append("\(request.report.errorCount) error(s)") }
         if request.report.tests.failed > 0 { summary.append("\(request.report.tests.failed) failing test(s)") }
-        let description = """
+        let description =
+            request.rolloutEvidence == nil
+            ? """
             Fix the red build of \(short)\(summary.isEmpty ? "" : " (\(summary.joined(separator: ", ")))")
 
             Proposed by \(model) (attempt \(request.attempt)) from the build report of \(short), and built and \
             tested by deployctl before it was published.
+            """
+            : """
+            Fix the rolled-back deployment of \(short)
+
+            Proposed by \(model) (attempt \(request.attempt)) from the evidence of the failed rollout of \(short) \
+            (its health check), and built and tested by deployctl before it was published.
             """
         let metadata = Self.metadata(request, completion: completion, prompt: prompt, model: model)
         return [

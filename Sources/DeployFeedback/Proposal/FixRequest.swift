@@ -21,12 +21,17 @@ public struct FixRequest: Sendable {
     public var attempt: Int
     /// Earlier attempts for the same commit that were rejected, oldest first.
     public var previous: [PreviousProposal]
+    /// For a commit that built and tested green but failed its rollout (a manifest `deploy` block): the rollout's
+    /// evidence (why it failed, the deploy command's output, the health gate's last answers); then
+    /// ``changesSinceGreen`` is the diff from the last healthy release.
+    public var rolloutEvidence: String?
 
     public init(
         repository: FeedbackRepository, commit: String, report: BuildReport, result: RecordedBuildResult = .failed,
         log: String? = nil, changesSinceGreen: String? = nil, greenCommit: String? = nil, attempt: Int = 1,
-        previous: [PreviousProposal] = []
+        previous: [PreviousProposal] = [], rolloutEvidence: String? = nil
     ) {
+        self.rolloutEvidence = rolloutEvidence
         self.repository = repository
         self.commit = commit
         self.report = report

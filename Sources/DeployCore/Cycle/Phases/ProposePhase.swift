@@ -5,20 +5,56 @@ import Foundation
 import Logging
 
 /// The cycle's proposal phase (`DISPATCHER_PROPOSE_FIXES=1`), and `apply-feedback --propose`: for a repository whose
-/// head built red, the model is asked for fixes until one is published or `DISPATCHER_PROPOSE_ATTEMPTS` attempts for
-/// that commit are used up. Each proposal is a feedback file, verified and published by the same ``FeedbackPhase``
+/// head built red — or built green and failed its rollout (its evidence offered like a red build's report) — the
+/// model is asked for fixes until one is published or `DISPATCHER_PROPOSE_ATTEMPTS` attempts for that commit are
+/// used up. Each proposal is a feedback file, verified and published by the same ``FeedbackPhase``
 /// as any other.
 struct ProposePhase: Sendable {
     let context: CycleContext
     let client: any ChatModel
     let feedback: FeedbackPhase
 
+    /// What a fix is asked for: a red build, or a green revision whose rollout failed.
+    struct Subject: Sendable {
+        var repository: String
+        var commit: String?
+        var report: BuildReport
+        var result: RecordedBuildResult
+        var log: String?
+        /// The failed rollout's evidence (its report's text); nil for a red build.
+        var rolloutEvidence: String?
+        /// The last healthy release, the base of the diff shown for a failed rollout; nil for a red build (whose
+        /// base is the last green build).
+        var healthyRevision: String?
 
-    /// For each record whose head built red (this cycle, or unchanged since a red build), what is left of the
-    /// automatic attempts for that commit.
+        /// A red build.
+        init(red: RepositoryCycleRecord) {
+            repository = red.repository
+            commit = red.head
+            report = red.reportJSON.flatMap { try? JSONDecoder().decode(BuildReport.self, from: Data($0.utf8)) }
+                ?? BuildReport()
+            result = red.buildResult ?? .failed
+            log = red.log
+        }
+
+        /// A revision that built green and was rolled back (or left the repository failed).
+        init(rollout: DeploymentRecord, evidence: String) {
+            repository = rollout.repository
+            commit = rollout.revision
+            report = BuildReport()
+            result = .passed
+            log = rollout.report
+            rolloutEvidence = evidence
+            healthyRevision = rollout.previousRevision
+        }
+    }
+
+    /// For each record whose head built red (this cycle, or unchanged since a red build), and each repository whose
+    /// head built green but failed its rollout, what is left of the automatic attempts for that commit.
     /// - Returns: the feedback events of the proposal files, for the cycle record.
     func run(for records: [RepositoryCycleRecord]) async -> [FeedbackEventRecord] {
         var events: [FeedbackEventRecord] = []
+        let rollouts = failedRollouts(at: records)
         for record in records {
             if Task.isCancelled { break }
             let red: RepositoryCycleRecord?
@@ -27,9 +63,16 @@ struct ProposePhase: Sendable {
             case .unchanged: red = context.previous[record.repository]?.lastBuild
             default: red = nil
             }
-            guard let red, red.buildResult == .failed, red.head != nil, red.head == record.head else { continue }
+            let subject: Subject
+            if let red, red.buildResult == .failed, red.head != nil, red.head == record.head {
+                subject = Subject(red: red)
+            } else if let rollout = rollouts[record.repository] {
+                subject = rollout
+            } else {
+                continue
+            }
             do {
-                events += try await attempt(red, newAttempts: nil).feedback
+                events += try await attempt(subject, newAttempts: nil).feedback
             } catch {
                 context.logger.error("fixes could not be proposed for \(record.repository): \(error)")
             }
@@ -37,14 +80,39 @@ struct ProposePhase: Sendable {
         return events
     }
 
+    /// The failed rollouts whose revision is still the repository's head, by repository: the newest rollout of each
+    /// repository with a `deploy` block, when it was rolled back or failed and its report can be read.
+    func failedRollouts(at records: [RepositoryCycleRecord]) -> [String: Subject] {
+        let heads = Dictionary(records.compactMap { record in record.head.map { (record.repository, $0) } }) { $1 }
+        let deployed = Set(context.manifest.repositories.filter { $0.deploy != nil }.map(\.name.rawValue))
+        guard !deployed.isEmpty, let history = try? context.store.deployments(repository: nil, limit: 200) else {
+            return [:]
+        }
+        var subjects: [String: Subject] = [:]
+        var seen = Set<String>()
+        for rollout in history where deployed.contains(rollout.repository) && seen.insert(rollout.repository).inserted {
+            guard rollout.outcome != .healthy, heads[rollout.repository] == rollout.revision,
+                let report = rollout.report,
+                let data = FileManager.default.contents(atPath: report), data.count <= 1 << 20
+            else { continue }
+            subjects[rollout.repository] = Subject(rollout: rollout, evidence: String(decoding: data, as: UTF8.self))
+        }
+        return subjects
+    }
+
     /// The attempt loop for one red build record.
     /// - Parameter newAttempts: attempts to make now; `nil` for what is left of the limit for that commit.
     /// - Throws: ``DispatcherError`` (`store`, or `feedback` when a proposal file could not be processed at all).
     func attempt(_ red: RepositoryCycleRecord, newAttempts: Int?) async throws(DispatcherError) -> ProposalRun {
+        try await attempt(Subject(red: red), newAttempts: newAttempts)
+    }
+
+    /// The attempt loop for one red build or failed rollout.
+    func attempt(_ red: Subject, newAttempts: Int?) async throws(DispatcherError) -> ProposalRun {
         let name = red.repository
         let configuration = context.configuration
         let store = context.store
-        guard let commit = red.head else {
+        guard let commit = red.commit else {
             return ProposalRun(
                 repository: name, commit: nil, attempts: [], feedback: [], fixed: false, stopped: false,
                 summary: "no commit")
@@ -80,10 +148,9 @@ struct ProposePhase: Sendable {
             run.summary = "\(name) is not a git checkout on a branch; no fix proposed"
             return run
         }
-        let report =
-            red.reportJSON.flatMap { try? JSONDecoder().decode(BuildReport.self, from: Data($0.utf8)) }
-            ?? BuildReport()
-        let green = try store.lastGreenBuild(repository: name)?.head
+        let report = red.report
+        // A failed rollout's revision built green itself: its diff is shown from the last healthy release.
+        let green = red.rolloutEvidence != nil ? red.healthyRevision : try store.lastGreenBuild(repository: name)?.head
         let changes = green.flatMap { green in
             green == commit
                 ? nil
@@ -98,7 +165,8 @@ struct ProposePhase: Sendable {
             secrets: configuration.secrets, logger: context.logger)
         let first = (existing.map(\.attempt).max() ?? 0) + 1
         let probe = FixRequest(
-            repository: repository, commit: commit, report: report, changesSinceGreen: changes, greenCommit: green)
+            repository: repository, commit: commit, report: report, changesSinceGreen: changes, greenCommit: green,
+            rolloutEvidence: red.rolloutEvidence)
         guard !FixPrompt.make(for: probe, budget: configuration.proposePromptBytes).files.isEmpty else {
             // A diff could only touch files the report does not involve: asking would spend the attempts for nothing.
             run.summary = "the build report of \(commit.prefix(10)) locates no error or failing test in \(name); "
@@ -109,8 +177,9 @@ struct ProposePhase: Sendable {
         for number in first..<(first + count) {
             if Task.isCancelled { break }
             let request = FixRequest(
-                repository: repository, commit: commit, report: report, result: red.buildResult ?? .failed,
-                log: red.log, changesSinceGreen: changes, greenCommit: green, attempt: number, previous: previous)
+                repository: repository, commit: commit, report: report, result: red.result, log: red.log,
+                changesSinceGreen: changes, greenCommit: green, attempt: number, previous: previous,
+                rolloutEvidence: red.rolloutEvidence)
             let proposal = await proposer.propose(request)
             var record = ProposalAttemptRecord(
                 repository: name, commit: commit, attempt: number, limit: limit, file: proposal.file,
