@@ -87,7 +87,8 @@ struct ReleaseFolders: Sendable {
             throw failure("cannot create \(root.currentReleases.path): \(error.localizedDescription)")
         }
         unlink(temporary.path)
-        guard symlink(release(revision).path, temporary.path) == 0 else {
+        // Relative (`../releases/NAME/SHA`), so that a root moved or mounted elsewhere keeps its links.
+        guard symlink("../releases/\(repository.rawValue)/\(revision)", temporary.path) == 0 else {
             throw failure("cannot create the link \(temporary.path): \(String(cString: strerror(errno)))")
         }
         guard rename(temporary.path, currentLink.path) == 0 else {
