@@ -21,30 +21,13 @@ extension SQLiteStateStore {
         }
     }
 
-    private static let deploymentEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
-
-    private static let deploymentDecoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
-
-    private static func text(_ value: some Encodable) throws -> String {
-        String(decoding: try deploymentEncoder.encode(value), as: UTF8.self)
-    }
-
     private static func upsert(_ state: DeploymentState, _ db: Database) throws {
         try db.execute(
             sql: """
                 INSERT INTO deploymentState (repository, record) VALUES (?, ?)
                 ON CONFLICT(repository) DO UPDATE SET record = excluded.record
                 """,
-            arguments: [state.repository, try text(state)])
+            arguments: [state.repository, try json(state)])
     }
 
     public func deploymentStates() throws(DispatcherError) -> [String: DeploymentState] {
@@ -52,7 +35,7 @@ extension SQLiteStateStore {
             try pool.read { db in
                 var states: [String: DeploymentState] = [:]
                 for text in try String.fetchAll(db, sql: "SELECT record FROM deploymentState") {
-                    let state = try Self.deploymentDecoder.decode(DeploymentState.self, from: Data(text.utf8))
+                    let state = try Self.decoder.decode(DeploymentState.self, from: Data(text.utf8))
                     states[state.repository] = state
                 }
                 return states
@@ -73,7 +56,7 @@ extension SQLiteStateStore {
                     sql: "INSERT INTO deployment (repository, revision, outcome, finishedAt, record) VALUES (?, ?, ?, ?, ?)",
                     arguments: [
                         record.repository, record.revision, record.outcome.rawValue, record.finishedAt,
-                        try Self.text(record),
+                        try Self.json(record),
                     ])
                 try Self.upsert(state, db)
             }
@@ -92,7 +75,7 @@ extension SQLiteStateStore {
                     rows = try String.fetchAll(
                         db, sql: "SELECT record FROM deployment ORDER BY id DESC LIMIT ?", arguments: [max(0, limit)])
                 }
-                return try rows.map { try Self.deploymentDecoder.decode(DeploymentRecord.self, from: Data($0.utf8)) }
+                return try rows.map { try Self.decoder.decode(DeploymentRecord.self, from: Data($0.utf8)) }
             }
         }
     }

@@ -17,22 +17,9 @@ extension SQLiteStateStore {
         }
     }
 
-    private static let proposalEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
-
-    private static let proposalDecoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
-
     public func saveProposalAttempt(_ attempt: ProposalAttemptRecord) throws(DispatcherError) {
         try storeOperation("save a proposal attempt") {
-            let text = String(decoding: try Self.proposalEncoder.encode(attempt), as: UTF8.self)
+            let text = String(decoding: try Self.encoder.encode(attempt), as: UTF8.self)
             try pool.write { db in
                 try db.execute(
                     sql: """
@@ -52,7 +39,7 @@ extension SQLiteStateStore {
                     db,
                     sql: "SELECT record FROM proposalAttempt WHERE repository = ? AND commitId = ? ORDER BY attempt",
                     arguments: [repository, commit]
-                ).map { try Self.proposalDecoder.decode(ProposalAttemptRecord.self, from: Data($0.utf8)) }
+                ).map { try Self.decoder.decode(ProposalAttemptRecord.self, from: Data($0.utf8)) }
             }
         }
     }
@@ -69,7 +56,7 @@ extension SQLiteStateStore {
                         ORDER BY id DESC LIMIT 1
                         """,
                     arguments: StatementArguments([repository] + green)
-                ).map { try Self.proposalDecoder.decode(RepositoryCycleRecord.self, from: Data($0.utf8)) }
+                ).map { try Self.decoder.decode(RepositoryCycleRecord.self, from: Data($0.utf8)) }
             }
         }
     }

@@ -118,20 +118,22 @@ public final class SQLiteStateStore: StateStore {
         return migrator
     }
 
-    private static let encoder: JSONEncoder = {
+    /// How records are written to their JSON columns (ISO 8601 dates, sorted keys), by every table of the store.
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
         return encoder
     }()
 
-    private static let decoder: JSONDecoder = {
+    /// How records are read from their JSON columns.
+    static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return decoder
     }()
 
-    private static func json(_ value: some Encodable) throws -> String {
+    static func json(_ value: some Encodable) throws -> String {
         String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
