@@ -23,6 +23,12 @@ let package = Package(
         // HTTP for the forges and the model endpoint (DeployHTTP): real deadlines, no redirect followed by itself.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
+        // The loop's HTTP face (DeployServer): health, metrics, the status API, webhooks.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // Metrics DeployCore emits (a no-op unless bootstrapped) and their Prometheus text form (DeployServer).
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // `swift package generate-documentation --target DeployCore` builds the API reference (docs/README.md).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -80,6 +86,23 @@ let package = Package(
                 "DeployHTTP",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The loop's HTTP server on Hummingbird: /healthz, /readyz, /metrics, /api/v1/…, /hooks/github, /hooks/gitea.
+        // Apart from DeployCore, so that a library user who runs no server does not build one.
+        .target(
+            name: "DeployServer",
+            dependencies: [
+                "DeployCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -88,6 +111,7 @@ let package = Package(
             name: "DeployCLI",
             dependencies: [
                 "DeployCore",
+                "DeployServer",
                 "DeployBuild",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DeployBuild
+import DeployCore
 import Foundation
 import SystemPackage
 

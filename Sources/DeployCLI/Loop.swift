@@ -1,6 +1,7 @@
 import ArgumentParser
 import DeployBuild
 import DeployCore
+import DeployServer
 import Dispatch
 import Foundation
 import Logging
@@ -25,6 +26,9 @@ extension Deployctl {
         @Option(help: "Seconds between cycles (overrides DISPATCHER_INTERVAL).")
         var interval: Int?
 
+        @Option(help: "Serve HTTP on HOST:PORT: health, metrics, the status API, webhooks (overrides DISPATCHER_HTTP_LISTEN).")
+        var listen: String?
+
         func validate() throws {
             if let interval, interval <= 0 {
                 throw ValidationError("--interval expects an integer > 0, found \(interval)")
@@ -34,19 +38,32 @@ extension Deployctl {
         func run(faults: FaultInjection) async throws {
             // Before any handler is installed, so an inherited `nohup` (SIGHUP ignored) is seen.
             let hangupRule = HangupRule.detect()
-            let flags = interval.map {
+            var flags = interval.map {
                 [ConfigurationLoader.FlagValue(variable: "DISPATCHER_INTERVAL", flag: "--interval", value: String($0))]
             } ?? []
+            if let listen {
+                flags.append(ConfigurationLoader.FlagValue(variable: "DISPATCHER_HTTP_LISTEN", flag: "--listen", value: listen))
+            }
             let context = try CommandContext(options: options, extraFlags: flags, faults: faults)
             let dispatcher = try await openDispatcher(context, command: "deployctl loop")
             ReportPrinter.announce(context.configuration, logger: context.logger)
             let progress = ProgressPrinter(style: .detect(fileDescriptor: STDERR_FILENO))
+            let readiness = LoopReadiness(root: context.root)
             let service = DispatcherService(
                 dispatcher: dispatcher, logger: context.logger, observer: { progress.handle($0) },
                 onCycle: { report in
                     progress.finish()
                     StandardError.write(ReportPrinter.summary(report))
+                    readiness.cycleFinished()
                 })
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: service)]
+            if let address = context.configuration.httpListen {
+                services.append(
+                    .init(
+                        service: HTTPFace.start(
+                            address: address, context: context, readiness: readiness,
+                            wake: { service.wake(repositories: $0) })))
+            }
             var shutdownSignals: [UnixSignal] = [.sigterm, .sigint]
             var hangup: (any DispatchSourceSignal)?
             switch hangupRule {
@@ -65,7 +82,7 @@ extension Deployctl {
             context.logger.info("SIGHUP \(hangupMeaning)", source: CommandContext.logSource)
             let group = ServiceGroup(
                 configuration: .init(
-                    services: [.init(service: service)], gracefulShutdownSignals: shutdownSignals,
+                    services: services, gracefulShutdownSignals: shutdownSignals,
                     logger: context.logger))
             try await group.run()
         }

@@ -34,7 +34,7 @@ import Testing
     @Test func cycleTriggersKeepTheirSpellings() throws {
         try pinSpellings(CycleRecord.Trigger.self, [
             .runOnce: "run-once", .start: "start", .interval: "interval", .wake: "wake",
-            .superseded: "superseded", .feedback: "feedback",
+            .superseded: "superseded", .feedback: "feedback", .webhook: "webhook",
         ])
     }
 

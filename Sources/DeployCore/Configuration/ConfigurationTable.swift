@@ -152,13 +152,25 @@ enum ConfigurationTable {
         failing step and tests); `0`: the body alone carries it
         """)
 
+    static let httpListen = ConfigurationSetting(
+        "DISPATCHER_HTTP_LISTEN", \.httpListen, .listenAddress, default: nil,
+        """
+        `HOST:PORT` where `loop` serves HTTP (health, metrics, the status API, webhooks: [http.md](http.md)); unset: \
+        no server. Bind to loopback and put a reverse proxy in front for TLS
+        """)
+    static let webhookSecret = ConfigurationSetting(
+        "DISPATCHER_WEBHOOK_SECRET", \.webhookSecret, .secret, default: nil,
+        """
+        the secret GitHub and Gitea sign push webhooks with (HMAC-SHA256); unset: the `/hooks/*` routes answer 404
+        """)
+
     /// Every variable deployctl reads, in the order `status --config` shows them.
     static let all: [any AnyConfigurationSetting] = [
         deployRoot, interval, usePullRequests, githubToken, gitUserName, gitUserEmail, openAIAPIKey, openAIAPIBase,
         buildDocker, runE2E, swiftpmJobs, swiftOverride, fetchConcurrency, stepTimeout, verifyFeedback, sandbox,
         verifyNetwork, feedbackMaxBytes, logRetentionCount, logRetentionDays, githubAPIURL, prPollInterval, prTimeout,
         commitStatus, commitLogs, openAIModel, proposeFixes, proposeAttempts, modelTimeout, proposePromptBytes,
-        changelog, prComment,
+        changelog, prComment, httpListen, webhookSecret,
     ]
 
     /// The setting named `name`, if there is one.

@@ -120,3 +120,12 @@ extension ConfigurationValueFormat where Value: RawRepresentable & CaseIterable,
             display: { $0.rawValue })
     }
 }
+
+extension ConfigurationValueFormat where Value == ListenAddress? {
+    /// `HOST:PORT` (``ListenAddress``); unset turns the HTTP server off.
+    static var listenAddress: Self {
+        Self(
+            accepted: "HOST:PORT (e.g. 127.0.0.1:8080, [::1]:8080), the port 1-65535",
+            parse: { ListenAddress($0).map { Optional($0) } }, display: { $0?.description ?? "off" })
+    }
+}

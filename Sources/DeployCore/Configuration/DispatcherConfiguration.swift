@@ -77,6 +77,10 @@ public struct DispatcherConfiguration: Sendable {
     /// The deploy root as resolved by the loader (`DEPLOY_ROOT`).
     public var deployRootDisplay: String = ConfigurationTable.deployRoot.defaultValue
 
+    /// Where `loop` serves HTTP (`DISPATCHER_HTTP_LISTEN`); nil: no server.
+    public var httpListen: ListenAddress? = ConfigurationTable.httpListen.defaultValue
+    /// The secret push webhooks are signed with (`DISPATCHER_WEBHOOK_SECRET`); nil: the hook routes answer 404.
+    public var webhookSecret: Secret? = ConfigurationTable.webhookSecret.defaultValue
     /// Where each variable's value came from, by variable name.
     public var origins: [String: ConfigurationOrigin] = [:]
     /// Non-fatal findings: likely typos of `DISPATCHER_*` names.
@@ -84,7 +88,7 @@ public struct DispatcherConfiguration: Sendable {
 
     /// Secrets from this configuration, to be redacted from captured output.
     public var secrets: [String] {
-        [githubToken, openAIAPIKey].compactMap { $0?.revealed }.filter { !$0.isEmpty }
+        [githubToken, openAIAPIKey, webhookSecret].compactMap { $0?.revealed }.filter { !$0.isEmpty }
     }
 
     /// Optional features that are off because a variable is missing, as sentences for the start-up report.

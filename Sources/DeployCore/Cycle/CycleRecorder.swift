@@ -48,8 +48,10 @@ struct CycleRecorder: Sendable {
                 maximumCount: configuration.logRetentionCount,
                 maximumAge: Double(configuration.logRetentionDays) * 86400))
         if !removed.isEmpty { context.logger.debug("log retention removed \(removed.count) files") }
-        return CycleReport(
+        let report = CycleReport(
             record: record, cycleID: cycleID, builds: builds, exitStatus: exitStatus, deployments: deployments)
+        DispatcherMetrics.record(report)
+        return report
     }
 
     /// Failures in a row and the backoff that follows; a success resets both.

@@ -278,6 +278,7 @@ struct Rollout: Sendable {
                 metadata: ["deploy.repo": "\(repository)"])
         }
         try store.recordDeployment(record, state: state)
+        DispatcherMetrics.record(record)
         let protected = Set([state.revision, state.previousRevision].compactMap { $0 })
         let removed = releases.prune(keep: settings.keep, protecting: protected)
         if !removed.isEmpty {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// `deployctl loop` as a swift-service-lifecycle `Service`: cycles until graceful shutdown.
 ///
@@ -40,10 +41,32 @@ public final class DispatcherService: Service, Sendable {
         self.onCycle = onCycle
     }
 
+    /// Repositories named by push webhooks since the last cycle began, and whether a wake-up asked for all.
+    private let requested = Mutex<(repositories: Set<RepositoryName>, everything: Bool)>(([], false))
+
     /// Starts the next cycle now (or right after the running one).
     public func wake() {
+        requested.withLock { $0.everything = true }
         cycleWakeUp.signal()
         feedbackWakeUp.signal()
+    }
+
+    /// Starts a cycle of `repositories` now (or right after the running one): a forge's push webhook named them.
+    /// Wake-ups that arrive before that cycle begins are merged into it; one of ``wake()`` makes it a whole cycle.
+    public func wake(repositories: [RepositoryName]) {
+        guard !repositories.isEmpty else { return }
+        requested.withLock { $0.repositories.formUnion(repositories) }
+        cycleWakeUp.signal()
+    }
+
+    /// The repositories and trigger of a cycle a wake-up started: only those a webhook named, unless any wake-up
+    /// asked for all.
+    private func takeRequest() -> (repositories: [RepositoryName], trigger: CycleRecord.Trigger) {
+        requested.withLock { request in
+            defer { request = ([], false) }
+            if request.everything || request.repositories.isEmpty { return ([], .wake) }
+            return (request.repositories.sorted(), .webhook)
+        }
     }
 
     public func run() async throws {
@@ -72,13 +95,14 @@ public final class DispatcherService: Service, Sendable {
     /// Runs cycles, sleeping between them, until graceful shutdown.
     private func cycleUntilShutdown(started: Date) async {
         var trigger = CycleRecord.Trigger.start
+        var repositories: [RepositoryName] = []
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             try? dispatcher.store.updateHealth(
                 DispatcherHealth(pid: getpid(), startedAt: started, heartbeatAt: Date(), nextCycleAt: nil, phase: .running))
             // Newest wins: while a repository builds, its remote is checked at the loop's own cadence.
             let options = CycleOptions(
-                trigger: trigger, respectBackoff: true, processFeedback: false, supersedeCheckInterval: interval,
-                handsOffRollouts: true)
+                repositories: repositories, trigger: trigger, respectBackoff: true, processFeedback: false,
+                supersedeCheckInterval: interval, handsOffRollouts: true)
             var superseded = false
             do {
                 let report = try await cancelWhenGracefulShutdown {
@@ -94,13 +118,17 @@ public final class DispatcherService: Service, Sendable {
             try? dispatcher.store.updateHealth(
                 DispatcherHealth(pid: getpid(), startedAt: started, heartbeatAt: Date(), nextCycleAt: next, phase: .sleeping))
             // A superseded build means a newer commit waits: build it now.
+            repositories = []
             if superseded {
                 trigger = .superseded
             } else if let next = await sleepUntil(wokenBy: cycleWakeUp).trigger {
                 trigger = next
+                if next == .wake { (repositories, trigger) = takeRequest() }
             } else {
                 break
             }
+            // A cycle of everything covers what webhooks asked for meanwhile.
+            if trigger != .webhook { requested.withLock { $0 = ([], false) } }
         }
     }
 
@@ -117,6 +145,7 @@ public final class DispatcherService: Service, Sendable {
                     try await self.dispatcher.processFeedback(observer: self.observer, waitingForWriters: true)
                 }
                 guard !records.isEmpty else { continue }
+                DispatcherMetrics.record(feedback: records)
                 try dispatcher.store.record(
                     CycleRecord(
                         startedAt: started, finishedAt: Date(), trigger: .feedback,

@@ -15,6 +15,9 @@ extension CycleRecord {
         case superseded
         /// `loop`: a batch of feedback files processed beside the cycles (no repository was built).
         case feedback
+        /// `loop`: a forge's push webhook named managed repositories (``DispatcherService/wake(repositories:)``);
+        /// the cycle updates only those.
+        case webhook
 
         /// The raw value, so that interpolation prints the stored spelling.
         public var description: String { rawValue }

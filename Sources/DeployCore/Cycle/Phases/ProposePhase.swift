@@ -222,6 +222,7 @@ struct ProposePhase: Sendable {
             }
             record.updatedAt = Date()
             try store.saveProposalAttempt(record)
+            DispatcherMetrics.record(proposal: record.outcome)
             run.attempts.append(record)
             existing.append(record)
             if done { break }

@@ -1,0 +1,47 @@
+import DeployFeedback
+import Foundation
+
+/// The parts of a forge's push webhook deployctl reads (GitHub's and Gitea's payloads share them): the pushed
+/// `ref` and the repository's `full_name` and clone URLs. Read with the strict JSON reader; everything else in the
+/// payload is ignored.
+struct PushEvent: Sendable, Hashable {
+    /// `refs/heads/BRANCH`.
+    var ref: String
+    /// `OWNER/NAME`.
+    var fullName: String?
+    /// `clone_url`, `ssh_url`, `git_url`, `html_url`, `url`: whichever the payload has.
+    var urls: [String]
+
+    /// The branch the push moved, when `ref` is one.
+    var branch: String? { ref.hasPrefix("refs/heads/") ? String(ref.dropFirst("refs/heads/".count)) : nil }
+
+    /// Why a body is not a push payload.
+    struct Malformed: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    init(ref: String, fullName: String?, urls: [String]) {
+        self.ref = ref
+        self.fullName = fullName
+        self.urls = urls
+    }
+
+    init(json data: Data) throws(Malformed) {
+        let value: JSONValue
+        do { value = try JSONValue(parsing: data) } catch {
+            throw Malformed(description: "the body is not JSON (\(error.message))")
+        }
+        guard case .object(let payload) = value else { throw Malformed(description: "the body is not a JSON object") }
+        guard case .string(let ref)? = payload["ref"] else { throw Malformed(description: "the payload has no 'ref'") }
+        guard case .object(let repository)? = payload["repository"] else {
+            throw Malformed(description: "the payload has no 'repository' object")
+        }
+        var fullName: String?
+        if case .string(let name)? = repository["full_name"] { fullName = name }
+        let urls = ["clone_url", "ssh_url", "git_url", "html_url", "url"].compactMap { key -> String? in
+            if case .string(let url)? = repository[key] { return url }
+            return nil
+        }
+        self.init(ref: ref, fullName: fullName, urls: urls)
+    }
+}
