@@ -170,7 +170,10 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["DeployTestSupport"]),
+        .testTarget(
+            name: "EndToEndTests",
+            // HMAC-SHA256 to sign webhook payloads as a forge does (HTTPEndToEndTests).
+            dependencies: ["DeployTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ReliabilityTests", dependencies: ["DeployBuild", "DeployTestSupport"]),
         // Faults (remotes, forge, disk, builds, damaged repositories) and hostile-input property tests; replays the
         // libFuzzer crashers kept in Fixtures/fuzz-regressions (docs/faults-and-fuzzing.md).
