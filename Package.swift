@@ -170,6 +170,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .testTarget(name: "DeployServerTests", dependencies: ["DeployServer", "DeployCore", "DeployTestSupport"]),
         .testTarget(
             name: "EndToEndTests",
             // HMAC-SHA256 to sign webhook payloads as a forge does (HTTPEndToEndTests).
