@@ -23,6 +23,8 @@ enum HTTPFace {
         }
         return DispatcherHTTPServer.service(
             address: address, root: context.root, webhookSecret: context.configuration.webhookSecret?.revealed,
+            apiToken: context.configuration.apiToken?.revealed,
+            feedbackMaxBytes: context.configuration.feedbackMaxBytes,
             readiness: readiness, metrics: registry, wake: wake, logger: context.logger)
     }
 }

@@ -8,8 +8,8 @@ import Prometheus
 import ServiceLifecycle
 
 /// The loop's HTTP server (`DISPATCHER_HTTP_LISTEN`), a Hummingbird application run as a `Service` beside the
-/// dispatcher in the loop's `ServiceGroup`: health and readiness, Prometheus metrics, the read-only status API and
-/// the forges' push webhooks (every route in `docs/http.md`).
+/// dispatcher in the loop's `ServiceGroup`: health and readiness, Prometheus metrics, the read-only status API, the
+/// forges' push webhooks and the feedback API (every route in `docs/http.md`).
 ///
 /// Bounded: at most ``maximumConnections`` connections at once, an idle connection closed after ``idleTimeout``,
 /// request headers of at most 80 kB, bodies read up to their route's limit. No handler waits for a cycle: a webhook
@@ -23,11 +23,14 @@ public enum DispatcherHTTPServer {
     ///   - address: where to listen.
     ///   - root: the deploy root whose status the API answers.
     ///   - webhookSecret: the secret webhooks are signed with; nil turns the hook routes off (404).
+    ///   - apiToken: the feedback API's bearer token; nil turns its routes off (404).
+    ///   - feedbackMaxBytes: the largest feedback document accepted (`DISPATCHER_FEEDBACK_MAX_BYTES`).
     ///   - readiness: what `/readyz` answers from.
     ///   - metrics: the registry the process's swift-metrics were bootstrapped with (`/metrics` emits it).
     ///   - wake: starts a cycle of the named repositories (``DispatcherService/wake(repositories:)``).
     public static func service(
-        address: ListenAddress, root: DeployRoot, webhookSecret: String?, readiness: LoopReadiness,
+        address: ListenAddress, root: DeployRoot, webhookSecret: String?, apiToken: String?, feedbackMaxBytes: Int,
+        readiness: LoopReadiness,
         metrics: PrometheusCollectorRegistry, wake: @escaping @Sendable ([RepositoryName]) -> Void, logger: Logger
     ) -> some Service {
         let router = Router()
@@ -38,8 +41,11 @@ public enum DispatcherHTTPServer {
         WebhookRoutes(
             root: root, signature: webhookSecret.map(WebhookSignature.init(secret:)), wake: wake, logger: logger
         ).add(to: router)
+        FeedbackRoutes(root: root, token: apiToken.map(APIToken.init), maximumBytes: feedbackMaxBytes, logger: logger)
+            .add(to: router)
         var serverLogger = logger
-        serverLogger.logLevel = min(logger.logLevel, .notice) == .notice ? .notice : logger.logLevel
+        // Hummingbird's own lines (one per request at info) only when deployctl's log level asks for debugging.
+        if logger.logLevel > .debug { serverLogger.logLevel = max(logger.logLevel, .notice) }
         return Application(
             router: router,
             server: .http1(configuration: HTTP1Channel.Configuration(idleTimeout: idleTimeout)),

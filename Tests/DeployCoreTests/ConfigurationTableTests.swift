@@ -47,7 +47,7 @@ import Testing
 
     @Test func secretsAreDeclaredAsSecretsAndOnlyThey() {
         let secrets = ConfigurationVariable.all.filter(\.isSecret).map(\.name)
-        #expect(secrets == ["GITHUB_TOKEN", "OPENAI_API_KEY", "DISPATCHER_WEBHOOK_SECRET"])
+        #expect(secrets == ["GITHUB_TOKEN", "OPENAI_API_KEY", "DISPATCHER_WEBHOOK_SECRET", "DISPATCHER_API_TOKEN"])
     }
 
     @Test(arguments: [

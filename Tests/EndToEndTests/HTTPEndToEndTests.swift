@@ -245,7 +245,77 @@ import Testing
         #expect(loop.waitUntilExit() == 0)
     }
 
-    @Test func withoutAWebhookSecretTheHookRoutesAnswer404() throws {
+    @Test func feedbackSubmittedOverHTTPIsValidatedAsAFileQueuedAndFollowedToItsOutcome() throws {
+        let root = try Root()
+        defer { root.scratch.remove() }
+        let token = "api-token-\(UUID().uuidString.prefix(8))"
+        let loop = try Deployctl.startWithoutTerminal(
+            ["loop", "--root", root.url.path, "--interval", "3600", "--listen", "127.0.0.1:\(root.port)"],
+            environment: [
+                "DISPATCHER_USE_PRS": "0", "DISPATCHER_VERIFY_FEEDBACK": "0", "DISPATCHER_API_TOKEN": token,
+                "GIT_USER_NAME": "Deploy Bot", "GIT_USER_EMAIL": "bot@example.com",
+            ])
+        defer { loop.stop() }
+        #expect(root.wait(upTo: 30) { (try? root.request("GET", "/readyz"))?.status == 200 })
+        let bearer = ["Authorization": "Bearer \(token)"]
+        func document(_ id: String, path: String = "README.md") -> Data {
+            let patch = "diff --git a/\(path) b/\(path)\n--- a/\(path)\n+++ b/\(path)\n@@ -1 +1 @@\n-api\n+api, fixed\n"
+            return try! JSONSerialization.data(withJSONObject: [
+                "version": 1, "id": id, "repo": "api", "patch": patch, "description": "Fix \(id)",
+            ])
+        }
+
+        // Without the token, or with another: 401; an unknown id: 404.
+        #expect(try root.request("POST", "/api/v1/feedback", body: document("fix-1")).status == 401)
+        #expect(
+            try root.request("POST", "/api/v1/feedback", headers: ["Authorization": "Bearer guess"], body: document("fix-1"))
+                .status == 401)
+        #expect(try root.request("GET", "/api/v1/feedback/fix-1", headers: bearer).status == 404)
+        #expect(try root.request("GET", "/api/v1/feedback/fix-1").status == 401)
+
+        // Refused as a file would be: the same code and reason.
+        let broken = try root.request(
+            "POST", "/api/v1/feedback", headers: bearer,
+            body: Data(#"{"repo": "../../etc", "patch": "x", "description": "d"}"#.utf8))
+        #expect(broken.status == 400, "\(broken.body)")
+        #expect(broken.json["code"] as? String == "invalid-repository-name", "\(broken.body)")
+        #expect(broken.json["field"] as? String == "repo")
+        let notJSON = try root.request("POST", "/api/v1/feedback", headers: bearer, body: Data("{".utf8))
+        #expect(notJSON.status == 400)
+        #expect(notJSON.json["code"] as? String == "malformed-json")
+        let written = try FileManager.default.contentsOfDirectory(atPath: root.url.appendingPathComponent("feedback").path)
+        #expect(!written.contains { $0.hasPrefix("api-") || $0.hasPrefix(".api-") }, "a refused document changes nothing")
+
+        // A good one: queued, then applied, its result at its location.
+        let queued = try root.request("POST", "/api/v1/feedback", headers: bearer, body: document("fix-1"))
+        #expect(queued.status == 202, "\(queued.body)")
+        #expect(queued.json["state"] as? String == "pending")
+        let location = try #require(queued.json["location"] as? String)
+        #expect(location == "/api/v1/feedback/fix-1")
+        #expect(try root.request("POST", "/api/v1/feedback", headers: bearer, body: document("fix-1")).status == 409)
+        var standing = Answer(status: 0, body: "")
+        let applied = root.wait(upTo: 60) {
+            standing = (try? root.request("GET", location, headers: bearer)) ?? standing
+            return standing.json["state"] as? String == "applied"
+        }
+        #expect(applied, "\(standing.body)")
+        #expect((standing.json["result"] as? [String: Any])?["commit"] is String, "\(standing.body)")
+
+        // One the patch policy refuses is accepted for processing and ends rejected, with the policy's reason.
+        let hostile = try root.request(
+            "POST", "/api/v1/feedback", headers: bearer, body: document("evil-1", path: ".github/workflows/ci.yml"))
+        #expect(hostile.status == 202)
+        let rejected = root.wait(upTo: 60) {
+            standing = (try? root.request("GET", "/api/v1/feedback/evil-1", headers: bearer)) ?? standing
+            return standing.json["state"] as? String == "rejected"
+        }
+        #expect(rejected, "\(standing.body)")
+        #expect((standing.json["reason"] as? String)?.contains(".github/workflows") == true, "\(standing.body)")
+        loop.send(SIGTERM)
+        #expect(loop.waitUntilExit() == 0)
+    }
+
+    @Test func withoutAWebhookSecretOrAnAPITokenTheirRoutesAnswer404() throws {
         let root = try Root()
         defer { root.scratch.remove() }
         let loop = try Deployctl.startWithoutTerminal(
@@ -259,6 +329,8 @@ import Testing
             headers: ["X-GitHub-Event": "push", "X-Hub-Signature-256": "sha256=" + Self.sign(push)], body: push)
         #expect(answer.status == 404)
         #expect(try root.request("POST", "/hooks/gitea", body: push).status == 404)
+        #expect(
+            try root.request("POST", "/api/v1/feedback", body: push).status == 404, "no feedback API without a token")
         loop.send(SIGTERM)
         #expect(loop.waitUntilExit() == 0)
     }

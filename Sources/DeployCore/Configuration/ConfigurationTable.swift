@@ -164,13 +164,19 @@ enum ConfigurationTable {
         the secret GitHub and Gitea sign push webhooks with (HMAC-SHA256); unset: the `/hooks/*` routes answer 404
         """)
 
+    static let apiToken = ConfigurationSetting(
+        "DISPATCHER_API_TOKEN", \.apiToken, .secret, default: nil,
+        """
+        the bearer token `POST /api/v1/feedback` and `GET /api/v1/feedback/ID` require; unset: those routes answer 404
+        """)
+
     /// Every variable deployctl reads, in the order `status --config` shows them.
     static let all: [any AnyConfigurationSetting] = [
         deployRoot, interval, usePullRequests, githubToken, gitUserName, gitUserEmail, openAIAPIKey, openAIAPIBase,
         buildDocker, runE2E, swiftpmJobs, swiftOverride, fetchConcurrency, stepTimeout, verifyFeedback, sandbox,
         verifyNetwork, feedbackMaxBytes, logRetentionCount, logRetentionDays, githubAPIURL, prPollInterval, prTimeout,
         commitStatus, commitLogs, openAIModel, proposeFixes, proposeAttempts, modelTimeout, proposePromptBytes,
-        changelog, prComment, httpListen, webhookSecret,
+        changelog, prComment, httpListen, webhookSecret, apiToken,
     ]
 
     /// The setting named `name`, if there is one.

@@ -81,6 +81,8 @@ public struct DispatcherConfiguration: Sendable {
     public var httpListen: ListenAddress? = ConfigurationTable.httpListen.defaultValue
     /// The secret push webhooks are signed with (`DISPATCHER_WEBHOOK_SECRET`); nil: the hook routes answer 404.
     public var webhookSecret: Secret? = ConfigurationTable.webhookSecret.defaultValue
+    /// The bearer token of the feedback API (`DISPATCHER_API_TOKEN`); nil: its routes answer 404.
+    public var apiToken: Secret? = ConfigurationTable.apiToken.defaultValue
     /// Where each variable's value came from, by variable name.
     public var origins: [String: ConfigurationOrigin] = [:]
     /// Non-fatal findings: likely typos of `DISPATCHER_*` names.
@@ -88,7 +90,7 @@ public struct DispatcherConfiguration: Sendable {
 
     /// Secrets from this configuration, to be redacted from captured output.
     public var secrets: [String] {
-        [githubToken, openAIAPIKey, webhookSecret].compactMap { $0?.revealed }.filter { !$0.isEmpty }
+        [githubToken, openAIAPIKey, webhookSecret, apiToken].compactMap { $0?.revealed }.filter { !$0.isEmpty }
     }
 
     /// Optional features that are off because a variable is missing, as sentences for the start-up report.
