@@ -137,7 +137,10 @@ let package = Package(
             name: "DeployTestSupport",
             dependencies: [.product(name: "Logging", package: "swift-log")],
             path: "Tests/DeployTestSupport",
-            exclude: ["git-http-server.py", "forge-contract-server.py", "chat-completions-server.py"]
+            exclude: [
+                "git-http-server.py", "forge-contract-server.py", "chat-completions-server.py",
+                "notification-receiver.py",
+            ]
         ),
         // ForgeContractServer's forge clients, shared by DeployHTTPTests and DeployFeedbackTests; apart from
         // DeployTestSupport so that the test targets that speak no HTTP do not link DeployHTTP.

@@ -49,13 +49,19 @@ extension Deployctl {
             ReportPrinter.announce(context.configuration, logger: context.logger)
             let progress = ProgressPrinter(style: .detect(fileDescriptor: STDERR_FILENO))
             let readiness = LoopReadiness(root: context.root)
+            let configuration = context.configuration
+            let notifier = configuration.notifyURL.flatMap { URL(string: $0.revealed) }.map { url in
+                TransitionNotifier(
+                    url: url, format: configuration.notifyFormat, secrets: configuration.secrets,
+                    logger: context.logger)
+            }
             let service = DispatcherService(
                 dispatcher: dispatcher, logger: context.logger, observer: { progress.handle($0) },
                 onCycle: { report in
                     progress.finish()
                     StandardError.write(ReportPrinter.summary(report))
                     readiness.cycleFinished()
-                })
+                }, notifier: notifier)
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: service)]
             if let address = context.configuration.httpListen {
                 services.append(

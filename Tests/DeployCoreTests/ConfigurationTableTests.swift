@@ -47,7 +47,9 @@ import Testing
 
     @Test func secretsAreDeclaredAsSecretsAndOnlyThey() {
         let secrets = ConfigurationVariable.all.filter(\.isSecret).map(\.name)
-        #expect(secrets == ["GITHUB_TOKEN", "OPENAI_API_KEY", "DISPATCHER_WEBHOOK_SECRET", "DISPATCHER_API_TOKEN"])
+        #expect(secrets == ["GITHUB_TOKEN", "OPENAI_API_KEY", "DISPATCHER_WEBHOOK_SECRET", "DISPATCHER_API_TOKEN",
+            "DISPATCHER_NOTIFY_URL",
+        ])
     }
 
     @Test(arguments: [

@@ -170,13 +170,23 @@ enum ConfigurationTable {
         the bearer token `POST /api/v1/feedback` and `GET /api/v1/feedback/ID` require; unset: those routes answer 404
         """)
 
+    static let notifyURL = ConfigurationSetting(
+        "DISPATCHER_NOTIFY_URL", \.notifyURL, .secretHTTPURL, default: nil,
+        """
+        where `loop` posts a notification on each transition (a repository turning red or green again, feedback \
+        applied or rejected, a rollout rolled back or failed, the loop stalled); a secret, as a Slack webhook URL is
+        """)
+    static let notifyFormat = ConfigurationSetting(
+        "DISPATCHER_NOTIFY_FORMAT", \.notifyFormat, .choice, default: NotificationFormat.slack,
+        "`slack`: Slack's incoming-webhook JSON (`{\"text\": …}`); `json`: deployctl's event ([http.md](http.md))")
+
     /// Every variable deployctl reads, in the order `status --config` shows them.
     static let all: [any AnyConfigurationSetting] = [
         deployRoot, interval, usePullRequests, githubToken, gitUserName, gitUserEmail, openAIAPIKey, openAIAPIBase,
         buildDocker, runE2E, swiftpmJobs, swiftOverride, fetchConcurrency, stepTimeout, verifyFeedback, sandbox,
         verifyNetwork, feedbackMaxBytes, logRetentionCount, logRetentionDays, githubAPIURL, prPollInterval, prTimeout,
         commitStatus, commitLogs, openAIModel, proposeFixes, proposeAttempts, modelTimeout, proposePromptBytes,
-        changelog, prComment, httpListen, webhookSecret, apiToken,
+        changelog, prComment, httpListen, webhookSecret, apiToken, notifyURL, notifyFormat,
     ]
 
     /// The setting named `name`, if there is one.

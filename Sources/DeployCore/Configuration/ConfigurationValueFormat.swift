@@ -129,3 +129,20 @@ extension ConfigurationValueFormat where Value == ListenAddress? {
             parse: { ListenAddress($0).map { Optional($0) } }, display: { $0?.description ?? "off" })
     }
 }
+
+extension ConfigurationValueFormat where Value == Secret? {
+    /// An `http://` or `https://` URL kept as a ``Secret`` (a Slack incoming-webhook URL is one): shown only as
+    /// `set` or `not set`, never echoed in an error.
+    static var secretHTTPURL: Self {
+        Self(
+            accepted: "an http:// or https:// URL", isSecret: true,
+            parse: { text in
+                let trimmed = text.trimmingCharacters(in: .whitespaces)
+                guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(),
+                    scheme == "http" || scheme == "https", url.host?.isEmpty == false
+                else { return nil }
+                return Secret(trimmed)
+            },
+            display: { $0 == nil ? "not set" : "set" }, describeRejected: { _ in "a value that is not such a URL (not shown)" })
+    }
+}

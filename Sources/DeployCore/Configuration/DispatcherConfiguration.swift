@@ -83,6 +83,10 @@ public struct DispatcherConfiguration: Sendable {
     public var webhookSecret: Secret? = ConfigurationTable.webhookSecret.defaultValue
     /// The bearer token of the feedback API (`DISPATCHER_API_TOKEN`); nil: its routes answer 404.
     public var apiToken: Secret? = ConfigurationTable.apiToken.defaultValue
+    /// Where transitions are posted (`DISPATCHER_NOTIFY_URL`); nil: no notifications.
+    public var notifyURL: Secret? = ConfigurationTable.notifyURL.defaultValue
+    /// How they are written (`DISPATCHER_NOTIFY_FORMAT`).
+    public var notifyFormat: NotificationFormat = ConfigurationTable.notifyFormat.defaultValue
     /// Where each variable's value came from, by variable name.
     public var origins: [String: ConfigurationOrigin] = [:]
     /// Non-fatal findings: likely typos of `DISPATCHER_*` names.
@@ -90,7 +94,7 @@ public struct DispatcherConfiguration: Sendable {
 
     /// Secrets from this configuration, to be redacted from captured output.
     public var secrets: [String] {
-        [githubToken, openAIAPIKey, webhookSecret, apiToken].compactMap { $0?.revealed }.filter { !$0.isEmpty }
+        [githubToken, openAIAPIKey, webhookSecret, apiToken, notifyURL].compactMap { $0?.revealed }.filter { !$0.isEmpty }
     }
 
     /// Optional features that are off because a variable is missing, as sentences for the start-up report.

@@ -37,12 +37,14 @@ final class RolloutQueue: Sendable {
 
     /// Runs what is handed over, side by side, until the calling task is cancelled (then waits for the running
     /// rollouts to stop).
-    func runSubmitted() async {
+    /// - Parameter finished: called with each plan's finished rollouts.
+    func runSubmitted(finished: @escaping @Sendable ([DeploymentRecord]) -> Void = { _ in }) async {
         await withDiscardingTaskGroup { group in
             for await plan in plans {
                 group.addTask {
-                    _ = await plan.run()
+                    let records = await plan.run()
                     self.inFlight.withLock { _ = $0.remove(plan.repository) }
+                    finished(records)
                 }
             }
         }

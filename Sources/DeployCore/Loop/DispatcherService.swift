@@ -20,6 +20,9 @@ public final class DispatcherService: Service, Sendable {
     private let logger: Logger
     private let observer: (@Sendable (CycleEvent) -> Void)?
     private let onCycle: (@Sendable (CycleReport) -> Void)?
+    private let notifier: TransitionNotifier?
+    /// When the last cycle finished (the loop's start before the first): what the stall watchdog reads.
+    private let lastCycleFinished = Mutex(Date())
     /// Wakes the sleep between cycles (``wake()``, applied feedback).
     private let cycleWakeUp = WakeUpSignal()
     /// Wakes the feedback task (``wake()``, a new file in `feedback/`).
@@ -30,10 +33,13 @@ public final class DispatcherService: Service, Sendable {
     ///   - logger: receives the loop's own events (start, stop, errors).
     ///   - observer: live progress of each cycle.
     ///   - onCycle: called with each finished cycle's report.
+    ///   - notifier: told of each cycle, feedback batch and rollout (`DISPATCHER_NOTIFY_URL`), and of a loop that
+    ///     finished no cycle for three intervals; nil tells nobody.
     public init(
         dispatcher: Dispatcher, logger: Logger, observer: (@Sendable (CycleEvent) -> Void)? = nil,
-        onCycle: (@Sendable (CycleReport) -> Void)? = nil
+        onCycle: (@Sendable (CycleReport) -> Void)? = nil, notifier: TransitionNotifier? = nil
     ) {
+        self.notifier = notifier
         self.dispatcher = dispatcher
         self.interval = .seconds(dispatcher.configuration.interval)
         self.logger = logger
@@ -83,7 +89,14 @@ public final class DispatcherService: Service, Sendable {
             }
             group.addTask { await self.processFeedbackUntilShutdown() }
             // Rollouts run beside the cycles: one waiting on its health gate holds up no other repository.
-            group.addTask { [dispatcher] in await dispatcher.rollouts.runSubmitted() }
+            group.addTask { [dispatcher, notifier] in
+                await dispatcher.rollouts.runSubmitted { notifier?.observe(deployments: $0) }
+            }
+            if let notifier {
+                notifier.seed((try? dispatcher.store.repositoryStates()) ?? [:])
+                group.addTask { await notifier.run() }
+                group.addTask { await self.watchForStalls(notifier) }
+            }
             await cycleUntilShutdown(started: started)
             group.cancelAll()
         }
@@ -108,7 +121,9 @@ public final class DispatcherService: Service, Sendable {
                 let report = try await cancelWhenGracefulShutdown {
                     try await self.dispatcher.runCycle(options, observer: self.observer)
                 }
+                lastCycleFinished.withLock { $0 = Date() }
                 onCycle?(report)
+                notifier?.observe(report)
                 superseded = report.hasSupersededBuilds
             } catch {
                 logger.error("cycle failed: \(error)")
@@ -146,6 +161,7 @@ public final class DispatcherService: Service, Sendable {
                 }
                 guard !records.isEmpty else { continue }
                 DispatcherMetrics.record(feedback: records)
+                notifier?.observe(feedback: records)
                 try dispatcher.store.record(
                     CycleRecord(
                         startedAt: started, finishedAt: Date(), trigger: .feedback,
@@ -156,6 +172,17 @@ public final class DispatcherService: Service, Sendable {
             } catch {
                 logger.error("feedback could not be processed: \(error)")
             }
+        }
+    }
+
+    /// Tells `notifier` when no cycle has finished for three intervals (once, until one finishes), checking every
+    /// interval until cancelled.
+    private func watchForStalls(_ notifier: TransitionNotifier) async {
+        let limit = 3 * Double(interval.components.seconds)
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: interval) } catch { return }
+            let last = lastCycleFinished.withLock { $0 }
+            if Date().timeIntervalSince(last) > limit { notifier.loopStalled(since: last) }
         }
     }
 
