@@ -109,7 +109,7 @@ public struct DeployedServiceFixture: Sendable {
     }
 
     /// A port nothing listens on now (bound to 0 and released).
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw POSIXError(.EMFILE) }
         defer { close(socket) }

@@ -41,11 +41,7 @@ import Testing
             self.remotes = remotes
             try JSONSerialization.data(withJSONObject: ["repositories": entries]).write(
                 to: scratch.appending("root/deployctl.json"))
-            port = try Self.freePort()
-        }
-
-        static func freePort() throws -> Int {
-            Int(try Shell.check(["python3", "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]))!
+            port = try DeployedServiceFixture.freePort()
         }
 
         /// One request with curl; `body` is sent byte for byte.
@@ -80,13 +76,9 @@ import Testing
             }
         }
 
+        /// Waits up to `seconds` for `condition`.
         func wait(upTo seconds: Double, until condition: () throws -> Bool) rethrows -> Bool {
-            let deadline = Date().addingTimeInterval(seconds)
-            while Date() < deadline {
-                if try condition() { return true }
-                Thread.sleep(forTimeInterval: 0.1)
-            }
-            return try condition()
+            try Polling.wait(upTo: seconds, until: condition)
         }
     }
 

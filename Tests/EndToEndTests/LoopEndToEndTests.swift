@@ -45,12 +45,7 @@ import Testing
 
         /// Waits up to `seconds` for `condition`.
         func wait(upTo seconds: Double, until condition: () throws -> Bool) rethrows -> Bool {
-            let deadline = Date().addingTimeInterval(seconds)
-            while Date() < deadline {
-                if try condition() { return true }
-                Thread.sleep(forTimeInterval: 0.1)
-            }
-            return try condition()
+            try Polling.wait(upTo: seconds, until: condition)
         }
 
         func dropFeedback(_ file: String) throws {

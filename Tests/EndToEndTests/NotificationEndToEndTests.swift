@@ -47,12 +47,7 @@ import Testing
     static func wait(
         for receiver: NotificationReceiver, upTo seconds: Double = 30, _ condition: (NotificationReceiver.Delivery) -> Bool
     ) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if receiver.deliveries().contains(where: { $0.status == 204 && condition($0) }) { return true }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        return false
+        Polling.wait(upTo: seconds) { receiver.deliveries().contains { $0.status == 204 && condition($0) } }
     }
 
     @Test func eachTransitionIsPostedOnceAsSlackTextAFailedDeliveryIsRetriedAndNoSecretTravels() throws {
