@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs what deployctl needs beyond the Swift toolchain, only when it is missing:
 # libgit2 (with its pkg-config file) and pkg-config; jq, which the handbook's runnable examples use; on Linux
-# bubblewrap, the sandbox feedback verification runs in (docs/security.md; macOS has sandbox-exec).
+# bubblewrap, the sandbox feedback verification runs in (docs/security.md; macOS has sandbox-exec); curl and
+# Chromium, which the tests use to ask the loop's HTTP server and to open its dashboard as a person would
+# (docs/http.md).
 # Debian/Ubuntu through apt, macOS through Homebrew.
 set -euo pipefail
 
 sandbox_present() { [ "$(uname -s)" != Linux ] || command -v bwrap >/dev/null; }
-if pkg-config --exists libgit2 2>/dev/null && command -v jq >/dev/null && sandbox_present; then
+browser_present() { [ "$(uname -s)" != Linux ] || command -v chromium >/dev/null; }
+if pkg-config --exists libgit2 2>/dev/null && command -v jq >/dev/null && command -v curl >/dev/null \
+    && sandbox_present && browser_present; then
     exit 0
 fi
 
@@ -24,9 +28,10 @@ Linux)
     fi
     sudo=""
     if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
-    echo "install-deps: installing libgit2-dev, pkg-config, jq and bubblewrap through apt" >&2
+    echo "install-deps: installing libgit2-dev, pkg-config, jq, curl, bubblewrap and chromium through apt" >&2
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libgit2-dev pkg-config jq bubblewrap >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libgit2-dev pkg-config jq curl bubblewrap chromium \
+        >/dev/null
     ;;
 Darwin)
     if ! command -v brew >/dev/null; then

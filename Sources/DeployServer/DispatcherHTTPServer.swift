@@ -35,6 +35,7 @@ public enum DispatcherHTTPServer {
     ) -> some Service {
         let router = Router()
         StatusRoutes(root: root, readiness: readiness).add(to: router)
+        DashboardRoutes(root: root).add(to: router)
         router.get("metrics") { _, _ in
             HTTPAnswer.text(metrics.emitToString(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
