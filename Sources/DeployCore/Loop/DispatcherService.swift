@@ -168,7 +168,11 @@ public final class DispatcherService: Service, Sendable {
                         result: CycleRecord.Result(feedback: records, cancelled: Task.isCancelled),
                         repositories: [], feedback: records, log: nil),
                     states: [])
-                if records.contains(where: { $0.outcome == .applied }) { cycleWakeUp.signal() }
+                if records.contains(where: { $0.outcome == .applied }) {
+                    // An applied file moved a checkout: the next cycle is a whole one, whatever webhooks asked for.
+                    requested.withLock { $0.everything = true }
+                    cycleWakeUp.signal()
+                }
             } catch {
                 logger.error("feedback could not be processed: \(error)")
             }
