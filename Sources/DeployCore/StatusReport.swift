@@ -148,10 +148,13 @@ public struct StatusReport: Sendable, Codable, Hashable {
     ///   - root: the deploy root.
     ///   - history: how many recent cycles to include (0 for none).
     ///   - deployments: how many recent rollouts to include (0 for none).
-    public static func load(root: DeployRoot, history: Int = 0, deployments: Int = 0) throws(DispatcherError)
-        -> StatusReport
-    {
-        let store = try SQLiteStateStore.openExisting(at: root.stateDatabase)
+    ///   - store: the root's store, already open (a server answering many requests); nil opens it now, when it
+    ///     exists.
+    public static func load(
+        root: DeployRoot, history: Int = 0, deployments: Int = 0, store opened: SQLiteStateStore? = nil
+    ) throws(DispatcherError) -> StatusReport {
+        let store: SQLiteStateStore?
+        if let opened { store = opened } else { store = try SQLiteStateStore.openExisting(at: root.stateDatabase) }
         let states = try store?.repositoryStates() ?? [:]
         let deploymentStates = try store?.deploymentStates() ?? [:]
         let cycles = try store?.history(limit: max(history, 1)) ?? []

@@ -34,8 +34,9 @@ public enum DispatcherHTTPServer {
         metrics: PrometheusCollectorRegistry, wake: @escaping @Sendable ([RepositoryName]) -> Void, logger: Logger
     ) -> some Service {
         let router = Router()
-        StatusRoutes(root: root, readiness: readiness).add(to: router)
-        DashboardRoutes(root: root).add(to: router)
+        let store = OpenStore(root: root)
+        StatusRoutes(root: root, readiness: readiness, store: store).add(to: router)
+        DashboardRoutes(root: root, store: store).add(to: router)
         router.get("metrics") { _, _ in
             HTTPAnswer.text(metrics.emitToString(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }

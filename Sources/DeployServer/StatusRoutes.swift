@@ -8,6 +8,7 @@ import Hummingbird
 struct StatusRoutes: Sendable {
     let root: DeployRoot
     let readiness: LoopReadiness
+    let store: OpenStore
 
     /// Lines of the log answered when `tail` is not given, and the most answered.
     static let defaultTail = 100
@@ -28,14 +29,14 @@ struct StatusRoutes: Sendable {
             return HTTPAnswer.text("ready\n")
         }
         router.get("api/v1/status") { _, _ in
-            do throws(DispatcherError) { return HTTPAnswer.json(try StatusReport.load(root: root)) } catch {
+            do throws(DispatcherError) { return HTTPAnswer.json(try store.status()) } catch {
                 return HTTPAnswer.error(.internalServerError, error.description)
             }
         }
         router.get("api/v1/repositories/:name") { _, context in
             let (name, found) = try lookUp(context)
             guard let repository = found else { return Self.unknown(name) }
-            let state = try? SQLiteStateStore.openExisting(at: root.stateDatabase)?.repositoryStates()[name]
+            let state = try? store.store?.repositoryStates()[name]
             let report = state?.lastBuild?.reportJSON.flatMap {
                 try? JSONDecoder().decode(BuildReport.self, from: Data($0.utf8))
             }
@@ -62,7 +63,7 @@ struct StatusRoutes: Sendable {
     private func lookUp(_ context: BasicRequestContext) throws -> (String, StatusReport.Repository?) {
         let name = context.parameters.get("name") ?? ""
         guard RepositoryName.isValid(name) else { return (name, nil) }
-        let report = try? StatusReport.load(root: root)
+        let report = try? store.status()
         return (name, report?.repos.first { $0.name == name })
     }
 

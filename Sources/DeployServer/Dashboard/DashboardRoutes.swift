@@ -9,6 +9,7 @@ import NIOCore
 /// allows no script, no frame and nothing from elsewhere.
 struct DashboardRoutes: Sendable {
     let root: DeployRoot
+    let store: OpenStore
 
     static let securityHeaders: HTTPFields = [
         .contentType: "text/html; charset=utf-8",
@@ -21,7 +22,7 @@ struct DashboardRoutes: Sendable {
         let pages = DashboardPages(root: root)
         router.get("/") { _, _ in
             do throws(DispatcherError) {
-                return Self.html(pages.overview(try StatusReport.load(root: root, deployments: 10)))
+                return Self.html(pages.overview(try store.status(deployments: 10)))
             } catch {
                 return HTTPAnswer.text("the status cannot be read: \(error)\n", status: .internalServerError)
             }
@@ -29,11 +30,10 @@ struct DashboardRoutes: Sendable {
         router.get("repositories/:name") { _, context in
             let name = context.parameters.get("name") ?? ""
             guard RepositoryName.isValid(name),
-                let report = try? StatusReport.load(root: root, history: 50),
+                let report = try? store.status(history: 50),
                 let repository = report.repos.first(where: { $0.name == name })
             else { return HTTPAnswer.text("no managed repository named that\n", status: .notFound) }
-            let store = try? SQLiteStateStore.openExisting(at: root.stateDatabase)
-            let build = (try? store?.repositoryStates())??[name]?.lastBuild?.reportJSON.flatMap {
+            let build = (try? store.store?.repositoryStates())??[name]?.lastBuild?.reportJSON.flatMap {
                 try? JSONDecoder().decode(BuildReport.self, from: Data($0.utf8))
             }
             return Self.html(pages.repository(repository, report: build, history: report.history ?? []))
