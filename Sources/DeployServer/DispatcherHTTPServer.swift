@@ -11,12 +11,14 @@ import ServiceLifecycle
 /// dispatcher in the loop's `ServiceGroup`: health and readiness, Prometheus metrics, the read-only status API, the
 /// forges' push webhooks and the feedback API (every route in `docs/http.md`).
 ///
-/// Bounded: at most ``maximumConnections`` connections at once, an idle connection closed after ``idleTimeout``,
-/// request headers of at most 80 kB, bodies read up to their route's limit. No handler waits for a cycle: a webhook
-/// only wakes the loop.
+/// Bounded: at most ``maximumConnections`` connections at once, an idle connection closed after ``idleTimeout``, a
+/// connection closed when a request head takes longer than ``requestHeadTimeout``, request headers of at most
+/// 80 kB, bodies read up to their route's limit. No handler waits for a cycle: a webhook only wakes the loop.
 public enum DispatcherHTTPServer {
     public static let maximumConnections = 64
     public static let idleTimeout: TimeAmount = .seconds(30)
+    /// How long a connection may take to send a whole request head (``RequestHeadTimeout``).
+    public static let requestHeadTimeout: TimeAmount = .seconds(10)
 
     /// The server as a service.
     /// - Parameters:
@@ -50,7 +52,10 @@ public enum DispatcherHTTPServer {
         if logger.logLevel > .debug { serverLogger.logLevel = max(logger.logLevel, .notice) }
         return Application(
             router: router,
-            server: .http1(configuration: HTTP1Channel.Configuration(idleTimeout: idleTimeout)),
+            server: .http1(
+                configuration: HTTP1Channel.Configuration(
+                    additionalChannelHandlers: [RequestHeadTimeout(timeout: requestHeadTimeout)],
+                    idleTimeout: idleTimeout)),
             configuration: ApplicationConfiguration(
                 address: .hostname(address.host, port: address.port), serverName: "deployctl",
                 availableConnectionsDelegate: MaximumAvailableConnections(maximumConnections)),

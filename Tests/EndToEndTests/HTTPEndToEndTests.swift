@@ -327,6 +327,40 @@ import Testing
         #expect(loop.waitUntilExit() == 0)
     }
 
+    @Test func aClientThatSendsItsRequestHeadOneByteAtATimeIsCutOffWhileOthersAreServed() throws {
+        let root = try Root()
+        defer { root.scratch.remove() }
+        let loop = try Deployctl.startWithoutTerminal(
+            ["loop", "--root", root.url.path, "--interval", "3600", "--listen", "127.0.0.1:\(root.port)"],
+            environment: ["DISPATCHER_USE_PRS": "0", "DISPATCHER_VERIFY_FEEDBACK": "0"])
+        defer { loop.stop() }
+        #expect(root.wait(upTo: 30) { (try? root.request("GET", "/healthz"))?.status == 200 })
+        // A header line every 0.5 s for up to 25 s: each byte is activity, so only a limit on the whole head ends it.
+        let script = """
+            import socket, sys, time
+            s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+            s.settimeout(0.5)
+            s.sendall(b"GET /healthz HTTP/1.1\\r\\nHost: x\\r\\n")
+            started = time.time()
+            while time.time() - started < 25:
+                try:
+                    s.sendall(b"X-Slow: y\\r\\n")
+                    if s.recv(1024) == b"":
+                        break
+                except socket.timeout:
+                    continue
+                except OSError:
+                    break
+            print("%.1f" % (time.time() - started))
+            """
+        let slow = try Shell.check(["python3", "-c", script, String(root.port)])
+        let seconds = try #require(Double(slow))
+        #expect(seconds >= 9 && seconds < 15, "cut off after the 10 s request-head limit, not later: \(seconds) s")
+        #expect(try root.request("GET", "/healthz").status == 200, "others are served")
+        loop.send(SIGTERM)
+        #expect(loop.waitUntilExit() == 0)
+    }
+
     @Test func aListenAddressThatIsNotHostAndPortIsAUsageError() throws {
         let root = try Root()
         defer { root.scratch.remove() }
