@@ -361,6 +361,51 @@ import Testing
         #expect(loop.waitUntilExit() == 0)
     }
 
+    @Test func theModelsTokensAndTheProposalsAreCountedFromTheAPIsUsage() async throws {
+        let scratch = try ScratchDirectory(prefix: "e2e-http-tokens")
+        defer { scratch.remove() }
+        let server = try ChatCompletionsServer(key: TestSecrets.openAIKey, model: "e2e-model")
+        defer { server.stop() }
+        let answer = "The build fails at Svc.swift:1, but I have no diff to offer."
+        try await server.script(.fix, [.content(answer)])
+        let fixture = GitFixture(scratch: scratch)
+        let root = scratch.appending("root")
+        let remote = try fixture.makeRemote(
+            "svc",
+            files: [
+                "Sources/Svc/Svc.swift": "let answer = 41\n",
+                "build.sh": "echo 'Sources/Svc/Svc.swift:1:14: error: expected 42'\nexit 1\n",
+            ])
+        try fixture.clone(remote, as: "root/repos/svc")
+        let manifest = #"{"repositories": [{"name": "svc", "url": "\#(remote.path)", "build": ["sh", "build.sh"], "test": ["true"]}]}"#
+        try Data(manifest.utf8).write(to: root.appendingPathComponent("deployctl.json"))
+        let port = try DeployedServiceFixture.freePort()
+        let loop = try Deployctl.startWithoutTerminal(
+            ["loop", "--root", root.path, "--interval", "3600", "--listen", "127.0.0.1:\(port)"],
+            environment: [
+                "DISPATCHER_USE_PRS": "0", "DISPATCHER_PROPOSE_FIXES": "1", "DISPATCHER_PROPOSE_ATTEMPTS": "1",
+                "OPENAI_API_KEY": TestSecrets.openAIKey, "OPENAI_API_BASE": server.apiBase.absoluteString,
+                "OPENAI_MODEL": "e2e-model", "DISPATCHER_MODEL_TIMEOUT": "20",
+            ])
+        defer { loop.stop() }
+        var samples: [String: Double] = [:]
+        let counted = Polling.wait(upTo: 60, every: 0.3) {
+            guard let text = try? Shell.run(["curl", "-s", "http://127.0.0.1:\(port)/metrics"]).stdout,
+                let parsed = try? PrometheusText.parse(text, scratch: scratch)
+            else { return false }
+            samples = parsed
+            return parsed["deployctl_proposals_total{outcome=\"rejected\"}"] == 1
+        }
+        #expect(counted, "\(samples)")
+        let requests = try await server.report().requests.filter { $0.kind == "fix" }
+        #expect(requests.count == 1)
+        // The scripted endpoint says it used a token per 4 bytes of the request and of the answer.
+        #expect(samples["deployctl_model_tokens_total{kind=\"prompt\"}"] == Double(requests.reduce(0) { $0 + $1.bytes / 4 }))
+        #expect(samples["deployctl_model_tokens_total{kind=\"completion\"}"] == Double(answer.utf8.count / 4))
+        loop.send(SIGTERM)
+        #expect(loop.waitUntilExit() == 0)
+    }
+
     @Test func aListenAddressThatIsNotHostAndPortIsAUsageError() throws {
         let root = try Root()
         defer { root.scratch.remove() }

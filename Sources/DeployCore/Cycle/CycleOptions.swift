@@ -10,6 +10,9 @@ public struct CycleOptions: Sendable, Hashable {
     public var respectBackoff: Bool
     /// Process pending feedback after the builds.
     public var processFeedback: Bool
+    /// Propose fixes for red builds and rolled-back revisions (with `DISPATCHER_PROPOSE_FIXES=1`), also when the
+    /// cycle leaves pending feedback to another task (the loop's): a proposal is processed at once.
+    public var proposesFixes: Bool
     /// While a repository builds, fetch its remote this often; when its branch has moved on, the stale build is
     /// cancelled and recorded as superseded (newest wins). Nil never checks (a one-off run builds what it found).
     public var supersedeCheckInterval: Duration?
@@ -20,8 +23,9 @@ public struct CycleOptions: Sendable, Hashable {
     public init(
         repositories: [RepositoryName] = [], force: Bool = false, trigger: CycleRecord.Trigger = .runOnce,
         respectBackoff: Bool = false, processFeedback: Bool = true, supersedeCheckInterval: Duration? = nil,
-        handsOffRollouts: Bool = false
+        handsOffRollouts: Bool = false, proposesFixes: Bool = true
     ) {
+        self.proposesFixes = proposesFixes
         self.handsOffRollouts = handsOffRollouts
         self.supersedeCheckInterval = supersedeCheckInterval
         self.repositories = repositories

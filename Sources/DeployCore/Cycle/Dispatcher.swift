@@ -128,7 +128,9 @@ public final class Dispatcher: Sendable {
         // Proposals (DISPATCHER_PROPOSE_FIXES=1) are feedback files too: both go through one feedback phase.
         var feedback: [FeedbackEventRecord] = []
         var feedbackPhase: FeedbackPhase?
-        if options.processFeedback, !Task.isCancelled, proposesFixes, let client = context.chatClient() {
+        // Also under `loop`, whose pending feedback is its feedback task's: a proposal is processed here at once (one
+        // the feedback task takes first is processed there, and its attempt record reads the outcome later).
+        if options.proposesFixes, !Task.isCancelled, proposesFixes, let client = context.chatClient() {
             do {
                 let phase = try await self.feedbackPhase(context, restartLog: try? log.file().url)
                 feedbackPhase = phase

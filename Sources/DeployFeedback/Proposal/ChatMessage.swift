@@ -25,11 +25,25 @@ public struct ChatCompletion: Sendable, Hashable {
     public var content: String
     /// `stop`, `length`, `content_filter`, … (`nil` when absent).
     public var finishReason: String?
+    /// The tokens it used, when the endpoint said.
+    public var usage: TokenUsage?
 
-    public init(id: String, model: String, content: String, finishReason: String? = nil) {
+    public init(id: String, model: String, content: String, finishReason: String? = nil, usage: TokenUsage? = nil) {
         self.id = id
         self.model = model
         self.content = content
         self.finishReason = finishReason
+        self.usage = usage
+    }
+}
+
+/// The tokens one request to a model used (the API's `usage`).
+public struct TokenUsage: Sendable, Hashable, Codable {
+    public var promptTokens: Int
+    public var completionTokens: Int
+
+    public init(promptTokens: Int, completionTokens: Int) {
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
     }
 }

@@ -31,4 +31,17 @@ public struct ChatCompletionsAnswer: Decodable, Sendable, Hashable {
     public var model: String?
     /// The choices, the first of which is read.
     public var choices: [Choice]
+    /// What the request cost, when the endpoint says (OpenAI's `usage`).
+    public var usage: Usage?
+
+    /// The tokens a request used.
+    public struct Usage: Decodable, Sendable, Hashable {
+        public var promptTokens: Int?
+        public var completionTokens: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case promptTokens = "prompt_tokens"
+            case completionTokens = "completion_tokens"
+        }
+    }
 }

@@ -2,6 +2,7 @@ import DeployBuild
 import DeployFeedback
 import Foundation
 import Logging
+import Metrics
 
 /// A client of an OpenAI-compatible chat-completions endpoint: `POST {base}/chat/completions` with
 /// `Authorization: Bearer KEY` and ``ChatCompletionsRequest`` as the body.
@@ -85,6 +86,16 @@ public struct ChatCompletionsClient: ChatModel {
         guard let choice = answer.choices.first else {
             throw FeedbackError(.model, "malformed-response: POST /chat/completions: the answer has no choices")
         }
+        let usage = answer.usage.map {
+            TokenUsage(promptTokens: max(0, $0.promptTokens ?? 0), completionTokens: max(0, $0.completionTokens ?? 0))
+        }
+        if let usage {
+            // Every answer counts, a proposal's and a commit message's, an empty one too (docs/http.md).
+            Counter(label: "deployctl_model_tokens_total", dimensions: [("kind", "prompt")])
+                .increment(by: Int64(usage.promptTokens))
+            Counter(label: "deployctl_model_tokens_total", dimensions: [("kind", "completion")])
+                .increment(by: Int64(usage.completionTokens))
+        }
         let content = choice.message.content ?? ""
         guard !content.allSatisfy(\.isWhitespace) else {
             let refusal = choice.message.refusal.map { "; the model refused: \(quoted($0))" } ?? ""
@@ -94,7 +105,7 @@ public struct ChatCompletionsClient: ChatModel {
         }
         return ChatCompletion(
             id: answer.id ?? "", model: answer.model ?? options.model, content: content,
-            finishReason: choice.finishReason)
+            finishReason: choice.finishReason, usage: usage)
     }
 
     /// Sends `messages` and returns the endpoint's answer as it came (its message may be empty).
