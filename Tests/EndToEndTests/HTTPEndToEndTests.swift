@@ -44,6 +44,14 @@ import Testing
             port = try DeployedServiceFixture.freePort()
         }
 
+        /// `loop --listen` on this root's port, with direct pushes and no verification, plus `environment`.
+        func startLoop(_ environment: [String: String] = [:]) throws -> BackgroundDeployctl {
+            try Deployctl.startWithoutTerminal(
+                ["loop", "--root", url.path, "--interval", "3600", "--listen", "127.0.0.1:\(port)"],
+                environment: ["DISPATCHER_USE_PRS": "0", "DISPATCHER_VERIFY_FEEDBACK": "0"]
+                    .merging(environment) { $1 })
+        }
+
         /// One request with curl; `body` is sent byte for byte.
         func request(_ method: String, _ path: String, headers: [String: String] = [:], body: Data? = nil) throws -> Answer {
             var arguments = ["curl", "-s", "--max-time", "10", "-X", method, "-o", "-", "-w", "\n%{http_code}"]
@@ -124,11 +132,9 @@ import Testing
     @Test func theLoopServesHealthStatusMetricsAndSignedPushWebhooksStartOneCycleOfTheRightRepository() throws {
         let root = try Root()
         defer { root.scratch.remove() }
-        let loop = try Deployctl.startWithoutTerminal(
-            ["loop", "--root", root.url.path, "--interval", "3600", "--listen", "127.0.0.1:\(root.port)"],
-            environment: [
-                "DISPATCHER_USE_PRS": "0", "DISPATCHER_VERIFY_FEEDBACK": "0", "DISPATCHER_WEBHOOK_SECRET": Self.secret,
-            ])
+        let loop = try root.startLoop([
+            "DISPATCHER_WEBHOOK_SECRET": Self.secret,
+        ])
         defer { loop.stop() }
 
         // Health at once; ready only once the first cycle has finished.
@@ -241,12 +247,9 @@ import Testing
         let root = try Root()
         defer { root.scratch.remove() }
         let token = "api-token-\(UUID().uuidString.prefix(8))"
-        let loop = try Deployctl.startWithoutTerminal(
-            ["loop", "--root", root.url.path, "--interval", "3600", "--listen", "127.0.0.1:\(root.port)"],
-            environment: [
-                "DISPATCHER_USE_PRS": "0", "DISPATCHER_VERIFY_FEEDBACK": "0", "DISPATCHER_API_TOKEN": token,
-                "GIT_USER_NAME": "Deploy Bot", "GIT_USER_EMAIL": "bot@example.com",
-            ])
+        let loop = try root.startLoop([
+            "DISPATCHER_API_TOKEN": token, "GIT_USER_NAME": "Deploy Bot", "GIT_USER_EMAIL": "bot@example.com",
+        ])
         defer { loop.stop() }
         #expect(root.wait(upTo: 30) { (try? root.request("GET", "/readyz"))?.status == 200 })
         let bearer = ["Authorization": "Bearer \(token)"]
@@ -310,9 +313,7 @@ import Testing
     @Test func withoutAWebhookSecretOrAnAPITokenTheirRoutesAnswer404() throws {
         let root = try Root()
         defer { root.scratch.remove() }
-        let loop = try Deployctl.startWithoutTerminal(
-            ["loop", "--root", root.url.path, "--interval", "3600", "--listen", "127.0.0.1:\(root.port)"],
-            environment: ["DISPATCHER_USE_PRS": "0", "DISPATCHER_VERIFY_FEEDBACK": "0"])
+        let loop = try root.startLoop()
         defer { loop.stop() }
         #expect(root.wait(upTo: 30) { (try? root.request("GET", "/healthz"))?.status == 200 })
         let push = Self.githubPush(ref: "refs/heads/main", cloneURL: root.remotes["api"]!.path, fullName: "acme/api")
@@ -330,9 +331,7 @@ import Testing
     @Test func aClientThatSendsItsRequestHeadOneByteAtATimeIsCutOffWhileOthersAreServed() throws {
         let root = try Root()
         defer { root.scratch.remove() }
-        let loop = try Deployctl.startWithoutTerminal(
-            ["loop", "--root", root.url.path, "--interval", "3600", "--listen", "127.0.0.1:\(root.port)"],
-            environment: ["DISPATCHER_USE_PRS": "0", "DISPATCHER_VERIFY_FEEDBACK": "0"])
+        let loop = try root.startLoop()
         defer { loop.stop() }
         #expect(root.wait(upTo: 30) { (try? root.request("GET", "/healthz"))?.status == 200 })
         // A header line every 0.5 s for up to 25 s: each byte is activity, so only a limit on the whole head ends it.

@@ -88,11 +88,6 @@ extension Dispatcher {
         return (rollout, state)
     }
 
-    /// The deployment state of each repository that ever deployed, by name.
-    public func deploymentStates() throws(DispatcherError) -> [String: DeploymentState] {
-        try store.deploymentStates()
-    }
-
     private static func list(_ names: [String]) -> String {
         names.prefix(10).map { String($0.prefix(12)) }.joined(separator: ", ") + (names.count > 10 ? ", …" : "")
     }
