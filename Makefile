@@ -31,7 +31,7 @@ test: deps
 	./scripts/run-example.sh
 	@# The patch-header reader against libgit2's, for a bounded time (libFuzzer ships with the Linux toolchain).
 	@if [ "$$(uname -s)" = Linux ]; then \
-		FUZZ_PRODUCT=deployctl-fuzz-patch-headers FUZZ_TARGETS=patch-headers ./scripts/fuzz.sh 30; fi
+		FUZZ_PRODUCT=deployctl-fuzz-quick FUZZ_TARGETS="patch-headers push" ./scripts/fuzz.sh 20; fi
 
 bench: deps
 	./bench/run-all.sh

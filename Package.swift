@@ -30,6 +30,8 @@ let package = Package(
         // Metrics DeployCore emits (a no-op unless bootstrapped) and their Prometheus text form (DeployServer).
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // The MCP server agents talk to (`deployctl mcp`, DeployMCP): the official Swift SDK.
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         // `swift package generate-documentation --target DeployCore` builds the API reference (docs/README.md).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -109,12 +111,23 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // `deployctl mcp`: DeployCore's AgentTools served over MCP's stdio transport (docs/agents.md).
+        .target(
+            name: "DeployMCP",
+            dependencies: [
+                "DeployCore",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
         // The subcommands (argument parsing, printing, exit statuses), shared by the two executables below.
         .target(
             name: "DeployCLI",
             dependencies: [
                 "DeployCore",
                 "DeployServer",
+                "DeployMCP",
                 "DeployBuild",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -142,7 +155,7 @@ let package = Package(
             path: "Tests/DeployTestSupport",
             exclude: [
                 "git-http-server.py", "forge-contract-server.py", "chat-completions-server.py",
-                "notification-receiver.py",
+                "notification-receiver.py", "mcp-agent-session.py",
             ]
         ),
         // ForgeContractServer's forge clients, shared by DeployHTTPTests and DeployFeedbackTests; apart from

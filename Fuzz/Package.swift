@@ -21,9 +21,9 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
-        // `patch-headers` alone, without DeployCore: what `make test` builds and runs.
+        // `patch-headers` and `push`, without DeployCore: what `make test` builds and runs.
         .executableTarget(
-            name: "deployctl-fuzz-patch-headers",
+            name: "deployctl-fuzz-quick",
             dependencies: [
                 "FuzzDriver",
                 .product(name: "DeployFeedback", package: "deployctl"),

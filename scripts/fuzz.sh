@@ -3,8 +3,8 @@
 #
 #   scripts/fuzz.sh [SECONDS]          # default 20 seconds per target
 #   FUZZ_TARGETS="patch env" scripts/fuzz.sh 60
-#   FUZZ_PRODUCT=deployctl-fuzz-patch-headers FUZZ_TARGETS=patch-headers scripts/fuzz.sh 30
-#                                                 # patch-headers alone, built without DeployCore (what make test runs)
+#   FUZZ_PRODUCT=deployctl-fuzz-quick FUZZ_TARGETS="patch-headers push" scripts/fuzz.sh 20
+#                                                 # the two built without DeployCore (what make test runs)
 #
 # Seeds: Tests/FaultTests/Fixtures/fuzz-seeds/<target> and the kept regressions; the growing corpus and crash files go
 # to $FUZZ_WORK (default .build-fuzz/work). A crasher is copied into Tests/FaultTests/Fixtures/fuzz-regressions/<target>/
@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 repo=$PWD
 scratch=${FUZZ_SCRATCH:-$repo/.build-fuzz}
 work=${FUZZ_WORK:-$scratch/work}
-targets=${FUZZ_TARGETS:-feedback patch env log patch-headers}
+targets=${FUZZ_TARGETS:-feedback patch env log patch-headers push}
 configuration=${FUZZ_CONFIGURATION:-release}
 product=${FUZZ_PRODUCT:-deployctl-fuzz}
 fixtures=$repo/Tests/FaultTests/Fixtures

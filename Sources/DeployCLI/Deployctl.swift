@@ -19,7 +19,9 @@ public struct Deployctl: AsyncParsableCommand {
             Exit status: 0 green, 1 a build or test failed, 2 usage or configuration error, 3 infrastructure failure.
             """,
         version: "0.1.0",
-        subcommands: [RunOnce.self, Loop.self, Status.self, ApplyFeedback.self, Deploy.self, Rollback.self, Analyze.self]
+        subcommands: [
+            RunOnce.self, Loop.self, Status.self, ApplyFeedback.self, Deploy.self, Rollback.self, MCP.self, Analyze.self,
+        ]
     )
 
     /// The root command has no work of its own; parsing picks a subcommand.

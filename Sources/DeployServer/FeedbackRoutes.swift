@@ -8,7 +8,7 @@ import Logging
 /// and follows it, with `Authorization: Bearer DISPATCHER_API_TOKEN`.
 ///
 /// The body is read as a file in `feedback/` would be (the same size limit, the same reasons), then written into
-/// `feedback/` atomically as `api-ID.json` (a temporary `.api-…` name renamed into place), where the loop takes it
+/// `feedback/` atomically as `api-ID.json` (a temporary name renamed into place), where the loop takes it
 /// like any other file. Without a token both routes answer 404; a wrong token is 401.
 struct FeedbackRoutes: Sendable {
     let root: DeployRoot
@@ -16,16 +16,18 @@ struct FeedbackRoutes: Sendable {
     let maximumBytes: Int
     let logger: Logger
 
-    /// Where a submitted document stands.
+    /// Where a submitted document stands, with the address to follow it at.
     struct Standing: Encodable {
-        var id: String
-        /// `pending`, `in-flight`, `deferred`, `applied` or `rejected`.
-        var state: String
-        /// Why it was rejected, or why it waits (deferred); nil otherwise.
-        var reason: String?
-        /// The result record once it is applied (or the reason record once it is rejected), as written beside it.
-        var result: JSONValue?
-        var location: String?
+        var standing: FeedbackStanding
+        var location: String
+
+        private enum CodingKeys: String, CodingKey { case location }
+
+        func encode(to encoder: any Encoder) throws {
+            try standing.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(location, forKey: .location)
+        }
     }
 
     func add(to router: Router<BasicRequestContext>) {
@@ -69,54 +71,21 @@ struct FeedbackRoutes: Sendable {
             return HTTPAnswer.json(standing, status: .conflict)
         }
         let name = "api-\(id).json"
-        let temporary = root.feedback.appendingPathComponent(".\(name).\(UUID().uuidString).tmp")
-        do {
-            try FileManager.default.createDirectory(at: root.feedback, withIntermediateDirectories: true)
-            try data.write(to: temporary)
-            guard rename(temporary.path, root.feedback.appendingPathComponent(name).path) == 0 else {
-                throw CocoaError(.fileWriteUnknown)
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
+        do { try FeedbackInbox(directory: root.feedback).deposit(data, named: name) } catch {
             logger.error("feedback API: cannot write \(name) into feedback/: \(error)")
             return HTTPAnswer.error(.internalServerError, "the document could not be written into feedback/")
         }
         logger.info("feedback API: queued \(name)")
         return HTTPAnswer.json(
-            Standing(id: id, state: "pending", location: "/api/v1/feedback/\(id)"), status: .accepted)
+            Standing(standing: FeedbackStanding(id: id, state: .pending), location: "/api/v1/feedback/\(id)"),
+            status: .accepted)
     }
 
     /// Where the document with `id` (its file `api-ID.json`) is now, if anywhere.
     func standing(of id: String) -> Standing? {
-        let name = "api-\(id).json"
-        let stem = "api-\(id)"
-        let feedback = root.feedback
-        let location = "/api/v1/feedback/\(id)"
-        func record(_ folder: String, _ suffix: String) -> JSONValue? {
-            let url = feedback.appendingPathComponent(folder).appendingPathComponent(stem + suffix)
-            return FileManager.default.contents(atPath: url.path).flatMap { try? JSONValue(parsing: $0) }
+        FeedbackInbox(directory: root.feedback).standing(ofFile: "api-\(id).json", id: id).map {
+            Standing(standing: $0, location: "/api/v1/feedback/\(id)")
         }
-        if FileManager.default.fileExists(atPath: feedback.appendingPathComponent("applied/\(name)").path) {
-            return Standing(id: id, state: "applied", result: record("applied", ".result.json"), location: location)
-        }
-        if FileManager.default.fileExists(atPath: feedback.appendingPathComponent("rejected/\(name)").path) {
-            let reason = record("rejected", ".reason.json")
-            var text: String?
-            if case .object(let fields)? = reason, case .string(let message)? = fields["message"] { text = message }
-            return Standing(id: id, state: "rejected", reason: text, result: reason, location: location)
-        }
-        if let claimed = FeedbackInbox(directory: feedback).inflightFiles().first(where: { $0.file == name }) {
-            return claimed.attempts > 1
-                ? Standing(
-                    id: id, state: "deferred",
-                    reason: "an environment failure interrupted it at stage \(claimed.stage); the next run resumes it",
-                    location: location)
-                : Standing(id: id, state: "in-flight", location: location)
-        }
-        if FileManager.default.fileExists(atPath: feedback.appendingPathComponent(name).path) {
-            return Standing(id: id, state: "pending", location: location)
-        }
-        return nil
     }
 }
 

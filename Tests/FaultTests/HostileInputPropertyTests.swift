@@ -4,7 +4,7 @@ import DeployFeedback
 import Foundation
 import Testing
 
-/// Bounded random-input runs (seeded, reproducible) over the four parsers that read hostile input, asserting the
+/// Bounded random-input runs (seeded, reproducible) over the parsers that read hostile input, asserting the
 /// invariants of ``HostileInvariants`` plus round trips where the expected answer is known.
 @Suite struct HostileInputPropertyTests {
     // MARK: Feedback files
@@ -35,6 +35,24 @@ import Testing
         let nested = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
         let text = #"{"repo": "app", "patch": "p", "metadata": {"deep": "# + nested + "}}"
         #expect(HostileInvariants.feedback(Data(text.utf8)).isEmpty)
+    }
+
+    // MARK: Push webhooks
+
+    static let pushSeeds: [String] = [
+        #"{"ref": "refs/heads/main", "repository": {"full_name": "acme/api", "clone_url": "https://github.com/acme/api.git", "ssh_url": "git@github.com:acme/api.git"}}"#,
+        #"{"ref": "refs/tags/v1", "repository": {"html_url": "http://127.0.0.1:3000/o/r", "url": 7}, "commits": [{}]}"#,
+        #"{"ref": "refs/heads/", "repository": {"full_name": null}}"#,
+    ]
+
+    @Test func pushPayloadsFromMutatedSeedsAreReadOrRefusedWithAShortReason() {
+        var random = SeededGenerator(seed: PropertySettings.seed)
+        for iteration in 0..<PropertySettings.iterations * 5 {
+            let input = random.mutate(Array(random.pick(Self.pushSeeds).utf8), splices: Self.jsonSplices)
+            let broken = PushEventInvariants.check(Data(input))
+            #expect(broken.isEmpty, "seed \(PropertySettings.seed), iteration \(iteration): \(broken)")
+            if !broken.isEmpty { return }
+        }
     }
 
     // MARK: Patch paths

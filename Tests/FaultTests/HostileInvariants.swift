@@ -3,7 +3,7 @@ import DeployCore
 import DeployFeedback
 import Foundation
 
-/// The documented invariants of the four parsers that take hostile input, as pure checks: each returns the broken
+/// The documented invariants of the parsers that take hostile input, as pure checks: each returns the broken
 /// invariants for one input (empty when all hold). Shared by the property tests here and the libFuzzer targets
 /// (`Fuzz/`, which links this file), so a crasher found by one is judged the same way by the other.
 enum HostileInvariants {
@@ -11,6 +11,7 @@ enum HostileInvariants {
     enum Target: String, CaseIterable, Sendable {
         case feedback, patch, env, log
         case patchHeaders = "patch-headers"
+        case push
     }
 
     static func check(_ target: Target, _ data: Data) -> [String] {
@@ -20,6 +21,7 @@ enum HostileInvariants {
         case .env: environmentFile(String(decoding: data, as: UTF8.self))
         case .log: log(data)
         case .patchHeaders: patchHeaders(data)
+        case .push: PushEventInvariants.check(data)
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import FuzzDriver
 
-/// One fuzz target per parser, chosen by `FUZZ_TARGET` (`feedback`, `patch`, `env`, `log`, `patch-headers`); every
+/// One fuzz target per parser, chosen by `FUZZ_TARGET` (`feedback`, `patch`, `env`, `log`, `patch-headers`, `push`); every
 /// other argument goes to libFuzzer (`-max_total_time=20`, a corpus folder, a crash file to replay…).
 @main
 enum FuzzMain {

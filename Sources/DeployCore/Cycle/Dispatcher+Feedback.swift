@@ -1,6 +1,7 @@
 import DeployBuild
 import DeployFeedback
 import Foundation
+import Logging
 
 extension Dispatcher {
     /// Processes pending feedback (or the named files) for the repositories this root manages, outside a cycle
@@ -25,6 +26,37 @@ extension Dispatcher {
         let phase = try await feedbackPhase(
             context, dryRun: dryRun, waitingForWriters: waitingForWriters, restartLog: logFile)
         do { return try await phase.run(files: files) } catch { throw Self.feedbackError(error) }
+    }
+
+    /// Checks feedback files as `apply-feedback --dry-run` does, without the root's lock: each is validated and its
+    /// patch applied in memory against its repository; nothing is moved, committed or verified, so this runs beside
+    /// a loop (an agent asking what a submission would do).
+    ///
+    /// The phase reads no state; it gets the root's store when there is one, else a throwaway one in a temporary
+    /// folder, so that a root that never ran is not given a store by a check.
+    /// - Throws: ``DispatcherError`` for a bad manifest or feedback that cannot be read at all.
+    public static func checkFeedback(
+        files: [URL], root: DeployRoot, configuration: DispatcherConfiguration,
+        logger: Logger = Logger(label: "deployctl")
+    ) async throws(DispatcherError) -> [FeedbackCheck] {
+        var scratch: URL?
+        defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
+        let store: SQLiteStateStore
+        if let existing = try SQLiteStateStore.openExisting(at: root.stateDatabase) {
+            store = existing
+        } else {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("deployctl-check-\(UUID())")
+            scratch = folder
+            store = try SQLiteStateStore(url: folder.appendingPathComponent("state.sqlite"))
+        }
+        let context = CycleContext(
+            root: root, configuration: configuration, manifest: try Manifest.load(at: root.manifestFile),
+            credentials: configuration.gitCredentials, toolchain: nil, log: nil, previous: [:], store: store,
+            logger: logger, observer: nil, networkTimeout: .seconds(60), faults: FaultInjection())
+        let phase = FeedbackPhase(
+            context: context, toolchain: nil, sandbox: nil, dryRun: true,
+            restartLog: root.logs.appendingPathComponent("restart.log"))
+        do { return try await phase.check(files: files) } catch { throw feedbackError(error) }
     }
 
     /// Feedback that could not be processed at all (the inbox unreadable, a named file missing).

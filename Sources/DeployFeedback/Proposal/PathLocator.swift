@@ -4,12 +4,12 @@ import Foundation
 ///
 /// It reads only regular files inside the repository: every folder on the way and the file itself are looked at with
 /// `lstat`, so a committed symbolic link (`Sources/App/main.swift -> /srv/root/dispatcher.env`) is never followed
-/// into a prompt.
-struct PathLocator {
-    let repository: URL
+/// into a prompt (or an agent's build report).
+public struct PathLocator: Sendable {
+    public let repository: URL
     private let prefixes: [String]
 
-    init(repository: URL) {
+    public init(repository: URL) {
         self.repository = repository
         let plain = repository.standardizedFileURL.path
         let resolved = repository.resolvingSymlinksInPath().path
@@ -18,7 +18,7 @@ struct PathLocator {
 
     /// The repository-relative path of `printed` (absolute, relative, or a bare file name found once in the
     /// repository), or `nil` when it is outside the repository or not found.
-    func relative(_ printed: String) -> String? {
+    public func relative(_ printed: String) -> String? {
         if printed.hasPrefix("/") {
             for prefix in prefixes where printed.hasPrefix(prefix) {
                 let path = String(printed.dropFirst(prefix.count))
@@ -37,7 +37,7 @@ struct PathLocator {
     }
 
     /// Paths in a `file:line: message` text made relative.
-    func relativeInText(_ text: String) -> String {
+    public func relativeInText(_ text: String) -> String {
         var result = text
         for prefix in prefixes { result = result.replacingOccurrences(of: prefix, with: "") }
         return result
@@ -107,16 +107,21 @@ struct PathLocator {
         return String(data: data, encoding: .utf8)
     }
 
-    /// The numbered lines around `line` (1-based), marking it with `>`.
-    func excerpt(_ path: String, around line: Int) -> String? {
+    /// The lines from `radius` before `line` (1-based) to `radius` after it, each with its number; nil when the file
+    /// cannot be read or has no such line.
+    public func lines(_ path: String, around line: Int, radius: Int) -> [(number: Int, text: String)]? {
         guard let text = contents(path, limit: 4 << 20) else { return nil }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard line >= 1, line <= lines.count else { return nil }
-        let first = max(1, line - FixPrompt.excerptRadius)
-        let last = min(lines.count, line + FixPrompt.excerptRadius)
+        return (max(1, line - radius)...min(lines.count, line + radius)).map { ($0, String(lines[$0 - 1])) }
+    }
+
+    /// The numbered lines around `line` (1-based), marking it with `>`.
+    func excerpt(_ path: String, around line: Int) -> String? {
+        guard let lines = lines(path, around: line, radius: FixPrompt.excerptRadius) else { return nil }
         var result = "  ```\n"
-        for number in first...last {
-            result += "  \(number == line ? ">" : " ")\(String(number).leftPadded(to: 5)) | \(lines[number - 1])\n"
+        for (number, text) in lines {
+            result += "  \(number == line ? ">" : " ")\(String(number).leftPadded(to: 5)) | \(text)\n"
         }
         return result + "  ```\n"
     }

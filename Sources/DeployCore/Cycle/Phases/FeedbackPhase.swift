@@ -80,6 +80,15 @@ struct FeedbackPhase: Sendable {
         }
     }
 
+    /// Checks `files` as `--dry-run` does (the phase must be a dry run): validated, the patch applied in memory,
+    /// nothing moved or written.
+    func check(files: [URL]) async throws(FeedbackError) -> [FeedbackCheck] {
+        try await processor.run(files: files).compactMap { outcome in
+            if case .checked(let check) = outcome { return check }
+            return nil
+        }
+    }
+
     /// Where verified feedback commits go: a pull request on the repository's forge (`DISPATCHER_USE_PRS=1`, the
     /// default), or a direct fast-forward push to the branch (`DISPATCHER_USE_PRS=0`). A repository without a remote
     /// (a root that was never pushed anywhere) gets the commit on its branch, recorded as committed, not published.

@@ -1,32 +1,33 @@
-import DeployFeedback
 import Foundation
 
 /// The parts of a forge's push webhook deployctl reads (GitHub's and Gitea's payloads share them): the pushed
 /// `ref` and the repository's `full_name` and clone URLs. Read with the strict JSON reader; everything else in the
-/// payload is ignored.
-struct PushEvent: Sendable, Hashable {
+/// payload is ignored. A hostile body (the webhook routes read it only after its signature checked out, but the
+/// secret may have leaked) gets a ``Malformed`` reason; `scripts/fuzz.sh`'s `push` target holds it to that.
+public struct PushEvent: Sendable, Hashable {
     /// `refs/heads/BRANCH`.
-    var ref: String
+    public var ref: String
     /// `OWNER/NAME`.
-    var fullName: String?
+    public var fullName: String?
     /// `clone_url`, `ssh_url`, `git_url`, `html_url`, `url`: whichever the payload has.
-    var urls: [String]
+    public var urls: [String]
 
     /// The branch the push moved, when `ref` is one.
-    var branch: String? { ref.hasPrefix("refs/heads/") ? String(ref.dropFirst("refs/heads/".count)) : nil }
+    public var branch: String? { ref.hasPrefix("refs/heads/") ? String(ref.dropFirst("refs/heads/".count)) : nil }
 
     /// Why a body is not a push payload.
-    struct Malformed: Error, CustomStringConvertible {
-        var description: String
+    public struct Malformed: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    init(ref: String, fullName: String?, urls: [String]) {
+    public init(ref: String, fullName: String?, urls: [String]) {
         self.ref = ref
         self.fullName = fullName
         self.urls = urls
     }
 
-    init(json data: Data) throws(Malformed) {
+    /// Reads a push payload.
+    public init(json data: Data) throws(Malformed) {
         let value: JSONValue
         do { value = try JSONValue(parsing: data) } catch {
             throw Malformed(description: "the body is not JSON (\(error.message))")

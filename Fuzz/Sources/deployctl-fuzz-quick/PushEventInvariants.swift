@@ -1,0 +1,1 @@
+../../../Tests/FaultTests/PushEventInvariants.swift
