@@ -21,6 +21,7 @@ struct StatusPrinter {
             out += "last cycle: \(report.loop.lastCycleResult?.rawValue ?? "?") \(Self.relative(at))\n"
         }
         out += "pending feedback: \(report.pendingFeedback)\n"
+        if let fixes = report.fixes, fixes.total.attempts > 0 { out += fixes.total.line + "\n" }
         for file in report.inflightFeedback ?? [] {
             let attempts = file.attempts > 1 ? ", \(file.attempts) attempts" : ""
             let waiting = Self.duration(file.waitingSeconds)
@@ -52,7 +53,9 @@ struct StatusPrinter {
                     proposals.fixed
                     ? "proposed fix published"
                     : proposals.stopped
-                        ? "stopped proposing fixes after \(proposals.attempts) attempts"
+                        ? proposals.lastOutcome == .stopped
+                            ? "stopped proposing fixes: \(proposals.lastDetail)"
+                            : "stopped proposing fixes after \(proposals.attempts) attempts"
                         : "fix proposals: \(proposals.attempts)/\(proposals.limit), last \(proposals.lastOutcome.rawValue)"
                 note += (note.isEmpty ? "" : "; ") + text
             }

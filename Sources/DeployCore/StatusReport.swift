@@ -142,6 +142,9 @@ public struct StatusReport: Sendable, Codable, Hashable {
     public var quarantined: [QuarantinedCheckout]?
     /// The newest rollouts first, when asked for (`--deployments N`).
     public var deployments: [DeploymentRecord]?
+    /// The fix ledger's figures (fix rate, reverts, time to green, tokens, cost), for the root and per repository;
+    /// absent on a root that never ran.
+    public var fixes: FixLedgerReport?
 
     /// Reads the status of `root` without taking the dispatcher's lock (safe while `loop` runs).
     /// - Parameters:
@@ -220,7 +223,14 @@ public struct StatusReport: Sendable, Codable, Hashable {
                 lastCycleResult: last?.record.result, nextCycleAt: holder != nil ? health?.nextCycleAt : nil),
             history: history > 0 ? Array(cycles.prefix(history)) : nil,
             quarantined: quarantinedCheckouts(in: root),
-            deployments: deployments > 0 ? try store?.deployments(repository: nil, limit: deployments) ?? [] : nil)
+            deployments: deployments > 0 ? try store?.deployments(repository: nil, limit: deployments) ?? [] : nil,
+            fixes: try fixLedger(store))
+    }
+
+    /// The fix ledger's figures; nil without a store.
+    static func fixLedger(_ store: SQLiteStateStore?) throws(DispatcherError) -> FixLedgerReport? {
+        guard let store else { return nil }
+        return FixLedgerReport(try store.fixes(repository: nil))
     }
 
     /// The folders of `deploy/quarantine/` (named `NAME-YYYYMMDD-HHMMSS`, with `-N` when two fell in one second).
@@ -255,7 +265,8 @@ public struct StatusReport: Sendable, Codable, Hashable {
         let open = attempts.contains { $0.outcome == .proposed || $0.outcome == .deferred }
         return Proposals(
             commit: commit, attempts: attempts.count, limit: last.limit, lastOutcome: last.outcome,
-            lastDetail: last.detail, fixed: fixed, stopped: !fixed && !open && attempts.count >= last.limit)
+            lastDetail: last.detail, fixed: fixed,
+            stopped: !fixed && !open && (attempts.count >= last.limit || last.outcome == .stopped))
     }
 
     /// Pending files per target repository, read cheaply from each file's `repo` field (others are not counted).

@@ -127,6 +127,24 @@ enum ConfigurationTable {
     static let proposeAttempts = ConfigurationSetting(
         "DISPATCHER_PROPOSE_ATTEMPTS", \.proposeAttempts, .positiveInteger, default: 2,
         "fixes proposed per red commit; after that deployctl stops asking for that commit and `status` says so")
+    static let proposeMaxTokens = ConfigurationSetting(
+        "DISPATCHER_PROPOSE_MAX_TOKENS", \.proposeMaxTokens, .nonNegativeInteger, default: 0,
+        """
+        model tokens (prompt and completion) proposals may spend on one red commit; once reached, proposing for it \
+        stops with the reason recorded; `0`: no limit
+        """)
+    static let proposeDailyTokens = ConfigurationSetting(
+        "DISPATCHER_PROPOSE_DAILY_TOKENS", \.proposeDailyTokens, .nonNegativeInteger, default: 0,
+        """
+        model tokens proposals may spend on this root in any 24 hours; once reached, proposing stops with the reason \
+        recorded until older spending falls out of the window; `0`: no limit
+        """)
+    static let modelPricePrompt = ConfigurationSetting(
+        "DISPATCHER_MODEL_PRICE_PROMPT", \.modelPricePrompt, .nonNegativeDecimal, default: 0,
+        "what the model charges per million prompt tokens (any currency), for the fix ledger's cost")
+    static let modelPriceCompletion = ConfigurationSetting(
+        "DISPATCHER_MODEL_PRICE_COMPLETION", \.modelPriceCompletion, .nonNegativeDecimal, default: 0,
+        "what the model charges per million completion tokens, for the fix ledger's cost")
     static let modelTimeout = ConfigurationSetting(
         "DISPATCHER_MODEL_TIMEOUT", \.modelTimeout, .positiveInteger, default: 120,
         """
@@ -185,7 +203,8 @@ enum ConfigurationTable {
         deployRoot, interval, usePullRequests, githubToken, gitUserName, gitUserEmail, openAIAPIKey, openAIAPIBase,
         buildDocker, runE2E, swiftpmJobs, swiftOverride, fetchConcurrency, stepTimeout, verifyFeedback, sandbox,
         verifyNetwork, feedbackMaxBytes, logRetentionCount, logRetentionDays, githubAPIURL, prPollInterval, prTimeout,
-        commitStatus, commitLogs, openAIModel, proposeFixes, proposeAttempts, modelTimeout, proposePromptBytes,
+        commitStatus, commitLogs, openAIModel, proposeFixes, proposeAttempts, proposeMaxTokens, proposeDailyTokens,
+        modelPricePrompt, modelPriceCompletion, modelTimeout, proposePromptBytes,
         changelog, prComment, httpListen, webhookSecret, apiToken, notifyURL, notifyFormat,
     ]
 

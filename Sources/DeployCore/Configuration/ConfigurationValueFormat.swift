@@ -47,6 +47,28 @@ extension ConfigurationValueFormat where Value == Int {
     }
 }
 
+extension ConfigurationValueFormat where Value == Int {
+    /// A whole number, zero or more; blanks around it are ignored.
+    static var nonNegativeInteger: Self {
+        Self(
+            accepted: "an integer >= 0",
+            parse: { text in Int(text.trimmingCharacters(in: .whitespaces)).flatMap { $0 >= 0 ? $0 : nil } },
+            display: { String($0) })
+    }
+}
+
+extension ConfigurationValueFormat where Value == Double {
+    /// A finite decimal number, zero or more (`2.5`, `0.15`); blanks around it are ignored.
+    static var nonNegativeDecimal: Self {
+        Self(
+            accepted: "a decimal number >= 0",
+            parse: { text in
+                Double(text.trimmingCharacters(in: .whitespaces)).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
+            },
+            display: { $0.rounded() == $0 && abs($0) < 1e15 ? String(Int($0)) : String($0) })
+    }
+}
+
 extension ConfigurationValueFormat where Value == Bool {
     /// `1`/`0`, `true`/`false` or `yes`/`no`, in any case; shown as `1` or `0`.
     static var boolean: Self {

@@ -64,6 +64,14 @@ public struct DispatcherConfiguration: Sendable {
     public var proposeFixes: Bool = ConfigurationTable.proposeFixes.defaultValue
     /// Fixes proposed per red commit (`DISPATCHER_PROPOSE_ATTEMPTS`).
     public var proposeAttempts: Int = ConfigurationTable.proposeAttempts.defaultValue
+    /// Tokens proposals may spend on one red commit (`DISPATCHER_PROPOSE_MAX_TOKENS`); 0 for no limit.
+    public var proposeMaxTokens: Int = ConfigurationTable.proposeMaxTokens.defaultValue
+    /// Tokens proposals may spend on the root in any 24 hours (`DISPATCHER_PROPOSE_DAILY_TOKENS`); 0 for no limit.
+    public var proposeDailyTokens: Int = ConfigurationTable.proposeDailyTokens.defaultValue
+    /// Price per million prompt tokens (`DISPATCHER_MODEL_PRICE_PROMPT`).
+    public var modelPricePrompt: Double = ConfigurationTable.modelPricePrompt.defaultValue
+    /// Price per million completion tokens (`DISPATCHER_MODEL_PRICE_COMPLETION`).
+    public var modelPriceCompletion: Double = ConfigurationTable.modelPriceCompletion.defaultValue
     /// Seconds one model request may take (`DISPATCHER_MODEL_TIMEOUT`).
     public var modelTimeout: Int = ConfigurationTable.modelTimeout.defaultValue
     /// Largest prompt for a fix, in bytes (`DISPATCHER_PROPOSE_PROMPT_BYTES`).

@@ -133,6 +133,7 @@ public final class Dispatcher: Sendable {
         if options.proposesFixes, !Task.isCancelled, proposesFixes, let client = context.chatClient() {
             do {
                 let phase = try await self.feedbackPhase(context, restartLog: try? log.file().url)
+                    .with(builds: repositories)
                 feedbackPhase = phase
                 feedback += await ProposePhase(context: context, client: client, feedback: phase).run(for: repositories)
             } catch {
@@ -144,7 +145,7 @@ public final class Dispatcher: Sendable {
                 let logFile = try log.file().url
                 let phase: FeedbackPhase
                 if let feedbackPhase { phase = feedbackPhase } else {
-                    phase = try await self.feedbackPhase(context, restartLog: logFile)
+                    phase = try await self.feedbackPhase(context, restartLog: logFile).with(builds: repositories)
                 }
                 feedback += try await phase.run()
             } catch {

@@ -15,7 +15,8 @@ struct Rollout: Sendable {
     let root: DeployRoot
     let repository: RepositoryName
     let settings: DeploySettings
-    let store: any DeploymentStore
+    /// Rollouts and their states; the fix ledger, whose fixes a rollback marks.
+    let store: any StateStore
     let runner: StepRunner
     /// Redacted from the command's output, the probes and the report.
     let secrets: [String]
@@ -229,6 +230,7 @@ struct Rollout: Sendable {
         _ state: DeploymentState, journal: RolloutJournal, outcome: DeploymentRecord.Outcome, revision: String,
         target: Activation, rollback: Activation?, resumed: Bool, note: String? = nil
     ) throws(DispatcherError) -> DeploymentRecord {
+        let serving = state.revision
         var state = state
         let now = Date()
         var record = DeploymentRecord(
@@ -279,6 +281,15 @@ struct Rollout: Sendable {
         }
         try store.recordDeployment(record, state: state)
         DispatcherMetrics.record(record)
+        // A fix whose commit failed its rollout, or that an operator rolled back from, no longer stands.
+        let abandoned = outcome != .healthy ? revision : journal.trigger == .rollback ? serving : nil
+        if let abandoned, abandoned != state.revision,
+            try store.markFixesReverted(
+                repository: repository.rawValue, commit: abandoned,
+                reason: "rolled back (\(journal.trigger) at \(now.formatted(.iso8601)))") > 0
+        {
+            DispatcherMetrics.record(fixes: store)
+        }
         let protected = Set([state.revision, state.previousRevision].compactMap { $0 })
         let removed = releases.prune(keep: settings.keep, protecting: protected)
         if !removed.isEmpty {

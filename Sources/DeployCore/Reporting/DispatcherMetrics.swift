@@ -59,4 +59,26 @@ public enum DispatcherMetrics {
     static func record(proposal outcome: ProposalAttemptRecord.Outcome) {
         Counter(label: "deployctl_proposals_total", dimensions: [("outcome", outcome.rawValue)]).increment()
     }
+
+    /// The fix ledger's figures per repository (`repository` label; the root's are their sum), read from `store`:
+    /// the same counts `status --json` shows under `fixes`. One label set per name: Prometheus' client refuses a
+    /// name with two.
+    static func record(fixes store: any FixStore) {
+        guard let records = try? store.fixes(repository: nil) else { return }
+        for (name, summary) in FixLedgerReport(records).repositories {
+            let dimensions = [("repository", name)]
+            Gauge(label: "deployctl_fix_red_builds", dimensions: dimensions).record(summary.redBuilds)
+            Gauge(label: "deployctl_fix_fixed_red_builds", dimensions: dimensions).record(summary.fixedRedBuilds)
+            Gauge(label: "deployctl_fix_applied", dimensions: dimensions).record(summary.applied)
+            Gauge(label: "deployctl_fix_reverted", dimensions: dimensions).record(summary.reverted)
+            Gauge(label: "deployctl_fix_tokens", dimensions: dimensions + [("kind", "prompt")])
+                .record(summary.promptTokens)
+            Gauge(label: "deployctl_fix_tokens", dimensions: dimensions + [("kind", "completion")])
+                .record(summary.completionTokens)
+            Gauge(label: "deployctl_fix_cost", dimensions: dimensions).record(summary.cost)
+            if let median = summary.medianSecondsToGreen {
+                Gauge(label: "deployctl_fix_median_seconds_to_green", dimensions: dimensions).record(median)
+            }
+        }
+    }
 }

@@ -14,6 +14,9 @@ public struct ProposalAttemptRecord: Sendable, Codable, Hashable {
         case deferred
         /// The endpoint could not be used (timeout, rate limit, refused key); nothing was written.
         case failed
+        /// Not an attempt: proposing for the commit was stopped before one (a token budget reached, or two attempts
+        /// in a row that made no progress); ``ProposalAttemptRecord/detail`` says which.
+        case stopped
 
         /// The raw value, so that interpolation prints the stored spelling.
         public var description: String { rawValue }

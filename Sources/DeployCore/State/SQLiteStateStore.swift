@@ -115,6 +115,7 @@ public final class SQLiteStateStore: StateStore {
         }
         registerProposalMigration(&migrator)
         registerDeploymentMigration(&migrator)
+        registerFixMigration(&migrator)
         return migrator
     }
 

@@ -5,7 +5,7 @@ import Foundation
 /// Small on purpose: ``SQLiteStateStore`` is the embedded implementation; a server-backed store shared by several
 /// dispatchers would implement the same calls. Every write is one transaction: a crash leaves either the whole cycle
 /// or nothing. A store's failures are ``DispatcherError``s with code `store`, naming the store and the operation.
-public protocol StateStore: ProposalAttemptStore, DeploymentStore, Sendable {
+public protocol StateStore: ProposalAttemptStore, DeploymentStore, FixStore, Sendable {
     /// Records a finished cycle and updates each repository's state (last build, failures, backoff).
     /// - Parameters:
     ///   - cycle: what the cycle did.

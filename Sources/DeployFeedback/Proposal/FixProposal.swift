@@ -22,5 +22,7 @@ public struct FixProposal: Sendable {
     public var model: String
     /// The prompt's size in UTF-8 bytes.
     public var promptBytes: Int
+    /// The tokens the request used, when the endpoint said (none when it could not be used).
+    public var usage: TokenUsage?
     public var outcome: Outcome
 }

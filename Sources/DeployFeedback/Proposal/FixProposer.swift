@@ -19,6 +19,9 @@ public struct FixProposer: Sendable {
     /// Configured secrets, removed from every prompt (with their base64 and URL-encoded forms, and anything shaped
     /// like a token) before it leaves the machine.
     public var secrets: [String]
+    /// What the model charges: each proposal's cost is written beside its tokens (metadata, commit message, pull
+    /// request); nil writes the tokens alone.
+    public var price: ModelPrice?
     let logger: Logger
 
     /// The default prompt budget: 48 KiB (about 12,000 tokens).
@@ -26,9 +29,10 @@ public struct FixProposer: Sendable {
 
     public init(
         client: any ChatModel, feedbackDirectory: URL, promptBudget: Int = FixProposer.defaultPromptBudget,
-        secrets: [String] = [], logger: Logger = Logger(label: "deployctl.propose")
+        secrets: [String] = [], price: ModelPrice? = nil, logger: Logger = Logger(label: "deployctl.propose")
     ) {
         self.client = client
+        self.price = price
         self.secrets = secrets
         self.inbox = FeedbackInbox(directory: feedbackDirectory)
         self.promptBudget = promptBudget
@@ -47,7 +51,7 @@ public struct FixProposer: Sendable {
             repository: request.repository.name, commit: request.commit, attempt: request.attempt)
         let id = String(name.dropLast(".json".count))
         var proposal = FixProposal(
-            file: name, id: id, attempt: request.attempt, model: client.model, promptBytes: prompt.bytes,
+            file: name, id: id, attempt: request.attempt, model: client.model, promptBytes: prompt.bytes, usage: nil,
             outcome: .failed(FeedbackError(.model, "not started")))
         let metadata: [String: String] = [
             "deploy.repo": request.repository.name, "deploy.proposal.file": name,
@@ -66,6 +70,7 @@ public struct FixProposer: Sendable {
             return proposal
         }
         if completion.model != client.model { proposal.model = completion.model }
+        proposal.usage = completion.usage
         let diff: ProposedDiff
         do { diff = try ProposedDiff.extract(from: completion.content, allowedPaths: prompt.files) } catch {
             proposal.outcome = reject(
@@ -73,7 +78,8 @@ public struct FixProposer: Sendable {
             return proposal
         }
         let document = Self.document(
-            request, id: id, patch: diff.patch, completion: completion, prompt: prompt, model: proposal.model)
+            request, id: id, patch: diff.patch, completion: completion, prompt: prompt, model: proposal.model,
+            price: price)
         let url = inbox.directory.appendingPathComponent(name)
         do {
             try AtomicFile.makeFolder(inbox.directory)
@@ -100,9 +106,9 @@ public struct FixProposer: Sendable {
         let text = answer?.content ?? "(no answer)"
         let document = Self.document(
             request, id: id, patch: text, completion: answer, prompt: prompt,
-            model: answer?.model ?? client.model)
+            model: answer?.model ?? client.model, price: price)
         let metadata = Self.metadata(
-            request, completion: answer, prompt: prompt, model: answer?.model ?? client.model)
+            request, completion: answer, prompt: prompt, model: answer?.model ?? client.model, price: price)
         do {
             try inbox.prepare()
             let lock = try inbox.lock()
@@ -130,7 +136,7 @@ public struct FixProposer: Sendable {
     /// The feedback file's JSON object.
     static func document(
         _ request: FixRequest, id: String, patch: String, completion: ChatCompletion?, prompt: FixPrompt,
-        model: String
+        model: String, price: ModelPrice?
     ) -> [String: Any] {
         let short = String(request.commit.prefix(12))
         var summary: [String] = []
@@ -150,17 +156,18 @@ public struct FixProposer: Sendable {
             Proposed by \(model) (attempt \(request.attempt)) from the evidence of the failed rollout of \(short) \
             (its health check), and built and tested by deployctl before it was published.
             """
-        let metadata = Self.metadata(request, completion: completion, prompt: prompt, model: model)
+        let usage = completion?.usage.map { "\n\n" + Self.usageLine($0, price: price) } ?? ""
+        let metadata = Self.metadata(request, completion: completion, prompt: prompt, model: model, price: price)
         return [
             "version": 1, "id": id, "repo": request.repository.name, "branch": request.repository.branch,
-            "base": request.commit, "patch": patch, "description": description,
+            "base": request.commit, "patch": patch, "description": description + usage,
             "metadata": metadata.mapValues(\.foundationValue),
         ]
     }
 
-    static func metadata(_ request: FixRequest, completion: ChatCompletion?, prompt: FixPrompt, model: String)
-        -> [String: JSONValue]
-    {
+    static func metadata(
+        _ request: FixRequest, completion: ChatCompletion?, prompt: FixPrompt, model: String, price: ModelPrice?
+    ) -> [String: JSONValue] {
         var metadata: [String: JSONValue] = [
             "source": .string("deployctl propose"), "model": .string(model),
             "attempt": .number(Double(request.attempt)), "commit": .string(request.commit),
@@ -168,8 +175,21 @@ public struct FixProposer: Sendable {
         ]
         if let log = request.log { metadata["report"] = .string(log) }
         if let completion, !completion.id.isEmpty { metadata["completion"] = .string(completion.id) }
+        if let usage = completion?.usage {
+            metadata["tokens"] = .object([
+                "prompt": .number(Double(usage.promptTokens)), "completion": .number(Double(usage.completionTokens)),
+            ])
+            if let price { metadata["cost"] = .number(price.cost(of: usage)) }
+        }
         if !prompt.omitted.isEmpty { metadata["omitted"] = .array(prompt.omitted.map { .string($0) }) }
         return metadata
+    }
+
+    /// `Model usage: 1,200 prompt + 300 completion tokens (cost 0.0042).`, for the commit message and pull request.
+    static func usageLine(_ usage: TokenUsage, price: ModelPrice?) -> String {
+        var line = "Model usage: \(usage.promptTokens) prompt + \(usage.completionTokens) completion tokens"
+        if let price { line += " (cost \(String(format: "%.4f", price.cost(of: usage))))" }
+        return line + "."
     }
 
     static func encode(_ object: [String: Any]) throws(FeedbackError) -> Data {

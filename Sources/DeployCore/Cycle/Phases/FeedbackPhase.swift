@@ -16,6 +16,9 @@ struct FeedbackPhase: Sendable {
     /// The repositories feedback may target (``targets(root:manifest:)``), found once for the phase.
     let repositories: [FeedbackRepository]
     private let processor: FeedbackProcessor
+    /// Each repository's last build, which the fix ledger says a feedback file was meant to fix when it is red:
+    /// the stored one, or this cycle's (``with(builds:)``).
+    private(set) var latestBuilds: [String: RepositoryCycleRecord]
 
     /// - Parameters:
     ///   - toolchain: what verification builds with; needed unless `dryRun` or `DISPATCHER_VERIFY_FEEDBACK=0`.
@@ -28,6 +31,7 @@ struct FeedbackPhase: Sendable {
         waitingForWriters: Bool = false, restartLog: URL
     ) {
         self.context = context
+        latestBuilds = context.previous.compactMapValues(\.lastBuild)
         let configuration = context.configuration
         let repositories = Self.targets(root: context.root, manifest: context.manifest)
         self.repositories = repositories
@@ -64,10 +68,25 @@ struct FeedbackPhase: Sendable {
         configuration.verifyFeedback && !dryRun
     }
 
-    /// Processes pending feedback, or only `files` (copied into `feedback/` when outside it).
+    /// The same phase, knowing the builds this cycle made (`records` whose outcome is `built`).
+    func with(builds records: [RepositoryCycleRecord]) -> FeedbackPhase {
+        var phase = self
+        for record in records where record.outcome == .built { phase.latestBuilds[record.repository] = record }
+        return phase
+    }
+
+    /// Processes pending feedback, or only `files` (copied into `feedback/` when outside it), and records each
+    /// fix in the ledger.
     /// - Returns: one record per file, in processing order.
     func run(files: [URL]? = nil) async throws(FeedbackError) -> [FeedbackEventRecord] {
         let outcomes = try await processor.run(files: files)
+        for outcome in outcomes {
+            guard let fix = FixRecord(outcome, builds: latestBuilds) else { continue }
+            do { try context.store.recordFixOutcome(fix) } catch {
+                context.logger.error("the fix ledger could not record \(fix.file): \(error)")
+            }
+        }
+        DispatcherMetrics.record(fixes: context.store)
         return outcomes.map { outcome in
             let record = FeedbackEventRecord(outcome)
             context.observer?(.feedback(file: record.file, outcome: record.outcome, detail: record.detail))

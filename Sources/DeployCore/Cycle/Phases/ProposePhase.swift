@@ -26,6 +26,8 @@ struct ProposePhase: Sendable {
         /// The last healthy release, the base of the diff shown for a failed rollout; nil for a red build (whose
         /// base is the last green build).
         var healthyRevision: String?
+        /// When the red build (or the failed rollout) finished: where the fix ledger's time to green starts.
+        var redAt: Date
 
         /// A red build.
         init(red: RepositoryCycleRecord) {
@@ -35,6 +37,7 @@ struct ProposePhase: Sendable {
                 ?? BuildReport()
             result = red.buildResult ?? .failed
             log = red.log
+            redAt = red.finishedAt
         }
 
         /// A revision that built green and was rolled back (or left the repository failed).
@@ -46,6 +49,7 @@ struct ProposePhase: Sendable {
             log = rollout.report
             rolloutEvidence = evidence
             healthyRevision = rollout.previousRevision
+            redAt = rollout.finishedAt
         }
     }
 
@@ -123,7 +127,12 @@ struct ProposePhase: Sendable {
                 repository: name, commit: commit, attempts: [], feedback: [], fixed: false, stopped: false,
                 summary: "DISPATCHER_VERIFY_FEEDBACK=0: proposed fixes need verification; none proposed")
         }
-        let limit = max(1, configuration.proposeAttempts)
+        var limit = max(1, configuration.proposeAttempts)
+        // A red commit that an applied proposal produced gets one further proposal at most: no loop of fixes.
+        let ledger = try store.fixes(repository: name)
+        if ledger.contains(where: { $0.source == .proposal && $0.outcome == .applied && $0.commit == commit }) {
+            limit = 1
+        }
         let inbox = FeedbackInbox(directory: context.root.feedback)
         var existing = try store.proposalAttempts(repository: name, commit: commit).map { $0.refreshed(in: inbox) }
         for attempt in existing { try store.saveProposalAttempt(attempt) }
@@ -132,6 +141,11 @@ struct ProposePhase: Sendable {
         if existing.contains(where: { $0.outcome == .applied }) {
             run.fixed = true
             run.summary = "a proposed fix for \(commit.prefix(10)) was already published"
+            return run
+        }
+        if let stop = existing.last, stop.outcome == .stopped {
+            run.stopped = true
+            run.summary = "stopped proposing for \(commit.prefix(10)): \(stop.detail)"
             return run
         }
         if let open = existing.first(where: { $0.outcome == .proposed || $0.outcome == .deferred }) {
@@ -162,7 +176,7 @@ struct ProposePhase: Sendable {
         }
         let proposer = FixProposer(
             client: client, feedbackDirectory: context.root.feedback, promptBudget: configuration.proposePromptBytes,
-            secrets: configuration.secrets, logger: context.logger)
+            secrets: configuration.secrets, price: Self.price(configuration), logger: context.logger)
         let first = (existing.map(\.attempt).max() ?? 0) + 1
         let probe = FixRequest(
             repository: repository, commit: commit, report: report, changesSinceGreen: changes, greenCommit: green,
@@ -176,6 +190,20 @@ struct ProposePhase: Sendable {
         }
         for number in first..<(first + count) {
             if Task.isCancelled { break }
+            if let reason = try stopReason(red, commit: commit) {
+                let stop = ProposalAttemptRecord(
+                    repository: name, commit: commit, attempt: number, limit: limit, file: nil, outcome: .stopped,
+                    detail: reason, model: client.model)
+                try store.saveProposalAttempt(stop)
+                DispatcherMetrics.record(proposal: .stopped)
+                run.attempts.append(stop)
+                run.stopped = true
+                run.summary = "stopped proposing for \(commit.prefix(10)): \(reason)"
+                context.logger.notice(
+                    "\(run.summary)", metadata: ["deploy.repo": "\(name)", "deploy.proposal.commit": "\(commit)"])
+                DispatcherMetrics.record(fixes: store)
+                return run
+            }
             let request = FixRequest(
                 repository: repository, commit: commit, report: report, result: red.result, log: red.log,
                 changesSinceGreen: changes, greenCommit: green, attempt: number, previous: previous,
@@ -184,16 +212,26 @@ struct ProposePhase: Sendable {
             var record = ProposalAttemptRecord(
                 repository: name, commit: commit, attempt: number, limit: limit, file: proposal.file,
                 outcome: .proposed, detail: "", model: proposal.model)
+            var fix = FixRecord(
+                file: proposal.file, id: proposal.id, repository: name, source: .proposal, redCommit: commit,
+                redAt: red.redAt, model: proposal.model, attempt: number,
+                promptTokens: proposal.usage?.promptTokens ?? 0, completionTokens: proposal.usage?.completionTokens ?? 0,
+                cost: proposal.usage.flatMap { usage in proposer.price.map { $0.cost(of: usage) } } ?? 0,
+                outcome: .proposed)
             let done: Bool
             switch proposal.outcome {
             case .failed(let error):
                 record.file = nil
                 record.outcome = .failed
                 record.detail = error.description
+                fix.outcome = .failed
+                try store.saveFix(fix)
                 done = true
             case .rejected(let rejection, _):
                 record.outcome = .rejected
                 record.detail = "\(rejection.stage): \(rejection.message)"
+                fix.outcome = .rejected
+                try store.saveFix(fix)
                 let event = FeedbackEventRecord(
                     repository: name, file: proposal.file, feedbackID: proposal.id, outcome: .rejected, commit: nil,
                     detail: record.detail)
@@ -202,6 +240,8 @@ struct ProposePhase: Sendable {
                 done = false
             case .written(let url):
                 try store.saveProposalAttempt(record)
+                // The ledger's entry first (source, tokens, cost); the feedback path then records its outcome.
+                try store.saveFix(fix)
                 let events: [FeedbackEventRecord]
                 do { events = try await feedback.run(files: [url]) } catch { throw Dispatcher.feedbackError(error) }
                 run.feedback += events
@@ -231,7 +271,75 @@ struct ProposePhase: Sendable {
             }
         }
         finish(&run, commit: commit, made: existing, limit: limit, automatic: newAttempts == nil)
+        DispatcherMetrics.record(fixes: store)
         return run
+    }
+
+    /// The model's prices, when any is configured.
+    static func price(_ configuration: DispatcherConfiguration) -> ModelPrice? {
+        guard configuration.modelPricePrompt > 0 || configuration.modelPriceCompletion > 0 else { return nil }
+        return ModelPrice(
+            promptPerMillion: configuration.modelPricePrompt, completionPerMillion: configuration.modelPriceCompletion)
+    }
+
+    /// Why no further attempt may be made for `commit`, or nil: a token budget reached
+    /// (`DISPATCHER_PROPOSE_MAX_TOKENS` on this commit, `DISPATCHER_PROPOSE_DAILY_TOKENS` on the root in the last
+    /// 24 hours), or the last two attempts made no progress.
+    func stopReason(_ red: Subject, commit: String) throws(DispatcherError) -> String? {
+        let configuration = context.configuration
+        let store = context.store
+        if configuration.proposeMaxTokens > 0 {
+            let spent = try store.proposalTokens(repository: red.repository, redCommit: commit, since: nil)
+            if spent >= configuration.proposeMaxTokens {
+                return "the token budget per red commit is spent (\(spent) of \(configuration.proposeMaxTokens) "
+                    + "tokens, DISPATCHER_PROPOSE_MAX_TOKENS)"
+            }
+        }
+        if configuration.proposeDailyTokens > 0 {
+            let spent = try store.proposalTokens(
+                repository: nil, redCommit: nil, since: Date().addingTimeInterval(-86_400))
+            if spent >= configuration.proposeDailyTokens {
+                return "the daily token budget is spent (\(spent) of \(configuration.proposeDailyTokens) tokens "
+                    + "in the last 24 hours, DISPATCHER_PROPOSE_DAILY_TOKENS)"
+            }
+        }
+        let attempts = try store.fixes(repository: red.repository).filter {
+            $0.source == .proposal && $0.redCommit == commit && $0.outcome == .rejected
+        }.sorted { $0.attempt < $1.attempt }
+        let baseline = red.rolloutEvidence == nil ? FixRecord.problems(in: red.report) : nil
+        if let (before, after) = Self.twoWithoutProgress(attempts, baseline: baseline) {
+            return "the last two attempts made no progress (\(before) distinct errors and failed tests, then "
+                + "\(after.map { $0.map { String($0) } ?? "none (no build)" }.joined(separator: ", then ")))"
+        }
+        return nil
+    }
+
+    /// Whether the last two of `attempts` (rejected proposals, in order) each made no progress: its verification
+    /// showed as many distinct errors and failed tests as the attempt before it (the red build for the first), or
+    /// more, or it was refused before a build. Returns the count before them and theirs (nil for no build).
+    static func twoWithoutProgress(_ attempts: [FixRecord], baseline: Int?) -> (Int, [Int?])? {
+        guard attempts.count >= 2 else { return nil }
+        var previous = baseline
+        var streak: [Int?] = []
+        var before = baseline
+        for attempt in attempts {
+            let madeProgress: Bool
+            if let problems = attempt.problems {
+                madeProgress = previous.map { problems < $0 } ?? true
+            } else {
+                madeProgress = false
+            }
+            if madeProgress {
+                streak = []
+                before = attempt.problems
+            } else {
+                if streak.isEmpty { before = previous }
+                streak.append(attempt.problems)
+            }
+            if let problems = attempt.problems { previous = problems }
+        }
+        guard streak.count >= 2 else { return nil }
+        return (before ?? 0, Array(streak.suffix(2)))
     }
 
     /// Gives the run its one-sentence summary, and marks it stopped when the automatic attempts for the commit are
