@@ -184,7 +184,7 @@ let package = Package(
         .testTarget(
             name: "DeployCoreTests",
             dependencies: [
-                "DeployCore", "DeployHTTP", "DeployTestSupport",
+                "DeployCore", "DeployHTTP", "DeployTestSupport", .product(name: "Logging", package: "swift-log"),
                 // Rows as older versions wrote them, for the tests that read them back (RecordSpellingTests).
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

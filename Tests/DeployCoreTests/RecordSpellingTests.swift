@@ -48,7 +48,15 @@ import Testing
     @Test func proposalOutcomesKeepTheirSpellings() throws {
         try pinSpellings(ProposalAttemptRecord.Outcome.self, [
             .proposed: "proposed", .applied: "applied", .rejected: "rejected",
-            .deferred: "deferred", .failed: "failed",
+            .deferred: "deferred", .failed: "failed", .stopped: "stopped",
+        ])
+    }
+
+    @Test func fixLedgerSpellingsKeepTheirSpellings() throws {
+        try pinSpellings(FixRecord.Source.self, [.file: "file", .http: "http", .mcp: "mcp", .proposal: "proposal"])
+        try pinSpellings(FixRecord.Outcome.self, [
+            .proposed: "proposed", .applied: "applied", .rejected: "rejected", .deferred: "deferred",
+            .failed: "failed",
         ])
     }
 

@@ -87,15 +87,15 @@ extension AgentTools {
             totalLines: total, text: shown.joined(separator: "\n"), truncated: last < total)
     }
 
-    /// `path` when it is one an agent may name: relative, without `..`, NUL or backslash tricks, outside `.git/`
-    /// and `.build/`.
+    /// `path`, without `.` and empty segments, when it is one an agent may name: relative, without `..` or NUL,
+    /// outside `.git/` and `.build/`.
     static func checkedPath(_ path: String) throws(AgentToolError) -> String {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init).filter { $0 != "." }
         let shown = String(path.prefix(200)).debugDescription
         guard !path.isEmpty, path.utf8.count <= 1_024, !path.hasPrefix("/"), !segments.isEmpty else {
             throw AgentToolError("path must be a file's path relative to the repository, found \(shown)")
         }
-        guard !path.utf8.contains(0), !segments.contains(".."), !segments.contains("."),
+        guard !path.utf8.contains(0), !segments.contains(".."),
             segments.first?.lowercased() != ".git", segments.first != ".build"
         else {
             throw AgentToolError(
