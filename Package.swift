@@ -189,6 +189,13 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .testTarget(
+            name: "DeployMCPTests",
+            dependencies: [
+                "DeployMCP", "DeployCore", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]),
         .testTarget(name: "DeployServerTests", dependencies: ["DeployServer", "DeployCore", "DeployTestSupport"]),
         .testTarget(
             name: "EndToEndTests",
