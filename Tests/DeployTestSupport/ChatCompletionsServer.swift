@@ -22,8 +22,9 @@ public final class ChatCompletionsServer: @unchecked Sendable {
 
     /// One scripted reply.
     public enum Reply: Sendable {
-        /// 200 with a `chat.completion` whose assistant message is this text.
-        case content(String)
+        /// 200 with a `chat.completion` whose assistant message is this text; `usage` gives the answer's prompt and
+        /// completion tokens (else they are derived from the sizes).
+        case content(String, usage: (prompt: Int, completion: Int)? = nil)
         /// This status with OpenAI's error body and these headers (e.g. 429 with `Retry-After`).
         case status(Int, headers: [String: String] = [:], message: String = "error")
         /// Accept the request and answer nothing for this many seconds.
@@ -33,7 +34,9 @@ public final class ChatCompletionsServer: @unchecked Sendable {
 
         var json: [String: Any] {
             switch self {
-            case .content(let text): ["content": text]
+            case .content(let text, let usage):
+                usage.map { ["content": text, "usage": ["prompt_tokens": $0.prompt, "completion_tokens": $0.completion]] }
+                    ?? ["content": text]
             case .status(let status, let headers, let message):
                 ["status": status, "headers": headers, "error": message]
             case .hang(let seconds): ["hang": seconds]

@@ -16,7 +16,8 @@ Anything that does not conform is recorded as a violation (and still answered).
 
 A request is a "commit" request when its system message asks for a commit message, else a "fix" request. Each kind
 has a queue of scripted replies, set through the control endpoint; a reply is one of
-  {"content": "text"}                      200, a `chat.completion` object with that assistant message
+  {"content": "text", "usage": {...}}      200, a `chat.completion` object with that assistant message (and that
+                                           `usage`; without it, tokens are a quarter of the bytes)
   {"status": 429, "headers": {...}, "error": "text"}   that status with OpenAI's error body
   {"hang": seconds}                        accept the request and answer nothing for that long
   {"raw": "text"}                          200 with this body as is (a malformed answer)
@@ -199,6 +200,11 @@ class Handler(BaseHTTPRequestHandler):
             number = STATE["next_id"]
             STATE["next_id"] += 1
         content = reply["content"]
+        scripted = reply.get("usage") or {}
+        prompt_tokens = int(scripted.get("prompt_tokens", size // 4))
+        completion_tokens = int(scripted.get("completion_tokens", len(content) // 4))
+        usage = {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                 "total_tokens": prompt_tokens + completion_tokens}
         self.send_json(200, {
             "id": f"chatcmpl-test{number}",
             "object": "chat.completion",
@@ -206,8 +212,7 @@ class Handler(BaseHTTPRequestHandler):
             "model": args.model,
             "choices": [{"index": 0, "message": {"role": "assistant", "content": content, "refusal": None},
                          "logprobs": None, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": size // 4, "completion_tokens": len(content) // 4,
-                      "total_tokens": size // 4 + len(content) // 4},
+            "usage": usage,
             "system_fingerprint": "fp_test",
         }, reply.get("headers"))
 
