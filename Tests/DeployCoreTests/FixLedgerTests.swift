@@ -95,8 +95,10 @@ import Testing
         }
         // The red build had 3; each attempt left 3: no progress twice.
         #expect(ProposePhase.twoWithoutProgress(attempts([3, 3]), baseline: 3)?.0 == 3)
-        // More problems than before is no progress either; a refusal before any build (nil) neither.
-        #expect(ProposePhase.twoWithoutProgress(attempts([4, nil]), baseline: 3) != nil)
+        // More problems than before is no progress either; an attempt refused before a build (nil) is not judged.
+        #expect(ProposePhase.twoWithoutProgress(attempts([4, nil]), baseline: 3) == nil)
+        let skipped = ProposePhase.twoWithoutProgress(attempts([4, nil, 5]), baseline: 3)
+        #expect(skipped?.0 == 3 && skipped?.1 == [4, 5])
         // Fewer each time is progress.
         #expect(ProposePhase.twoWithoutProgress(attempts([2, 1]), baseline: 3) == nil)
         // Progress, then one attempt without: not yet two in a row.
@@ -104,6 +106,9 @@ import Testing
         // Progress then two without: stopped, counting from the attempt that made progress.
         let stopped = ProposePhase.twoWithoutProgress(attempts([2, 2, 5]), baseline: 3)
         #expect(stopped?.0 == 2 && stopped?.1 == [2, 5])
+        // A failed rollout has no build to compare with: its first built attempt sets the baseline.
+        #expect(ProposePhase.twoWithoutProgress(attempts([2, 2]), baseline: nil) == nil)
+        #expect(ProposePhase.twoWithoutProgress(attempts([2, 2, 2]), baseline: nil)?.1 == [2, 2])
         #expect(ProposePhase.twoWithoutProgress(attempts([3]), baseline: 3) == nil)
     }
 

@@ -309,37 +309,31 @@ struct ProposePhase: Sendable {
         let baseline = red.rolloutEvidence == nil ? FixRecord.problems(in: red.report) : nil
         if let (before, after) = Self.twoWithoutProgress(attempts, baseline: baseline) {
             return "the last two attempts made no progress (\(before) distinct errors and failed tests, then "
-                + "\(after.map { $0.map { String($0) } ?? "none (no build)" }.joined(separator: ", then ")))"
+                + "\(after.map(String.init).joined(separator: ", then ")))"
         }
         return nil
     }
 
-    /// Whether the last two of `attempts` (rejected proposals, in order) each made no progress: its verification
-    /// showed as many distinct errors and failed tests as the attempt before it (the red build for the first), or
-    /// more, or it was refused before a build. Returns the count before them and theirs (nil for no build).
-    static func twoWithoutProgress(_ attempts: [FixRecord], baseline: Int?) -> (Int, [Int?])? {
-        guard attempts.count >= 2 else { return nil }
+    /// Whether the last two of `attempts` (rejected proposals, in order) that were built each made no progress: its
+    /// verification showed as many distinct errors and failed tests as the built attempt before it (the red build
+    /// for the first), or more. An attempt refused before a build (no diff, a denied path) is not judged: the attempt
+    /// limit bounds those. Returns the count before the two and theirs.
+    static func twoWithoutProgress(_ attempts: [FixRecord], baseline: Int?) -> (Int, [Int])? {
         var previous = baseline
-        var streak: [Int?] = []
         var before = baseline
+        var streak: [Int] = []
         for attempt in attempts {
-            let madeProgress: Bool
-            if let problems = attempt.problems {
-                madeProgress = previous.map { problems < $0 } ?? true
+            guard let problems = attempt.problems else { continue }
+            if let last = previous, problems >= last {
+                if streak.isEmpty { before = last }
+                streak.append(problems)
             } else {
-                madeProgress = false
-            }
-            if madeProgress {
                 streak = []
-                before = attempt.problems
-            } else {
-                if streak.isEmpty { before = previous }
-                streak.append(attempt.problems)
             }
-            if let problems = attempt.problems { previous = problems }
+            previous = problems
         }
-        guard streak.count >= 2 else { return nil }
-        return (before ?? 0, Array(streak.suffix(2)))
+        guard streak.count >= 2, let before else { return nil }
+        return (before, Array(streak.suffix(2)))
     }
 
     /// Gives the run its one-sentence summary, and marks it stopped when the automatic attempts for the commit are
