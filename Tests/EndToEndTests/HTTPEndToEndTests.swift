@@ -360,7 +360,7 @@ import Testing
         #expect(loop.waitUntilExit() == 0)
     }
 
-    @Test func theModelsTokensAndTheProposalsAreCountedFromTheAPIsUsage() async throws {
+    @Test func theModelsTokensTheProposalsAndTheFixLedgerAreCountedFromTheAPIsUsage() async throws {
         let scratch = try ScratchDirectory(prefix: "e2e-http-tokens")
         defer { scratch.remove() }
         let server = try ChatCompletionsServer(key: TestSecrets.openAIKey, model: "e2e-model")
@@ -394,6 +394,7 @@ import Testing
             else { return false }
             samples = parsed
             return parsed["deployctl_proposals_total{outcome=\"rejected\"}"] == 1
+                && parsed["deployctl_fix_red_builds{repository=\"svc\"}"] == 1
         }
         #expect(counted, "\(samples)")
         let requests = try await server.report().requests.filter { $0.kind == "fix" }
@@ -401,6 +402,12 @@ import Testing
         // The scripted endpoint says it used a token per 4 bytes of the request and of the answer.
         #expect(samples["deployctl_model_tokens_total{kind=\"prompt\"}"] == Double(requests.reduce(0) { $0 + $1.bytes / 4 }))
         #expect(samples["deployctl_model_tokens_total{kind=\"completion\"}"] == Double(answer.utf8.count / 4))
+        // The fix ledger's figures: one red build, not fixed, the proposal's tokens.
+        #expect(samples["deployctl_fix_fixed_red_builds{repository=\"svc\"}"] == 0)
+        #expect(samples["deployctl_fix_applied{repository=\"svc\"}"] == 0)
+        #expect(samples["deployctl_fix_tokens{kind=\"prompt\",repository=\"svc\"}"]
+            == Double(requests.reduce(0) { $0 + $1.bytes / 4 }))
+        #expect(samples["deployctl_fix_tokens{kind=\"completion\",repository=\"svc\"}"] == Double(answer.utf8.count / 4))
         loop.send(SIGTERM)
         #expect(loop.waitUntilExit() == 0)
     }

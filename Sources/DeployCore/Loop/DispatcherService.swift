@@ -81,6 +81,8 @@ public final class DispatcherService: Service, Sendable {
         logger.info(
             "loop started", metadata: ["deploy.interval": "\(interval)", "deploy.feedback.watch": "\(watcher.mechanism.rawValue)"])
         feedbackWakeUp.signal()
+        // The fix ledger's gauges start from what the store holds, not from the first fix of this run.
+        DispatcherMetrics.record(fixes: dispatcher.store)
         let started = Date()
         await withTaskGroup(of: Void.self) { group in
             // One long-lived consumer of the watcher's stream; the feedback task waits on `feedbackWakeUp` instead.
