@@ -16,7 +16,7 @@ sample: build
 # The whole test suite against real git repositories, a real git HTTP server and the real toolchain, then the
 # example package that imports DeployCore from outside (Examples/RunCycle). The suite keeps every file it produced in
 # TEST_ARTIFACTS, which scripts/scan-secrets.sh then scans for the test tokens (docs/reliability.md). Last, the
-# patch-headers fuzzer runs for 30 s (docs/faults-and-fuzzing.md).
+# patch-headers and push fuzzers run for 20 s each (docs/faults-and-fuzzing.md).
 TEST_ARTIFACTS ?= /tmp/deployctl-test-artifacts
 BINARY_SUITES := EndToEndTests|ReliabilityTests
 test: deps
@@ -29,7 +29,8 @@ test: deps
 	DEPLOYCTL_TEST_ARTIFACTS=$(TEST_ARTIFACTS) $(SWIFT) test --skip-build --filter '$(BINARY_SUITES)'
 	./scripts/scan-secrets.sh $(TEST_ARTIFACTS) && rm -rf $(TEST_ARTIFACTS)
 	./scripts/run-example.sh
-	@# The patch-header reader against libgit2's, for a bounded time (libFuzzer ships with the Linux toolchain).
+	@# The patch-header reader against libgit2's, and the push-webhook reader, for a bounded time (libFuzzer ships with
+	@# the Linux toolchain).
 	@if [ "$$(uname -s)" = Linux ]; then \
 		FUZZ_PRODUCT=deployctl-fuzz-quick FUZZ_TARGETS="patch-headers push" ./scripts/fuzz.sh 20; fi
 
