@@ -17,10 +17,23 @@ extension GitRepository {
     /// - Throws: ``GitError/Code/invalidArgument`` for a limit below 1; a ``GitError`` when the walk fails.
     public func trailerValues(_ key: String, in revisions: [String], limit: Int) throws(GitError) -> [String: ObjectID]
     {
-        guard limit >= 1 else {
-            throw error(.invalidArgument, "trailer search", "the commit limit must be at least 1, not \(limit)")
+        let wanted = key.lowercased()
+        var found: [String: ObjectID] = [:]
+        try walkMessages(from: revisions, limit: limit, operation: "trailer search") { id, message in
+            for value in Self.trailers(in: message, key: wanted) where found[value] == nil { found[value] = id }
         }
-        return try withHandle { repo throws(GitError) in
+        return found
+    }
+
+    /// Calls `visit` with the id and message of each of the newest `limit` commits reachable from `revisions`,
+    /// newest first (one revwalk, or the hand walk of a shallow clone); revisions that do not exist are skipped.
+    func walkMessages(
+        from revisions: [String], limit: Int, operation: String, _ visit: (ObjectID, String) -> Void
+    ) throws(GitError) {
+        guard limit >= 1 else {
+            throw error(.invalidArgument, operation, "the commit limit must be at least 1, not \(limit)")
+        }
+        try withHandle { repo throws(GitError) in
             var starts: [ObjectID] = []
             for revision in revisions {
                 guard let start = try? resolveCommit(repo, revision) else {
@@ -29,18 +42,12 @@ extension GitRepository {
                 }
                 starts.append(start)
             }
-            guard !starts.isEmpty else { return [:] }
-            let wanted = key.lowercased()
-            var found: [String: ObjectID] = [:]
-            let visit = { (id: ObjectID, message: String) in
-                for value in Self.trailers(in: message, key: wanted) where found[value] == nil { found[value] = id }
-            }
+            guard !starts.isEmpty else { return }
             if git_repository_is_shallow(repo) == 1 {
                 try walkShallow(repo, from: starts, limit: limit, visit)
             } else {
                 try walk(repo, from: starts, limit: limit, visit)
             }
-            return found
         }
     }
 

@@ -91,6 +91,15 @@ import Testing
 
         let text = try Deployctl.run(["status", "--root", root.url.path]).stdout
         #expect(text.contains("fixes: 1 of 1 red builds fixed (100%), 0 of 1 applied reverted, median "), "\(text)")
+
+        // A person reverts the fix (`git revert`): the next cycle marks it in the ledger.
+        let fix = try Shell.check(["git", "rev-parse", "main"], in: root.remote)
+        let work = try root.fixture.clone(root.remote, as: "revert")
+        try Shell.check(["git", "revert", "--no-edit", fix], in: work)
+        try Shell.check(["git", "push", "--quiet", "origin", "main"], in: work)
+        _ = try Deployctl.run(["run-once", "--root", root.url.path], environment: root.environment(["DISPATCHER_PROPOSE_FIXES": "0"]))
+        let reverted = Self.total(try root.status())
+        #expect(reverted["reverted"] as? Int == 1 && reverted["revertRate"] as? Double == 1, "\(reverted)")
     }
 
     @Test func theTokenBudgetsStopProposingWithTheirReasonRecorded() async throws {

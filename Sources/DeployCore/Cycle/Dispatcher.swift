@@ -120,6 +120,7 @@ public final class Dispatcher: Sendable {
 
         let built = await BuildPhase(context: context, toolchain: toolchain, log: log, options: options).run(update)
         let repositories = selected.compactMap { built.records[$0.rawValue] }
+        RevertedFixes.mark(built: repositories, context: context)
         // Green revisions of repositories with a `deploy` block are rolled out before feedback is taken.
         let deployments =
             Task.isCancelled
