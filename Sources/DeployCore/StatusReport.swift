@@ -258,9 +258,10 @@ public struct StatusReport: Sendable, Codable, Hashable {
 
     /// The proposal attempts for `commit`, summarised; `nil` when there were none.
     private static func proposals(_ store: SQLiteStateStore?, repository: String, commit: String) -> Proposals? {
-        guard let attempts = try? store?.proposalAttempts(repository: repository, commit: commit),
-            let last = attempts.last
+        guard let recorded = try? store?.proposalAttempts(repository: repository, commit: commit),
+            let last = recorded.last
         else { return nil }
+        let attempts = recorded.filter { $0.outcome != .stopped }
         let fixed = attempts.contains { $0.outcome == .applied }
         let open = attempts.contains { $0.outcome == .proposed || $0.outcome == .deferred }
         return Proposals(

@@ -147,6 +147,32 @@ import Testing
         #expect(try await root.server.report().requests.filter { $0.kind == "fix" }.count == 2)
     }
 
+    /// A fix that its verification found green but whose commit builds red in the cycle (the build reads a file
+    /// outside the tree, which the verification sandbox hides): that red commit gets one further proposal, and the
+    /// red commit of that one none.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/bwrap"), "needs the bubblewrap sandbox"))
+    func aRedCommitThatAProposalMadeGetsOneFurtherProposalAndItsFixNone() async throws {
+        let root = try Root()
+        defer { root.remove() }
+        let marker = root.scratch.appending("outside-the-tree")
+        try Data().write(to: marker)
+        let build = Self.build + "\n" + #"[ -e "\#(marker.path)" ] && { echo "$PWD/notes.txt:1:1: error: red outside the sandbox"; exit 1; }"#
+            + "\nexit 0\n"
+        try root.fixture.pushCommit(to: root.remote, files: ["build.sh": build])
+        func answer(_ from: String, _ to: String) -> ChatCompletionsServer.Reply {
+            .content("```diff\n--- a/notes.txt\n+++ b/notes.txt\n@@ -1 +1 @@\n-\(from)\n+\(to)\n```\n")
+        }
+        try await root.server.script(.fix, [answer("helo", "hello"), answer("hello", "hello again")])
+        for _ in 0..<3 {
+            _ = try Deployctl.run(["run-once", "--root", root.url.path], environment: root.environment())
+        }
+        #expect(try Self.requests(root) == 2, "the first red commit and the proposal's own red commit, once each")
+        let proposals = Self.proposals(try root.status())
+        #expect(proposals["lastOutcome"] as? String == "stopped", "\(proposals)")
+        #expect((proposals["lastDetail"] as? String)?.contains("a fix's fix gets no further proposal") == true, "\(proposals)")
+        #expect(Self.total(try root.status())["applied"] as? Int == 2)
+    }
+
     @Test func theLedgerSurvivesAKilledDispatcher() async throws {
         let root = try Root()
         defer { root.remove() }

@@ -128,24 +128,31 @@ struct ProposePhase: Sendable {
                 summary: "DISPATCHER_VERIFY_FEEDBACK=0: proposed fixes need verification; none proposed")
         }
         var limit = max(1, configuration.proposeAttempts)
-        // A red commit that an applied proposal produced gets one further proposal at most: no loop of fixes.
+        // A red commit that an applied proposal produced gets one further proposal at most, and none when that
+        // proposal was itself the further one: no chain of fixes for fixes.
         let ledger = try store.fixes(repository: name)
-        if ledger.contains(where: { $0.source == .proposal && $0.outcome == .applied && $0.commit == commit }) {
+        func producer(of commit: String?) -> FixRecord? {
+            ledger.first { $0.source == .proposal && $0.outcome == .applied && $0.commit != nil && $0.commit == commit }
+        }
+        var chained: String?
+        if let made = producer(of: commit) {
             limit = 1
+            if producer(of: made.redCommit) != nil {
+                chained = "\(commit.prefix(10)) came from a proposal that fixed a proposal's red commit "
+                    + "(\(made.redCommit?.prefix(10) ?? "?")); a fix's fix gets no further proposal"
+            }
         }
         let inbox = FeedbackInbox(directory: context.root.feedback)
-        var existing = try store.proposalAttempts(repository: name, commit: commit).map { $0.refreshed(in: inbox) }
-        for attempt in existing { try store.saveProposalAttempt(attempt) }
+        let recorded = try store.proposalAttempts(repository: name, commit: commit).map { $0.refreshed(in: inbox) }
+        for attempt in recorded { try store.saveProposalAttempt(attempt) }
+        // A stop is not an attempt: it is replaced by the next attempt once its reason is gone (a day's spending
+        // out of the window), so it counts toward no limit.
+        var existing = recorded.filter { $0.outcome != .stopped }
         var run = ProposalRun(
             repository: name, commit: commit, attempts: [], feedback: [], fixed: false, stopped: false, summary: "")
         if existing.contains(where: { $0.outcome == .applied }) {
             run.fixed = true
             run.summary = "a proposed fix for \(commit.prefix(10)) was already published"
-            return run
-        }
-        if let stop = existing.last, stop.outcome == .stopped {
-            run.stopped = true
-            run.summary = "stopped proposing for \(commit.prefix(10)): \(stop.detail)"
             return run
         }
         if let open = existing.first(where: { $0.outcome == .proposed || $0.outcome == .deferred }) {
@@ -190,17 +197,23 @@ struct ProposePhase: Sendable {
         }
         for number in first..<(first + count) {
             if Task.isCancelled { break }
-            if let reason = try stopReason(red, commit: commit) {
+            let reason: String?
+            if let chained { reason = chained } else { reason = try stopReason(red, commit: commit) }
+            if let reason {
                 let stop = ProposalAttemptRecord(
                     repository: name, commit: commit, attempt: number, limit: limit, file: nil, outcome: .stopped,
                     detail: reason, model: client.model)
-                try store.saveProposalAttempt(stop)
-                DispatcherMetrics.record(proposal: .stopped)
+                // Said once: a stop that stands, cycle after cycle, is the same record.
+                if recorded.last?.outcome != .stopped || recorded.last?.detail != reason {
+                    try store.saveProposalAttempt(stop)
+                    DispatcherMetrics.record(proposal: .stopped)
+                    context.logger.notice(
+                        "stopped proposing for \(commit.prefix(10)): \(reason)",
+                        metadata: ["deploy.repo": "\(name)", "deploy.proposal.commit": "\(commit)"])
+                }
                 run.attempts.append(stop)
                 run.stopped = true
                 run.summary = "stopped proposing for \(commit.prefix(10)): \(reason)"
-                context.logger.notice(
-                    "\(run.summary)", metadata: ["deploy.repo": "\(name)", "deploy.proposal.commit": "\(commit)"])
                 DispatcherMetrics.record(fixes: store)
                 return run
             }
