@@ -142,6 +142,7 @@ import Testing
         #expect(structured(13)["paths"] as? [String] == ["Sources/Svc/Svc.swift"])
         #expect(structured(14)["verdict"] as? String == "would-reject", "\(results[14].text)")
         #expect((structured(14)["reason"] as? String)?.contains(".github/workflows") == true, "\(results[14].text)")
+        #expect(structured(14)["paths"] as? [String] == [".github/workflows/ci.yml"], "\(results[14].text)")
 
         let applied = structured(15)
         #expect(applied["state"] as? String == "applied", "\(results[15].text)\n\(session.serverLog)")

@@ -16,7 +16,7 @@ extension AgentTools {
         public var reason: String?
         /// The rejection's code (`path-outside-repo`, `patch-does-not-apply`, …).
         public var code: String?
-        /// The paths the patch touches.
+        /// The paths the patch touches (for a refusal, the paths it names).
         public var paths: [String]
         /// Whether the branch moved past the patch's base, so it would be applied three-way.
         public var needsThreeWay: Bool
@@ -71,7 +71,8 @@ extension AgentTools {
         guard let check = checks.first else { throw AgentToolError("the dry run gave no answer") }
         return FeedbackDryRun(
             id: document.id, verdict: check.error == nil ? "would-apply" : "would-reject",
-            reason: check.error.map { text($0.message) }, code: check.error?.code.rawValue, paths: check.paths,
+            reason: check.error.map { text($0.message) }, code: check.error?.code.rawValue,
+            paths: check.paths.isEmpty ? check.error?.paths ?? [] : check.paths,
             needsThreeWay: check.needsThreeWay)
     }
 
