@@ -66,20 +66,25 @@ import Testing
             outcome.source = .file
             try store.recordFixOutcome(outcome)
             try store.recordFixOutcome(Self.fix("mcp-x.json", outcome: .rejected, problems: 3, at: 5))
+            // The feedback path may record an outcome first (the loop took the file): the proposer's save keeps it.
+            try store.recordFixOutcome(Self.fix("proposed-app-r1-2.json", red: nil, outcome: .rejected, problems: 2, at: 6))
+            try store.saveFix(Self.fix("proposed-app-r1-2.json", outcome: .proposed, tokens: (10, 5), at: 6))
 
             let reopened = try SQLiteStateStore(url: url)
             let records = try reopened.fixes(repository: "app")
-            #expect(records.map(\.file) == ["proposed-app-r1-1.json", "mcp-x.json"])
+            #expect(records.map(\.file) == ["proposed-app-r1-1.json", "mcp-x.json", "proposed-app-r1-2.json"])
+            #expect(records[2].outcome == .rejected && records[2].problems == 2 && records[2].promptTokens == 10)
+            #expect(records[2].redCommit == "r1" && records[2].source == .proposal)
             let proposal = records[0]
             #expect(proposal.outcome == .applied && proposal.secondsToGreen == 42 && proposal.commit != nil)
             #expect(proposal.source == .proposal && proposal.redCommit == "r1", "the writer's fields are kept")
             #expect(proposal.promptTokens == 1_200 && proposal.completionTokens == 300 && proposal.cost == 0.4)
             #expect(records[1].problems == 3)
 
-            #expect(try reopened.proposalTokens(repository: "app", redCommit: "r1", since: nil) == 1_500)
+            #expect(try reopened.proposalTokens(repository: "app", redCommit: "r1", since: nil) == 1_515)
             #expect(try reopened.proposalTokens(repository: "app", redCommit: "r9", since: nil) == 0)
-            #expect(try reopened.proposalTokens(repository: nil, redCommit: nil, since: Self.start.addingTimeInterval(1)) == 0)
-            #expect(try reopened.proposalTokens(repository: nil, redCommit: nil, since: Self.start) == 1_500)
+            #expect(try reopened.proposalTokens(repository: nil, redCommit: nil, since: Self.start.addingTimeInterval(7)) == 0)
+            #expect(try reopened.proposalTokens(repository: nil, redCommit: nil, since: Self.start) == 1_515)
 
             #expect(try reopened.markFixesReverted(repository: "app", commit: "c-proposed-app-r1-1.json", reason: "rolled back") == 1)
             #expect(try reopened.markFixesReverted(repository: "app", commit: "c-proposed-app-r1-1.json", reason: "again") == 0)

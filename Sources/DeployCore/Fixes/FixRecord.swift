@@ -98,7 +98,9 @@ public struct FixRecord: Sendable, Codable, Hashable {
 
 /// Where the fix ledger is kept (the embedded store implements it; ``StateStore`` refines it).
 public protocol FixStore: Sendable {
-    /// Inserts the record, or replaces the one with the same file.
+    /// What a fix's writer knows (a proposal's source, red commit, model, attempt, tokens and cost): inserts the
+    /// record, or replaces the one with the same file, keeping an outcome the feedback path already recorded beyond
+    /// `proposed` (under `loop`, its feedback task may take a proposal's file before the proposer records it).
     func saveFix(_ record: FixRecord) throws(DispatcherError)
 
     /// Records what became of a fix: inserts `record` when its file is new; otherwise updates only its outcome,

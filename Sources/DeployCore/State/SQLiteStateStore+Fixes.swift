@@ -41,7 +41,19 @@ extension SQLiteStateStore {
     }
 
     public func saveFix(_ record: FixRecord) throws(DispatcherError) {
-        try storeOperation("save a fix") { try pool.write { db in try Self.upsert(record, db) } }
+        try storeOperation("save a fix") {
+            try pool.write { db in
+                var record = record
+                if let stored = try Self.fix(file: record.file, db), stored.outcome != .proposed {
+                    record.outcome = stored.outcome
+                    record.commit = stored.commit
+                    record.secondsToGreen = stored.secondsToGreen
+                    record.problems = stored.problems
+                    record.reverted = stored.reverted
+                }
+                try Self.upsert(record, db)
+            }
+        }
     }
 
     public func recordFixOutcome(_ record: FixRecord) throws(DispatcherError) {
