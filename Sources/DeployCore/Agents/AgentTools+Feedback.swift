@@ -165,10 +165,21 @@ extension AgentTools {
         }
     }
 
-    /// `standing` with its texts redacted (records were written redacted; this is a second guard).
+    /// `standing` with every text in it redacted (records were written redacted; this is a second guard).
     private func redacted(_ standing: FeedbackStanding) -> FeedbackStanding {
         var standing = standing
         standing.reason = standing.reason.map { text($0) }
+        standing.verification = standing.verification.map(redacted)
+        standing.result = standing.result.map(redacted)
         return standing
+    }
+
+    private func redacted(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .string(let text): .string(redactor.redact(text))
+        case .array(let values): .array(values.map(redacted))
+        case .object(let fields): .object(fields.mapValues(redacted))
+        case .null, .bool, .number: value
+        }
     }
 }
