@@ -45,17 +45,23 @@ public struct DeployMCPServer: Sendable {
 
     /// The result of one tool call: the document, or a tool error with the reason.
     static func answer(_ call: CallTool.Parameters, tools: AgentTools, logger: Logger) async -> CallTool.Result {
+        // The name is the client's: logged short and quoted, so it can neither flood nor forge log lines.
+        let name = String(call.name.prefix(64)).debugDescription
         do {
             let document = try await run(call, tools: tools)
             return try result(document)
         } catch let refusal as AgentToolError {
-            logger.info("mcp: \(call.name) refused: \(refusal.description)")
-            return CallTool.Result(content: [.text(text: refusal.description, annotations: nil, _meta: nil)], isError: true)
+            logger.info("mcp: \(name) refused: \(refusal.description.debugDescription)")
+            return failure(refusal.description)
         } catch {
-            logger.error("mcp: \(call.name) failed: \(error)")
-            return CallTool.Result(
-                content: [.text(text: "\(call.name) failed: the answer could not be encoded", annotations: nil, _meta: nil)], isError: true)
+            logger.error("mcp: \(name) failed: \(error)")
+            return failure("\(name) failed: the answer could not be encoded")
         }
+    }
+
+    /// A tool error whose text is `reason`.
+    private static func failure(_ reason: String) -> CallTool.Result {
+        CallTool.Result(content: [.text(text: reason, annotations: nil, _meta: nil)], isError: true)
     }
 
     /// Runs the tool `call` names.
@@ -104,7 +110,8 @@ public struct DeployMCPServer: Sendable {
     private static func result(_ document: any Encodable) throws -> CallTool.Result {
         let text = try JSONOutput.encode(document)
         let structured = try JSONDecoder().decode(Value.self, from: Data(text.utf8))
-        return try CallTool.Result(content: [.text(text: text, annotations: nil, _meta: nil)], structuredContent: structured, isError: false)
+        return try CallTool.Result(
+            content: [.text(text: text, annotations: nil, _meta: nil)], structuredContent: structured, isError: false)
     }
 
     /// `list_repositories`' answer (structured content is an object).
