@@ -9,7 +9,9 @@ import Testing
 /// ``AgentToolError`` with a reason, and nothing outside the repository's committed files or the build's log is
 /// ever read.
 @Suite struct AgentToolsTests {
-    static let secret = "dctl-test-secret-git-4b1d9e"
+    /// A configured secret planted in the repository, its untracked files, the root and the log: an input here, so
+    /// not one of `TestSecrets` (whose scan proves deployctl writes none of them anywhere).
+    static let secret = "agent-tools-planted-secret-3f9b2c"
 
     /// A root with one repository `app` (a real git checkout) and a recorded red build whose log is `log`.
     struct Root {

@@ -7,6 +7,9 @@ import Testing
 /// the sandbox, committed, pushed) and a hostile one that ends rejected with its reason — without a loop (the
 /// server processes the feedback itself under the root's lock) and while a loop runs (the loop takes it).
 @Suite(.serialized) struct MCPEndToEndTests {
+    /// A configured secret (`DISPATCHER_API_TOKEN`) that a committed file holds: an input, so not one of `TestSecrets`
+    /// (the secret scan proves deployctl writes none of those; the file is the test's own).
+    static let planted = "mcp-planted-api-token-51d2e8"
     static let source = "import Foundation\nlet greeting = missing  // TODO\nprint(greeting)\n"
     /// Red until `Sources/Svc/Svc.swift` says `fixed`; the error names the file and line as swiftc does.
     static let build = """
@@ -41,11 +44,12 @@ import Testing
         var url: URL { scratch.appending("root") }
         let environment: [String: String] = [
             "DISPATCHER_USE_PRS": "0", "GITHUB_TOKEN": TestSecrets.gitToken, "GIT_USER_NAME": "Deploy Bot",
+            "DISPATCHER_API_TOKEN": MCPEndToEndTests.planted,
             "GIT_USER_EMAIL": "bot@example.com",
         ]
 
-        /// A root whose one repository `svc` is red, built once by `run-once`; its code holds the git token (a
-        /// secret an agent must never read back) and a committed symbolic link to a file outside it.
+        /// A root whose one repository `svc` is red, built once by `run-once`; its code holds a configured secret
+        /// (which an agent must never read back) and a committed symbolic link to a file outside it.
         init() throws {
             scratch = try ScratchDirectory(prefix: "e2e-mcp")
             fixture = GitFixture(scratch: scratch)
@@ -53,7 +57,7 @@ import Testing
                 "svc",
                 files: [
                     "build.sh": MCPEndToEndTests.build, "Sources/Svc/Svc.swift": MCPEndToEndTests.source,
-                    "Sources/Svc/Config.swift": "let token = \"\(TestSecrets.gitToken)\"\n", "README.md": "svc\n",
+                    "Sources/Svc/Config.swift": "let token = \"\(MCPEndToEndTests.planted)\"\n", "README.md": "svc\n",
                 ])
             let work = try fixture.clone(remote, as: "svc-link")
             try Shell.check(["ln", "-s", "/etc/passwd", "passwd"], in: work)
@@ -157,8 +161,10 @@ import Testing
         // The dry runs wrote nothing; the two submissions are the only files the server put in feedback/.
         let appliedFiles = try FileManager.default.contentsOfDirectory(atPath: root.url.appendingPathComponent("feedback/applied").path)
         #expect(appliedFiles.filter { $0.hasSuffix(".json") && !$0.hasSuffix(".result.json") }.map { $0.hasPrefix("mcp-") } == [true])
-        #expect(!session.transcript.contains(TestSecrets.gitToken), "no secret in anything the agent read")
-        #expect(!session.serverLog.contains(TestSecrets.gitToken))
+        for secret in [TestSecrets.gitToken, Self.planted] {
+            #expect(!session.transcript.contains(secret), "no secret in anything the agent read")
+            #expect(!session.serverLog.contains(secret))
+        }
 
         // get_feedback answers the same later, in a session of its own.
         let id = try #require(applied["id"] as? String)
