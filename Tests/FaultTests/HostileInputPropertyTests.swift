@@ -20,14 +20,23 @@ import Testing
         #""version": 1e9"#, #""id": """#, "\u{7f}", "\r\n",
     ].map { Array($0.utf8) }
 
-    @Test func feedbackFilesFromMutatedSeedsAreParsedOrRejected() {
+    /// `check` on JSON mutated from `seeds` (``jsonSplices``), until the first broken invariant.
+    static func checkMutatedJSON(
+        _ seeds: [String], _ check: (Data) -> [String], sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         var random = SeededGenerator(seed: PropertySettings.seed)
         for iteration in 0..<PropertySettings.iterations * 5 {
-            let input = random.mutate(Array(random.pick(Self.feedbackSeeds).utf8), splices: Self.jsonSplices)
-            let broken = HostileInvariants.feedback(Data(input))
-            #expect(broken.isEmpty, "seed \(PropertySettings.seed), iteration \(iteration): \(broken)")
+            let input = random.mutate(Array(random.pick(seeds).utf8), splices: jsonSplices)
+            let broken = check(Data(input))
+            #expect(
+                broken.isEmpty, "seed \(PropertySettings.seed), iteration \(iteration): \(broken)",
+                sourceLocation: sourceLocation)
             if !broken.isEmpty { return }
         }
+    }
+
+    @Test func feedbackFilesFromMutatedSeedsAreParsedOrRejected() {
+        Self.checkMutatedJSON(Self.feedbackSeeds, HostileInvariants.feedback)
     }
 
     @Test(arguments: [64, 512, 100_000])
@@ -46,13 +55,7 @@ import Testing
     ]
 
     @Test func pushPayloadsFromMutatedSeedsAreReadOrRefusedWithAShortReason() {
-        var random = SeededGenerator(seed: PropertySettings.seed)
-        for iteration in 0..<PropertySettings.iterations * 5 {
-            let input = random.mutate(Array(random.pick(Self.pushSeeds).utf8), splices: Self.jsonSplices)
-            let broken = PushEventInvariants.check(Data(input))
-            #expect(broken.isEmpty, "seed \(PropertySettings.seed), iteration \(iteration): \(broken)")
-            if !broken.isEmpty { return }
-        }
+        Self.checkMutatedJSON(Self.pushSeeds, PushEventInvariants.check)
     }
 
     // MARK: Patch paths
