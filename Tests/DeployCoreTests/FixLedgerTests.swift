@@ -53,6 +53,9 @@ import Testing
         #expect(abs(report.total.cost - 0.85) < 1e-9)
         #expect(report.repositories["web"]?.fixRate == 1)
         #expect(report.repositories["app"]?.redBuilds == 3)
+        #expect(report.sources["proposal"]?.redBuilds == 3 && report.sources["proposal"]?.fixedRedBuilds == 1)
+        #expect(report.sources["mcp"]?.fixRate == 1 && report.sources["http"]?.applied == 1)
+        #expect(report.sources["file"]?.redBuilds == 0 && report.sources["file"]?.applied == 1)
         #expect(report.total.line.hasPrefix("fixes: 3 of 4 red builds fixed (75%), 1 of 4 applied reverted, median 30s to green, 2750 tokens, cost 0.8500"))
         #expect(FixSummary([]).fixRate == nil && FixSummary([]).medianSecondsToGreen == nil)
     }

@@ -166,6 +166,13 @@ import Testing
             #expect(!session.serverLog.contains(secret))
         }
 
+        // The fix ledger measures the agent: one red build, fixed by its feedback; the refused one counted too.
+        let status = try JSONSerialization.jsonObject(
+            with: Data(try Deployctl.run(["status", "--root", root.url.path, "--json"]).stdout.utf8)) as? [String: Any]
+        let agent = ((status?["fixes"] as? [String: Any])?["sources"] as? [String: Any])?["mcp"] as? [String: Any]
+        #expect(agent?["redBuilds"] as? Int == 1 && agent?["fixedRedBuilds"] as? Int == 1, "\(agent ?? [:])")
+        #expect(agent?["applied"] as? Int == 1 && agent?["attempts"] as? Int == 2)
+
         // get_feedback answers the same later, in a session of its own.
         let id = try #require(applied["id"] as? String)
         let later = try root.session([("get_feedback", ["id": id]), ("get_feedback", ["id": "no-such-id"])])

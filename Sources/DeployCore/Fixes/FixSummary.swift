@@ -75,14 +75,17 @@ public struct FixSummary: Sendable, Codable, Hashable {
     }
 }
 
-/// The ledger's figures for the root and for each repository: `status --json`'s `fixes`.
+/// The ledger's figures for the root, for each repository and for each source: `status --json`'s `fixes`.
 public struct FixLedgerReport: Sendable, Codable, Hashable {
     public var total: FixSummary
     /// By repository name.
     public var repositories: [String: FixSummary]
+    /// By where the fixes came from (`file`, `http`, `mcp`, `proposal`): an agent's fix rate beside the model's.
+    public var sources: [String: FixSummary]
 
     public init(_ records: [FixRecord]) {
         total = FixSummary(records)
         repositories = Dictionary(grouping: records, by: \.repository).mapValues(FixSummary.init)
+        sources = Dictionary(grouping: records, by: \.source.rawValue).mapValues(FixSummary.init)
     }
 }

@@ -80,13 +80,17 @@ struct FeedbackPhase: Sendable {
     /// - Returns: one record per file, in processing order.
     func run(files: [URL]? = nil) async throws(FeedbackError) -> [FeedbackEventRecord] {
         let outcomes = try await processor.run(files: files)
+        var recorded = false
         for outcome in outcomes {
             guard let fix = FixRecord(outcome, builds: latestBuilds) else { continue }
-            do { try context.store.recordFixOutcome(fix) } catch {
+            do {
+                try context.store.recordFixOutcome(fix)
+                recorded = true
+            } catch {
                 context.logger.error("the fix ledger could not record \(fix.file): \(error)")
             }
         }
-        DispatcherMetrics.record(fixes: context.store)
+        if recorded { DispatcherMetrics.record(fixes: context.store) }
         return outcomes.map { outcome in
             let record = FeedbackEventRecord(outcome)
             context.observer?(.feedback(file: record.file, outcome: record.outcome, detail: record.detail))
