@@ -62,9 +62,17 @@ public struct FeedbackInbox: Sendable {
 
     /// Takes the folder's lock for as long as the returned value lives.
     ///
-    /// - Throws: ``FeedbackError/Code/locked`` when another process holds it.
-    func lock() throws(FeedbackError) -> FeedbackInboxLock {
-        try FeedbackInboxLock(url: lockURL)
+    /// - Parameter patience: how long to keep trying while someone else holds it (a short job of the same loop,
+    ///   such as its feedback task looking at a file that just appeared); 0 tries once.
+    /// - Throws: ``FeedbackError/Code/locked`` when another holder keeps it past `patience`.
+    func lock(patience: Duration = .zero) throws(FeedbackError) -> FeedbackInboxLock {
+        let deadline = ContinuousClock.now + patience
+        while true {
+            do { return try FeedbackInboxLock(url: lockURL) } catch where error.code == .locked {
+                guard ContinuousClock.now < deadline else { throw error }
+                usleep(20_000)
+            }
+        }
     }
 
     /// The pending feedback files, sorted by name (byte order). Names starting with `applied-` are the seed's marks

@@ -111,7 +111,8 @@ public struct FixProposer: Sendable {
             request, completion: answer, prompt: prompt, model: answer?.model ?? client.model, price: price)
         do {
             try inbox.prepare()
-            let lock = try inbox.lock()
+            // Under `loop`, its feedback task may hold the folder for a moment (it is woken by any new file).
+            let lock = try inbox.lock(patience: .seconds(10))
             defer { withExtendedLifetime(lock) {} }
             let pending = inbox.directory.appendingPathComponent(name)
             try AtomicFile.write(Self.encode(document), to: pending)
