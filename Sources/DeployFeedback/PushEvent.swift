@@ -30,7 +30,9 @@ public struct PushEvent: Sendable, Hashable {
     public init(json data: Data) throws(Malformed) {
         let value: JSONValue
         do { value = try JSONValue(parsing: data) } catch {
-            throw Malformed(description: "the body is not JSON (\(error.message))")
+            // The parser's message may quote the body (a key it refuses): cut, so a hostile body is not echoed back.
+            let message = error.message.count > 200 ? error.message.prefix(200) + "…" : error.message
+            throw Malformed(description: "the body is not JSON (\(message))")
         }
         guard case .object(let payload) = value else { throw Malformed(description: "the body is not a JSON object") }
         guard case .string(let ref)? = payload["ref"] else { throw Malformed(description: "the payload has no 'ref'") }
