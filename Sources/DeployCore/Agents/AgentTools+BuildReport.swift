@@ -50,7 +50,7 @@ extension AgentTools {
         var crashed = parsed.tests.crashed
         if let message = crashed?.message { crashed?.message = text(message) }
         return AgentBuildReport(
-            repository: name, commit: build.commit, result: build.result, finishedAt: build.finishedAt,
+            repository: name, commit: build.head, result: build.buildResult ?? .failed, finishedAt: build.finishedAt,
             log: relativeToRoot(logURL), errors: build.errors, warnings: build.warnings,
             testsPassed: build.testsPassed, testsFailed: build.testsFailed, testsSkipped: build.testsSkipped,
             diagnostics: Array(diagnostics), failedTests: Array(failures), crashedTest: crashed,
@@ -59,15 +59,20 @@ extension AgentTools {
     }
 
     /// The last build recorded for `name`.
-    func lastBuild(of name: String) throws(AgentToolError) -> StatusReport.LastBuild {
-        guard let build = try status().repos.first(where: { $0.name == name })?.lastBuild else {
+    /// Read from the store's repository states alone: one query, not the whole status report.
+    func lastBuild(of name: String) throws(AgentToolError) -> RepositoryCycleRecord {
+        let states: [String: RepositoryState]
+        do { states = try SQLiteStateStore.openExisting(at: root.stateDatabase)?.repositoryStates() ?? [:] } catch {
+            throw AgentToolError("the state of \(root.url.path) cannot be read: \(redactor.redact(error.description))")
+        }
+        guard let build = states[name]?.lastBuild, build.buildResult != nil else {
             throw AgentToolError("\(name) has not been built on this root yet (run a cycle first)")
         }
         return build
     }
 
     /// The log file a build record names, when it is still there and inside the root's logs.
-    func logFile(of build: StatusReport.LastBuild, repository name: String) throws(AgentToolError) -> URL {
+    func logFile(of build: RepositoryCycleRecord, repository name: String) throws(AgentToolError) -> URL {
         guard let path = build.log else { throw AgentToolError("\(name)'s last build recorded no log") }
         let url = URL(fileURLWithPath: path).standardizedFileURL
         let logs = root.logs.standardizedFileURL.path + "/"
